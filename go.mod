@@ -1,0 +1,3 @@
+module secunion
+
+go 1.26
