@@ -1,0 +1,426 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"secunion"
+	"secunion/access"
+	"secunion/audit"
+)
+
+// loadTree rebuilds the in-memory Merkle tree from the stored leaf hashes
+// and refuses to open a log that no longer matches its latest signed
+// checkpoint: signing new checkpoints over a damaged log would launder it.
+func (db *DB) loadTree(ctx context.Context) error {
+	db.tree = audit.NewTree()
+	if err := db.syncTree(ctx); err != nil {
+		return err
+	}
+	var max sql.NullInt64
+	if err := db.queryRow(ctx, `SELECT MAX(seq) FROM audit_entries`).Scan(&max); err != nil {
+		return dbError(err, "audit: open")
+	}
+	if max.Valid && uint64(max.Int64)+1 != db.tree.Size() {
+		return secunion.Errorf(secunion.Internal, "the audit log has a gap after entry %d: run `secunion audit verify`", db.tree.Size())
+	}
+	text, cp, err := db.latestCheckpoint(ctx)
+	if err != nil || text == "" {
+		return err
+	}
+	if cp.Size > db.tree.Size() {
+		return secunion.Errorf(secunion.Internal, "the audit log holds %d entries but a checkpoint of size %d was signed: run `secunion audit verify`", db.tree.Size(), cp.Size)
+	}
+	root, err := db.tree.Root(cp.Size)
+	if err != nil {
+		return err
+	}
+	if root != cp.Root {
+		return secunion.Errorf(secunion.Internal, "the audit log does not match its checkpoint of size %d: run `secunion audit verify`", cp.Size)
+	}
+	db.signedSize.Store(cp.Size)
+	return nil
+}
+
+// syncTree appends to the tree the entries committed since it was last
+// read, including those written by other processes or nodes.
+func (db *DB) syncTree(ctx context.Context) error {
+	db.treeMu.Lock()
+	defer db.treeMu.Unlock()
+	from := db.tree.Size()
+	rows, err := db.query(ctx, `SELECT seq, leaf_hash FROM audit_entries WHERE seq >= ? ORDER BY seq`, int64(from))
+	if err != nil {
+		return dbError(err, "audit: read leaves")
+	}
+	defer rows.Close()
+	batch := make([][32]byte, 0, 1024)
+	next := from
+	for rows.Next() {
+		var seq int64
+		var h []byte
+		if err := rows.Scan(&seq, &h); err != nil {
+			return dbError(err, "audit: read leaves")
+		}
+		if uint64(seq) != next || len(h) != 32 {
+			break // a gap or damaged row: the tree stops before it, verification names it
+		}
+		batch = append(batch, [32]byte(h))
+		next++
+		if len(batch) == cap(batch) {
+			db.tree.Append(batch...)
+			batch = batch[:0]
+		}
+	}
+	db.tree.Append(batch...)
+	return dbError(rows.Err(), "audit: read leaves")
+}
+
+// appendLeaves adds the leaves a committed transaction wrote, which start
+// at sequence number first.
+func (db *DB) appendLeaves(ctx context.Context, first uint64, leaves [][32]byte) {
+	if len(leaves) == 0 {
+		return
+	}
+	db.treeMu.Lock()
+	if db.tree.Size() == first {
+		db.tree.Append(leaves...)
+		db.treeMu.Unlock()
+		return
+	}
+	db.treeMu.Unlock()
+	// Another process wrote entries before this transaction: read them all.
+	if err := db.syncTree(ctx); err != nil {
+		db.log.Error("audit: sync tree", "err", err)
+	}
+}
+
+func (db *DB) checkpointer() {
+	defer db.wg.Done()
+	t := time.NewTicker(db.opts.CheckpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+			if err := db.signCheckpoint(context.Background()); err != nil {
+				db.log.Error("audit: sign checkpoint", "err", err)
+			}
+		}
+	}
+}
+
+// SignCheckpoint signs a checkpoint of the log as it stands now, unless the
+// latest one already covers every entry. The server does this every few
+// seconds while entries arrive and when it stops.
+func (db *DB) SignCheckpoint(ctx context.Context) error { return db.signCheckpoint(ctx) }
+
+func (db *DB) signCheckpoint(ctx context.Context) error {
+	if err := db.syncTree(ctx); err != nil {
+		return err
+	}
+	db.treeMu.Lock()
+	size := db.tree.Size()
+	root, err := db.tree.Root(size)
+	db.treeMu.Unlock()
+	if err != nil || size == db.signedSize.Load() {
+		return err
+	}
+	cp := audit.Checkpoint{Origin: db.opts.Keys.Signer.Name(), Size: size, Root: root, Time: db.clock.Now().UTC()}
+	text, err := cp.Sign(db.opts.Keys.Signer)
+	if err != nil {
+		return fmt.Errorf("store: sign checkpoint: %w", err)
+	}
+	// Several nodes may sign the same size; the first one stays.
+	_, err = db.sql.ExecContext(ctx, db.rebind(`INSERT INTO audit_checkpoints (size, time_ns, note) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
+		int64(size), nanos(cp.Time), text)
+	if err != nil {
+		return dbError(err, "audit: store checkpoint")
+	}
+	db.signedSize.Store(size)
+	return nil
+}
+
+// LatestCheckpoint returns the signed note of the largest checkpoint and
+// its parsed form. Both are empty when no checkpoint was signed yet.
+func (db *DB) LatestCheckpoint(ctx context.Context) (string, audit.Checkpoint, error) {
+	return db.latestCheckpoint(ctx)
+}
+
+func (db *DB) latestCheckpoint(ctx context.Context) (string, audit.Checkpoint, error) {
+	var text string
+	err := db.queryRow(ctx, `SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", audit.Checkpoint{}, nil
+	}
+	if err != nil {
+		return "", audit.Checkpoint{}, dbError(err, "audit: read checkpoint")
+	}
+	cp, err := audit.OpenCheckpoint(text, db.opts.Keys.Verifier)
+	if err != nil {
+		return "", audit.Checkpoint{}, secunion.Wrap(secunion.Internal, err, "the latest audit checkpoint does not verify: run `secunion audit verify`")
+	}
+	return text, cp, nil
+}
+
+// Checkpoint returns the signed note of the checkpoint of exactly size
+// entries.
+func (db *DB) Checkpoint(ctx context.Context, size uint64) (string, error) {
+	var text string
+	err := db.queryRow(ctx, `SELECT note FROM audit_checkpoints WHERE size = ?`, int64(size)).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", secunion.Errorf(secunion.NotFound, "no checkpoint of size %d", size)
+	}
+	return text, dbError(err, "audit: read checkpoint")
+}
+
+// InclusionProof returns the proof that entry seq is in the tree of the
+// first size entries, as RFC 6962 node hashes.
+func (db *DB) InclusionProof(ctx context.Context, seq, size uint64) ([][32]byte, error) {
+	if err := db.syncTree(ctx); err != nil {
+		return nil, err
+	}
+	db.treeMu.Lock()
+	defer db.treeMu.Unlock()
+	if size > db.tree.Size() || seq >= size {
+		return nil, secunion.Errorf(secunion.Invalid, "no entry %d in a tree of size %d (the log holds %d entries)", seq, size, db.tree.Size())
+	}
+	return db.tree.InclusionProof(seq, size)
+}
+
+// ConsistencyProof returns the proof that the tree of size2 entries extends
+// the tree of size1 entries.
+func (db *DB) ConsistencyProof(ctx context.Context, size1, size2 uint64) ([][32]byte, error) {
+	if err := db.syncTree(ctx); err != nil {
+		return nil, err
+	}
+	db.treeMu.Lock()
+	defer db.treeMu.Unlock()
+	if size1 > size2 || size2 > db.tree.Size() {
+		return nil, secunion.Errorf(secunion.Invalid, "no consistency proof from size %d to %d (the log holds %d entries)", size1, size2, db.tree.Size())
+	}
+	return db.tree.ConsistencyProof(size1, size2)
+}
+
+const entryColumns = `seq, time_ns, authority, user_login, operation, purpose, justification, objects, recipients, categories, results, outcome, detail, value_macs, leaf_hash`
+
+type scanner interface{ Scan(...any) error }
+
+func scanEntry(s scanner) (audit.Entry, []byte, error) {
+	var e audit.Entry
+	var seq, ns int64
+	var op, objects, recipients, categories, values string
+	var leaf []byte
+	err := s.Scan(&seq, &ns, &e.Authority, &e.User, &op, &e.Purpose, &e.Justification, &objects, &recipients,
+		&categories, &e.Results, &e.Outcome, &e.Detail, &values, &leaf)
+	if err != nil {
+		return e, nil, err
+	}
+	e.Seq, e.Time, e.Operation = uint64(seq), fromNanos(ns), audit.Operation(op)
+	for _, f := range []struct {
+		text string
+		dst  *[]string
+	}{{objects, &e.Objects}, {recipients, &e.Recipients}, {categories, &e.Categories}, {values, &e.Values}} {
+		if f.text == "[]" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
+			// Keep the damaged text so verification reports the entry as
+			// altered rather than failing to read the log.
+			*f.dst = []string{f.text}
+		}
+	}
+	return e, leaf, nil
+}
+
+// VerifyAudit reads the whole log and its checkpoints and verifies them with
+// v (see audit.Verify). A *audit.Failure names the first bad entry.
+func (db *DB) VerifyAudit(ctx context.Context, v note.Verifier) (audit.Report, error) {
+	var notes []string
+	rows, err := db.query(ctx, `SELECT note FROM audit_checkpoints ORDER BY size`)
+	if err != nil {
+		return audit.Report{}, dbError(err, "audit: read checkpoints")
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return audit.Report{}, dbError(err, "audit: read checkpoints")
+		}
+		notes = append(notes, n)
+	}
+	rows.Close()
+	rows, err = db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries ORDER BY seq`)
+	if err != nil {
+		return audit.Report{}, dbError(err, "audit: read entries")
+	}
+	defer rows.Close()
+	var readErr error
+	entries := func(yield func(audit.Entry, [32]byte) bool) {
+		for rows.Next() {
+			e, leaf, err := scanEntry(rows)
+			if err != nil {
+				readErr = err
+				return
+			}
+			var h [32]byte
+			copy(h[:], leaf) // a damaged hash of the wrong length stays wrong
+			if !yield(e, h) {
+				return
+			}
+		}
+		readErr = rows.Err()
+	}
+	report, err := audit.Verify(iter.Seq2[audit.Entry, [32]byte](entries), notes, v)
+	if readErr != nil {
+		return report, dbError(readErr, "audit: read entries")
+	}
+	return report, err
+}
+
+// AuditFilter selects audit entries for a supervisor.
+type AuditFilter struct {
+	Authority string
+	User      string
+	Operation string
+	Purpose   string
+	From, To  time.Time // To is exclusive
+	Value     string    // a personal value: entries whose HMACs include it
+	Before    uint64    // entries with a lower sequence number (paging); 0 for the newest
+	Limit     int
+}
+
+// MaxAuditPage is the largest page of audit entries returned at once.
+const MaxAuditPage = 500
+
+// SearchAudit returns entries matching f, newest first, and records the
+// consultation itself in the log in the same transaction. Only supervisors
+// may search.
+func (db *DB) SearchAudit(ctx context.Context, actor secunion.Actor, decl access.Declaration, f AuditFilter) ([]audit.Entry, error) {
+	if !actor.Has(access.RoleSupervisor) {
+		return nil, db.deny(ctx, actor, decl, "search the audit log", "only supervisors may search the audit log")
+	}
+	if f.Limit <= 0 || f.Limit > MaxAuditPage {
+		f.Limit = MaxAuditPage
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.Authority != "" {
+		add("authority = ?", f.Authority)
+	}
+	if f.User != "" {
+		add("user_login = ?", f.User)
+	}
+	if f.Operation != "" {
+		add("operation = ?", f.Operation)
+	}
+	if f.Purpose != "" {
+		add("purpose = ?", f.Purpose)
+	}
+	if !f.From.IsZero() {
+		add("time_ns >= ?", nanos(f.From))
+	}
+	if !f.To.IsZero() {
+		add("time_ns < ?", nanos(f.To))
+	}
+	if f.Before > 0 {
+		add("seq < ?", int64(f.Before))
+	}
+	if f.Value != "" {
+		add("seq IN (SELECT seq FROM audit_values WHERE mac = ?)", db.opts.Keys.MAC.MAC(f.Value))
+	}
+	q := `SELECT ` + entryColumns + ` FROM audit_entries`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", f.Limit)
+	var out []audit.Entry
+	err := db.Write(ctx, func(tx *Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(q, args...)
+		if err != nil {
+			return dbError(err, "audit: search")
+		}
+		for rows.Next() {
+			e, _, err := scanEntry(rows)
+			if err != nil {
+				rows.Close()
+				return dbError(err, "audit: search")
+			}
+			out = append(out, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbError(err, "audit: search")
+		}
+		var values []string
+		if f.Value != "" {
+			values = []string{f.Value}
+		}
+		return tx.Audit(audit.Entry{
+			Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
+			Purpose: string(decl.Purpose), Justification: decl.Justification,
+			Objects: []string{"audit-log"}, Categories: f.categories(), Results: len(out), Outcome: "ok",
+		}, values...)
+	})
+	return out, err
+}
+
+// categories names the criteria a search used, for its own audit entry.
+func (f AuditFilter) categories() []string {
+	var c []string
+	for _, x := range []struct {
+		set  bool
+		name string
+	}{
+		{f.Authority != "", "authority"}, {f.User != "", "user"}, {f.Operation != "", "operation"},
+		{f.Purpose != "", "purpose"}, {!f.From.IsZero() || !f.To.IsZero(), "time"}, {f.Value != "", "personal-value"},
+	} {
+		if x.set {
+			c = append(c, x.name)
+		}
+	}
+	return c
+}
+
+// deny records a refused operation in the audit log and returns the
+// Forbidden error to give the caller.
+func (db *DB) deny(ctx context.Context, actor secunion.Actor, decl access.Declaration, what, why string) error {
+	if err := db.RecordDenial(ctx, actor, decl, what, why); err != nil {
+		return err
+	}
+	return secunion.Errorf(secunion.Forbidden, "%s", why)
+}
+
+// RecordDenial writes an access-denied entry: who tried what, for which
+// purpose, and why it was refused.
+func (db *DB) RecordDenial(ctx context.Context, actor secunion.Actor, decl access.Declaration, what, why string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		return tx.Audit(audit.Entry{
+			Authority: actor.Authority, User: actor.Login, Operation: audit.OpAccessDenied,
+			Purpose: string(decl.Purpose), Justification: decl.Justification,
+			Outcome: "denied", Detail: truncate(what+": "+why, 500),
+		})
+	})
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
