@@ -424,3 +424,11 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// AuditSize returns the number of audit entries this node has in its tree.
+func (db *DB) AuditSize() uint64 {
+	if db.tree == nil {
+		return 0
+	}
+	return db.tree.Size()
+}

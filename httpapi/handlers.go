@@ -1,0 +1,429 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"secunion"
+	"secunion/access"
+	"secunion/audit"
+	"secunion/store"
+)
+
+type status struct {
+	Status  string `json:"status"`
+	Version string `json:"version,omitempty"`
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, status{Status: "ok", Version: s.cfg.Version})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.DB.Ping(r.Context()); err != nil {
+		s.fail(w, r, secunion.Wrap(secunion.Unavailable, err, "the database does not answer"))
+		return
+	}
+	writeJSON(w, http.StatusOK, status{Status: "ready", Version: s.cfg.Version})
+}
+
+func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
+	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+type me struct {
+	User      access.User      `json:"user"`
+	Authority access.Authority `json:"authority"`
+	Profiles  []access.Profile `json:"profiles"`
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	u, err := s.cfg.DB.User(r.Context(), a.Login)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	auth, err := s.cfg.DB.Authority(r.Context(), a.Authority)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, me{User: u, Authority: auth, Profiles: nonNil(access.ProfilesFor(auth.Kind))})
+}
+
+type purposeInfo struct {
+	Name               secunion.Purpose `json:"name"`
+	NeedsJustification bool             `json:"needs_justification"`
+}
+
+func (s *Server) purposes(w http.ResponseWriter, r *http.Request) {
+	out := make([]purposeInfo, len(secunion.Purposes))
+	for i, p := range secunion.Purposes {
+		out[i] = purposeInfo{p, p.NeedsJustification()}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"purposes": out})
+}
+
+func (s *Server) profiles(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"profiles": access.Profiles})
+}
+
+func (s *Server) listAuthorities(w http.ResponseWriter, r *http.Request) {
+	as, err := s.cfg.DB.Authorities(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"authorities": nonNil(as)})
+}
+
+type authorityInput struct {
+	Code    string      `json:"code"`
+	Name    string      `json:"name"`
+	Country string      `json:"country"`
+	Kind    access.Kind `json:"kind"`
+}
+
+func (s *Server) createAuthority(w http.ResponseWriter, r *http.Request) {
+	var in authorityInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	a, err := s.cfg.DB.CreateAuthority(r.Context(), actorOf(r), access.Authority{Code: in.Code, Name: in.Name, Country: in.Country, Kind: in.Kind})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a)
+}
+
+func (s *Server) getAuthority(w http.ResponseWriter, r *http.Request) {
+	a, err := s.cfg.DB.Authority(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	authority := r.URL.Query().Get("authority")
+	if authority == "" && access.Kind(a.AuthorityKind) != access.KindAdministrator {
+		authority = a.Authority
+	}
+	if !access.CanAdminister(a, authority) && !(authority == "" && access.CanManageAuthorities(a)) {
+		s.deny(w, r, "list users", "you may not list users of authority "+authority)
+		return
+	}
+	us, err := s.cfg.DB.Users(r.Context(), authority)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(us)})
+}
+
+// deny audits and answers a refusal the store did not already record.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, what, why string) {
+	decl, _ := declOf(r)
+	if err := s.cfg.DB.RecordDenial(r.Context(), actorOf(r), decl, what, why); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeError(w, r, secunion.Errorf(secunion.Forbidden, "%s", why))
+}
+
+type userInput struct {
+	Login     string   `json:"login"`
+	Name      string   `json:"name"`
+	Authority string   `json:"authority"`
+	Roles     []string `json:"roles"`
+	Password  string   `json:"password,omitempty"`
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	var in userInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	u, err := s.cfg.DB.CreateUser(r.Context(), actorOf(r), access.User{Login: in.Login, Name: in.Name, Authority: in.Authority, Roles: in.Roles}, in.Password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	u, err := s.cfg.DB.User(r.Context(), r.PathValue("login"))
+	if err != nil && secunion.CodeOf(err) != secunion.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	// Not found and not allowed look alike to someone who may not see.
+	if err != nil || (a.Login != u.Login && !access.CanAdminister(a, u.Authority)) {
+		if err == nil {
+			s.deny(w, r, "read user "+u.Login, "you may not read this user")
+			return
+		}
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	login := r.URL.Query().Get("user")
+	if login == "" {
+		login = a.Login
+	}
+	if login != a.Login {
+		u, err := s.cfg.DB.User(r.Context(), login)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !access.CanAdminister(a, u.Authority) {
+			s.deny(w, r, "list tokens of "+login, "you may not list tokens of this user")
+			return
+		}
+	}
+	ts, err := s.cfg.DB.Tokens(r.Context(), login)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": nonNil(ts)})
+}
+
+type tokenInput struct {
+	User         string `json:"user,omitempty"`
+	Name         string `json:"name"`
+	LifetimeDays int    `json:"lifetime_days,omitempty"`
+}
+
+type newToken struct {
+	access.Token
+	Secret string `json:"token"`
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	var in tokenInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	a := actorOf(r)
+	if in.User == "" {
+		in.User = a.Login
+	}
+	if in.LifetimeDays < 0 || in.LifetimeDays > 366 {
+		writeError(w, r, secunion.Errorf(secunion.Invalid, "lifetime_days: between 1 and 366"))
+		return
+	}
+	secret, t, err := s.cfg.DB.CreateToken(r.Context(), a, in.User, in.Name, time.Duration(in.LifetimeDays)*24*time.Hour)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newToken{Token: t, Secret: secret})
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.DB.RevokeToken(r.Context(), actorOf(r), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type checkpointOut struct {
+	Note        string    `json:"note"`
+	Origin      string    `json:"origin"`
+	Size        uint64    `json:"size"`
+	Root        string    `json:"root"` // standard base64, as in the note
+	Time        time.Time `json:"time"`
+	VerifierKey string    `json:"verifier_key"`
+}
+
+func (s *Server) writeCheckpoint(w http.ResponseWriter, r *http.Request, text string) {
+	cp, err := audit.OpenCheckpoint(text, s.cfg.Verifier)
+	if err != nil {
+		s.fail(w, r, secunion.Wrap(secunion.Internal, err, "a stored checkpoint does not verify: run secunion audit verify"))
+		return
+	}
+	writeJSON(w, http.StatusOK, checkpointOut{Note: text, Origin: cp.Origin, Size: cp.Size,
+		Root: base64.StdEncoding.EncodeToString(cp.Root[:]), Time: cp.Time, VerifierKey: s.cfg.VerifierKey})
+}
+
+func (s *Server) latestCheckpoint(w http.ResponseWriter, r *http.Request) {
+	text, _, err := s.cfg.DB.LatestCheckpoint(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if text == "" {
+		writeError(w, r, secunion.Errorf(secunion.NotFound, "no checkpoint has been signed yet"))
+		return
+	}
+	s.writeCheckpoint(w, r, text)
+}
+
+func (s *Server) checkpointOfSize(w http.ResponseWriter, r *http.Request) {
+	size, err := uintParam(r.PathValue("size"), "size")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	text, err := s.cfg.DB.Checkpoint(r.Context(), size)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeCheckpoint(w, r, text)
+}
+
+type proofOut struct {
+	Hashes []string `json:"hashes"` // standard base64, from the leaf (or smaller tree) upwards
+}
+
+func proofBody(p [][32]byte) proofOut {
+	out := proofOut{Hashes: make([]string, len(p))}
+	for i, h := range p {
+		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
+	}
+	return out
+}
+
+func uintParam(v, name string) (uint64, error) {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, secunion.Errorf(secunion.Invalid, "%s: give a non-negative integer", name)
+	}
+	return n, nil
+}
+
+func (s *Server) inclusionProof(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	seq, err := uintParam(q.Get("seq"), "seq")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	size, err := uintParam(q.Get("size"), "size")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.cfg.DB.InclusionProof(r.Context(), seq, size)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, proofBody(p))
+}
+
+func (s *Server) consistencyProof(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, err := uintParam(q.Get("from"), "from")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	to, err := uintParam(q.Get("to"), "to")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.cfg.DB.ConsistencyProof(r.Context(), from, to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, proofBody(p))
+}
+
+type auditFilter struct {
+	Authority string    `json:"authority,omitempty"`
+	User      string    `json:"user,omitempty"`
+	Operation string    `json:"operation,omitempty"`
+	Purpose   string    `json:"purpose,omitempty"`
+	From      time.Time `json:"from,omitzero"`
+	To        time.Time `json:"to,omitzero"`
+	Value     string    `json:"value,omitempty"`
+	Before    uint64    `json:"before,omitempty"`
+	Limit     int       `json:"limit,omitempty"`
+}
+
+type auditEntryOut struct {
+	audit.Entry
+	LeafHash string `json:"leaf_hash"` // standard base64 RFC 6962 leaf hash, for inclusion proofs
+}
+
+func (s *Server) searchAudit(w http.ResponseWriter, r *http.Request) {
+	var in auditFilter
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if in.Limit < 0 || in.Limit > store.MaxAuditPage {
+		writeError(w, r, secunion.Errorf(secunion.Invalid, "limit: between 1 and %d", store.MaxAuditPage))
+		return
+	}
+	decl, _ := declOf(r)
+	entries, err := s.cfg.DB.SearchAudit(r.Context(), actorOf(r), decl, store.AuditFilter(in))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]auditEntryOut, len(entries))
+	for i, e := range entries {
+		h := e.LeafHash()
+		out[i] = auditEntryOut{Entry: e, LeafHash: base64.StdEncoding.EncodeToString(h[:])}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+}
+
+type verifyOut struct {
+	Intact      bool   `json:"intact"`
+	Entries     uint64 `json:"entries"`
+	Checkpoints int    `json:"checkpoints"`
+	LatestSize  uint64 `json:"latest_checkpoint_size,omitempty"`
+	FirstBad    *int64 `json:"first_bad_entry,omitempty"`
+	Problem     string `json:"problem,omitempty"`
+}
+
+func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	if !a.Has(access.RoleSupervisor) {
+		s.deny(w, r, "verify the audit log", "only supervisors may verify the audit log")
+		return
+	}
+	rep, err := s.cfg.DB.VerifyAudit(r.Context(), s.cfg.Verifier)
+	out := verifyOut{Intact: err == nil, Entries: rep.Entries, Checkpoints: rep.Checkpoints}
+	if rep.Latest != nil {
+		out.LatestSize = rep.Latest.Size
+	}
+	if f, ok := err.(*audit.Failure); ok {
+		seq := int64(f.Seq)
+		out.FirstBad, out.Problem = &seq, f.Error()
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// nonNil makes empty lists encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,112 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"secunion"
+)
+
+var statusOf = map[secunion.Code]int{
+	secunion.Invalid:         http.StatusBadRequest,
+	secunion.Unauthenticated: http.StatusUnauthorized,
+	secunion.Forbidden:       http.StatusForbidden,
+	secunion.NotFound:        http.StatusNotFound,
+	secunion.Conflict:        http.StatusConflict,
+	secunion.TooLarge:        http.StatusRequestEntityTooLarge,
+	secunion.RateLimited:     http.StatusTooManyRequests,
+	secunion.Unavailable:     http.StatusServiceUnavailable,
+	secunion.Internal:        http.StatusInternalServerError,
+}
+
+// unsupportedMedia is the one error not among the kernel's codes: a body
+// in a format the route does not take.
+const unsupportedMedia = "unsupported_media_type"
+
+type errorBody struct {
+	Error struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"request_id,omitempty"`
+	} `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// writeError answers with the error's code and safe message; internals are
+// logged by the caller's logger, never returned.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := secunion.CodeOf(err)
+	var b errorBody
+	b.Error.Code, b.Error.Message, b.Error.RequestID = string(code), secunion.MessageOf(err), info(r).id
+	if code == secunion.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="secunion"`)
+	}
+	writeJSON(w, statusOf[code], b)
+}
+
+func writeUnsupported(w http.ResponseWriter, r *http.Request, msg string) {
+	var b errorBody
+	b.Error.Code, b.Error.Message, b.Error.RequestID = unsupportedMedia, msg, info(r).id
+	writeJSON(w, http.StatusUnsupportedMediaType, b)
+}
+
+// decode reads one JSON object from r's body into v: the body must be
+// application/json, within the size limit, a single value, and name no
+// field that v lacks.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		writeUnsupported(w, r, "send the body as application/json")
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("trailing data after the JSON object")
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, r, secunion.Errorf(secunion.TooLarge, "the body exceeds %d bytes", tooBig.Limit))
+		return false
+	}
+	writeError(w, r, secunion.Errorf(secunion.Invalid, "malformed JSON body: %s", jsonProblem(err)))
+	return false
+}
+
+// jsonProblem says what is wrong with a JSON body without echoing it.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q must be %s", typ.Field, typ.Type)
+	case errors.Is(err, io.EOF):
+		return "empty body"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "unexpected end of body"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return err.Error()
+}

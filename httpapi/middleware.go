@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+
+	"secunion"
+	"secunion/access"
+)
+
+// wrap applies a route's requirements: Bearer authentication, then the
+// declaration of a purpose for routes on personal data. Refusals of an
+// authenticated caller are audited.
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.auth {
+			actor, err := s.authenticate(r)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			info(r).actor = actor
+			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, actor))
+			if rt.purpose {
+				decl, prof, err := access.Declare(actor, r.Header.Get("X-Purpose"), r.Header.Get("X-Justification"))
+				if err != nil {
+					refused := access.Declaration{Purpose: secunion.Purpose(truncate(r.Header.Get("X-Purpose"), 64))}
+					if derr := s.cfg.DB.RecordDenial(r.Context(), actor, refused, rt.method+" "+rt.path, secunion.MessageOf(err)); derr != nil {
+						s.fail(w, r, derr)
+						return
+					}
+					writeError(w, r, err)
+					return
+				}
+				r = r.WithContext(context.WithValue(r.Context(), declKey{}, declared{decl, prof}))
+			}
+		}
+		rt.handler(w, r)
+	})
+}
+
+// authenticate returns the caller of a Bearer token. A presented but bad
+// token is a security event and is audited; a missing one is not, as it
+// is what every unauthenticated probe sends.
+func (s *Server) authenticate(r *http.Request) (secunion.Actor, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return secunion.Actor{}, secunion.Errorf(secunion.Unauthenticated, "send an API token as Authorization: Bearer <token>")
+	}
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return secunion.Actor{}, secunion.Errorf(secunion.Unauthenticated, "the Authorization header must be Bearer <token>")
+	}
+	actor, err := s.cfg.DB.TokenActor(r.Context(), strings.TrimSpace(token))
+	if secunion.CodeOf(err) == secunion.Unauthenticated {
+		if derr := s.cfg.DB.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "API request with a bad token from "+remoteHost(r), secunion.MessageOf(err)); derr != nil {
+			return actor, derr
+		}
+	}
+	return actor, err
+}
+
+// fail answers with err after logging its internals.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch secunion.CodeOf(err) {
+	case secunion.Internal, secunion.Unavailable:
+		s.log.Error("request failed", "request_id", info(r).id, "err", err)
+	}
+	writeError(w, r, err)
+}
+
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

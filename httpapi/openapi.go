@@ -1,0 +1,225 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"secunion"
+	"secunion/access"
+)
+
+// openapi builds the OpenAPI 3.1 description of the API from the route
+// table, so that every route is described; the test keeps it as a golden
+// file to make every change of the API surface visible in review.
+func (s *Server) openapi() map[string]any {
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes() {
+		op := map[string]any{
+			"summary":     rt.summary,
+			"operationId": operationID(rt),
+			"responses":   responses(rt),
+		}
+		var params []any
+		for _, name := range pathParams.FindAllStringSubmatch(rt.path, -1) {
+			params = append(params, map[string]any{"name": name[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range rt.query {
+			params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.doc, "schema": map[string]any{"type": q.typ}})
+		}
+		if rt.purpose {
+			params = append(params,
+				map[string]any{"$ref": "#/components/parameters/Purpose"},
+				map[string]any{"$ref": "#/components/parameters/Justification"})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.request != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": ref(rt.request)}}}
+		}
+		if rt.auth {
+			op["security"] = []any{map[string]any{"bearer": []any{}}}
+		} else {
+			op["security"] = []any{}
+		}
+		if paths[rt.path] == nil {
+			paths[rt.path] = map[string]any{}
+		}
+		paths[rt.path][strings.ToLower(rt.method)] = op
+	}
+	purposes := make([]string, len(secunion.Purposes))
+	for i, p := range secunion.Purposes {
+		purposes[i] = string(p)
+	}
+	kinds := make([]string, len(access.Kinds))
+	for i, k := range access.Kinds {
+		kinds[i] = string(k)
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "secunion API",
+			"version":     "1",
+			"description": "The information-exchange tools of the EU Security Union. Every request on personal data declares a purpose (X-Purpose) and, for law-enforcement purposes, a justification (X-Justification).",
+			"license":     map[string]any{"name": "Apache-2.0", "identifier": "Apache-2.0"},
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (sut_…) from `secunion admin token create` or POST /api/v1/tokens."}},
+			"parameters": map[string]any{
+				"Purpose": map[string]any{"name": "X-Purpose", "in": "header", "required": true, "description": "Purpose of processing.",
+					"schema": map[string]any{"type": "string", "enum": purposes}},
+				"Justification": map[string]any{"name": "X-Justification", "in": "header", "description": "Case reference or other justification; required for law-enforcement and passenger-screening.",
+					"schema": map[string]any{"type": "string", "maxLength": 500}},
+			},
+			"schemas": schemas(purposes, kinds),
+		},
+	}
+}
+
+var pathParams = regexp.MustCompile(`\{([a-z]+)\}`)
+
+func operationID(rt route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(rt.method))
+	for _, part := range strings.FieldsFunc(rt.path, func(r rune) bool { return r == '/' || r == '.' || r == '{' || r == '}' }) {
+		if part == "api" || part == "v1" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+func ref(name string) map[string]any {
+	switch name {
+	case "text":
+		return map[string]any{"type": "string"}
+	case "object":
+		return map[string]any{"type": "object"}
+	}
+	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+func responses(rt route) map[string]any {
+	code := rt.status
+	if code == 0 {
+		code = http.StatusOK
+	}
+	ok := map[string]any{"description": http.StatusText(code)}
+	if rt.response != "" {
+		media := "application/json"
+		if rt.response == "text" {
+			media = "text/plain"
+		}
+		ok["content"] = map[string]any{media: map[string]any{"schema": ref(rt.response)}}
+	}
+	out := map[string]any{strconv.Itoa(code): ok}
+	errRef := map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	add := func(status int) {
+		e := map[string]any{"description": http.StatusText(status)}
+		for k, v := range errRef {
+			e[k] = v
+		}
+		out[strconv.Itoa(status)] = e
+	}
+	if rt.auth {
+		add(http.StatusUnauthorized)
+		add(http.StatusForbidden)
+	}
+	if rt.request != "" {
+		add(http.StatusBadRequest)
+		add(http.StatusRequestEntityTooLarge)
+		add(http.StatusUnsupportedMediaType)
+	}
+	if strings.Contains(rt.path, "{") {
+		add(http.StatusNotFound)
+	}
+	if rt.method == "POST" && rt.status == http.StatusCreated {
+		add(http.StatusConflict)
+	}
+	add(http.StatusServiceUnavailable)
+	return out
+}
+
+func obj(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if required != nil {
+		o["required"] = required
+	}
+	return o
+}
+
+func list(field, item string) map[string]any {
+	return obj([]string{field}, map[string]any{field: map[string]any{"type": "array", "items": ref(item)}})
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	integer = map[string]any{"type": "integer"}
+	boolean = map[string]any{"type": "boolean"}
+	when    = map[string]any{"type": "string", "format": "date-time"}
+	strs    = map[string]any{"type": "array", "items": str}
+)
+
+func schemas(purposes, kinds []string) map[string]any {
+	kind := map[string]any{"type": "string", "enum": kinds}
+	purpose := map[string]any{"type": "string", "enum": purposes}
+	roles := map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": slices.Clone(access.Roles)}}
+	codes := []string{}
+	for c := range statusOf {
+		codes = append(codes, string(c))
+	}
+	codes = append(codes, unsupportedMedia)
+	slices.Sort(codes)
+	return map[string]any{
+		"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
+			"code": map[string]any{"type": "string", "enum": codes}, "message": str, "request_id": str})}),
+		"Status":         obj([]string{"status"}, map[string]any{"status": str, "version": str}),
+		"Authority":      obj([]string{"code", "name", "country", "kind", "created"}, map[string]any{"code": str, "name": str, "country": str, "kind": kind, "created": when}),
+		"AuthorityInput": obj([]string{"code", "name", "country", "kind"}, map[string]any{"code": str, "name": str, "country": str, "kind": kind}),
+		"AuthorityList":  list("authorities", "Authority"),
+		"User": obj([]string{"id", "login", "name", "authority", "roles"}, map[string]any{"id": integer, "login": str, "name": str,
+			"authority": str, "roles": roles, "disabled": boolean, "created": when}),
+		"UserInput": obj([]string{"login", "name", "authority", "roles"}, map[string]any{"login": str, "name": str, "authority": str, "roles": roles,
+			"password": map[string]any{"type": "string", "minLength": access.MinPasswordLength, "description": "console password; omit for API-only users"}}),
+		"UserList": list("users", "User"),
+		"Token": obj([]string{"id", "user", "name", "created", "expires"}, map[string]any{"id": str, "user": str, "name": str,
+			"created": when, "expires": when, "revoked": when}),
+		"TokenInput": obj([]string{"name"}, map[string]any{"user": str, "name": str, "lifetime_days": map[string]any{"type": "integer", "minimum": 1, "maximum": 366}}),
+		"NewToken": obj([]string{"id", "token"}, map[string]any{"id": str, "user": str, "name": str, "created": when, "expires": when,
+			"token": map[string]any{"type": "string", "description": "the secret, shown once"}}),
+		"TokenList":   list("tokens", "Token"),
+		"Profile":     obj([]string{"kind", "purpose", "systems", "fields"}, map[string]any{"kind": kind, "purpose": purpose, "systems": strs, "fields": strs}),
+		"ProfileList": list("profiles", "Profile"),
+		"Purpose":     obj([]string{"name", "needs_justification"}, map[string]any{"name": purpose, "needs_justification": boolean}),
+		"PurposeList": list("purposes", "Purpose"),
+		"Me": obj([]string{"user", "authority", "profiles"}, map[string]any{"user": ref("User"), "authority": ref("Authority"),
+			"profiles": map[string]any{"type": "array", "items": ref("Profile")}}),
+		"Checkpoint": obj([]string{"note", "origin", "size", "root", "time"}, map[string]any{"note": map[string]any{"type": "string", "description": "C2SP tlog-checkpoint signed note"},
+			"origin": str, "size": integer, "root": map[string]any{"type": "string", "contentEncoding": "base64"}, "time": when, "verifier_key": str}),
+		"Proof": obj([]string{"hashes"}, map[string]any{"hashes": map[string]any{"type": "array", "items": map[string]any{"type": "string", "contentEncoding": "base64"}}}),
+		"AuditFilter": obj(nil, map[string]any{"authority": str, "user": str, "operation": str, "purpose": str, "from": when, "to": when,
+			"value": map[string]any{"type": "string", "description": "a personal value (name, document number): entries whose keyed HMACs include it"},
+			"before": map[string]any{"type": "integer", "description": "entries with a lower sequence number (paging)"}, "limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}}),
+		"AuditEntry": obj([]string{"seq", "time", "operation", "outcome", "leaf_hash"}, map[string]any{"seq": integer, "time": when, "authority": str, "user": str,
+			"operation": str, "purpose": str, "justification": str, "objects": strs, "recipients": strs, "categories": strs, "results": integer,
+			"outcome": map[string]any{"type": "string", "enum": []string{"ok", "denied", "failed"}}, "detail": str, "values": strs,
+			"leaf_hash": map[string]any{"type": "string", "contentEncoding": "base64"}}),
+		"AuditEntryList": list("entries", "AuditEntry"),
+		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
+			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
+	}
+}
+
+func (s *Server) openapiHandler(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(s.openapi())
+}

@@ -1,0 +1,56 @@
+package httpapi
+
+import "net/http"
+
+// route is one API operation: its pattern, what it needs, and its OpenAPI
+// description, which openapi.go builds from this table.
+type route struct {
+	method, path string
+	summary      string
+	auth         bool   // needs a Bearer token
+	purpose      bool   // touches personal data: needs X-Purpose (and X-Justification where required)
+	request      string // schema of the JSON body, "" for none
+	response     string // schema of the success body, "" for none
+	status       int    // success status; 200 if zero
+	query        []param
+	handler      http.HandlerFunc
+}
+
+type param struct{ name, typ, doc string }
+
+// routes is the whole API surface.
+func (s *Server) routes() []route {
+	return []route{
+		{method: "GET", path: "/healthz", summary: "Liveness: the process answers.", response: "Status", handler: s.healthz},
+		{method: "GET", path: "/readyz", summary: "Readiness: the database answers.", response: "Status", handler: s.readyz},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).", response: "text", handler: s.metricsHandler},
+		{method: "GET", path: "/openapi.json", summary: "This OpenAPI 3.1 description.", response: "object", handler: s.openapiHandler},
+
+		{method: "GET", path: "/api/v1/me", summary: "The caller: user, authority, roles and search profiles.", auth: true, response: "Me", handler: s.me},
+		{method: "GET", path: "/api/v1/purposes", summary: "The fixed list of purposes of processing.", auth: true, response: "PurposeList", handler: s.purposes},
+		{method: "GET", path: "/api/v1/profiles", summary: "The profile table: authority kind × purpose → systems and fields.", auth: true, response: "ProfileList", handler: s.profiles},
+
+		{method: "GET", path: "/api/v1/authorities", summary: "List authorities.", auth: true, response: "AuthorityList", handler: s.listAuthorities},
+		{method: "POST", path: "/api/v1/authorities", summary: "Create an authority (administrators).", auth: true, request: "AuthorityInput", response: "Authority", status: http.StatusCreated, handler: s.createAuthority},
+		{method: "GET", path: "/api/v1/authorities/{code}", summary: "One authority.", auth: true, response: "Authority", handler: s.getAuthority},
+
+		{method: "GET", path: "/api/v1/users", summary: "List users of the authorities the caller administers.", auth: true, purpose: true, response: "UserList",
+			query: []param{{"authority", "string", "only users of this authority"}}, handler: s.listUsers},
+		{method: "POST", path: "/api/v1/users", summary: "Create a user (admins of its authority).", auth: true, purpose: true, request: "UserInput", response: "User", status: http.StatusCreated, handler: s.createUser},
+		{method: "GET", path: "/api/v1/users/{login}", summary: "One user (the user or an admin).", auth: true, purpose: true, response: "User", handler: s.getUser},
+
+		{method: "GET", path: "/api/v1/tokens", summary: "List API tokens of a user (default: the caller).", auth: true, response: "TokenList",
+			query: []param{{"user", "string", "login of the user (admins)"}}, handler: s.listTokens},
+		{method: "POST", path: "/api/v1/tokens", summary: "Create an API token; the secret is shown once.", auth: true, request: "TokenInput", response: "NewToken", status: http.StatusCreated, handler: s.createToken},
+		{method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke an API token at once.", auth: true, status: http.StatusNoContent, handler: s.revokeToken},
+
+		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, response: "Checkpoint", handler: s.latestCheckpoint},
+		{method: "GET", path: "/api/v1/audit/checkpoints/{size}", summary: "The signed checkpoint of a given tree size.", auth: true, response: "Checkpoint", handler: s.checkpointOfSize},
+		{method: "GET", path: "/api/v1/audit/proofs/inclusion", summary: "RFC 6962 inclusion proof of an entry in a tree size.", auth: true, response: "Proof",
+			query: []param{{"seq", "integer", "entry sequence number"}, {"size", "integer", "tree size (a checkpoint's size)"}}, handler: s.inclusionProof},
+		{method: "GET", path: "/api/v1/audit/proofs/consistency", summary: "RFC 6962 consistency proof between two tree sizes.", auth: true, response: "Proof",
+			query: []param{{"from", "integer", "smaller tree size"}, {"to", "integer", "larger tree size"}}, handler: s.consistencyProof},
+		{method: "POST", path: "/api/v1/audit/search", summary: "Search audit entries (supervisors); the search is itself logged.", auth: true, purpose: true, request: "AuditFilter", response: "AuditEntryList", handler: s.searchAudit},
+		{method: "POST", path: "/api/v1/audit/verify", summary: "Verify the whole audit log against its signed checkpoints (supervisors).", auth: true, response: "VerifyReport", handler: s.verifyAudit},
+	}
+}
