@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -410,7 +411,8 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
 	if rep.Latest != nil {
 		out.LatestSize = rep.Latest.Size
 	}
-	if f, ok := err.(*audit.Failure); ok {
+	var f *audit.Failure
+	if errors.As(err, &f) {
 		seq := int64(f.Seq)
 		out.FirstBad, out.Problem = &seq, f.Error()
 	} else if err != nil {
