@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"secunion"
+	"secunion/access"
+	"secunion/store"
+)
+
+// demoPassword is the console password of every demo user. It is printed by
+// `secunion demo`; a demo node holds only synthetic data.
+const demoPassword = "secunion-demo"
+
+// demoAuthorities are the demo node's authorities and one user each. The
+// providers and some authorities are fictitious.
+var demoAuthorities = []struct {
+	authority access.Authority
+	user      access.User
+}{
+	{access.Authority{Code: "EU-ADMIN", Name: "secunion administration", Country: "EU", Kind: access.KindAdministrator},
+		access.User{Login: "admin", Name: "Ada Admin", Roles: []string{access.RoleAdmin}}},
+	{access.Authority{Code: "DE-BPOL", Name: "Bundespolizei (border guard)", Country: "DE", Kind: access.KindBorderGuard},
+		access.User{Login: "border.officer", Name: "Jonas Becker", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "FR-PN", Name: "Police nationale", Country: "FR", Kind: access.KindPolice},
+		access.User{Login: "police.officer", Name: "Camille Martin", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "NL-SIRENE", Name: "SIRENE Netherlands", Country: "NL", Kind: access.KindSirene},
+		access.User{Login: "sirene.officer", Name: "Sanne de Vries", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "IT-VISA", Name: "Visa section, Ministry of Foreign Affairs", Country: "IT", Kind: access.KindVisa},
+		access.User{Login: "visa.officer", Name: "Giulia Romano", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "ES-ETIAS", Name: "ETIAS National Unit Spain", Country: "ES", Kind: access.KindETIASUnit},
+		access.User{Login: "etias.officer", Name: "Lucía García", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "EU-EUROPOL", Name: "Europol", Country: "EU", Kind: access.KindEuropol},
+		access.User{Login: "europol.analyst", Name: "Piet Janssens", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "BE-TCO", Name: "Competent authority for terrorist content online (Belgium)", Country: "BE", Kind: access.KindTCOAuthority},
+		access.User{Login: "tco.officer", Name: "Louise Peeters", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "IE-VIDSHARE", Name: "VidShare Ltd (hosting service provider)", Country: "IE", Kind: access.KindHostingProvider},
+		access.User{Login: "vidshare.contact", Name: "Aoife Byrne", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "NL-PICBOARD", Name: "PicBoard B.V. (hosting service provider)", Country: "NL", Kind: access.KindHostingProvider},
+		access.User{Login: "picboard.contact", Name: "Daan Visser", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "FR-CNIL", Name: "Commission nationale de l'informatique et des libertés", Country: "FR", Kind: access.KindSupervisory},
+		access.User{Login: "dpo.supervisor", Name: "Claire Dupont", Roles: []string{access.RoleSupervisor}}},
+}
+
+const demoSeeded = "demo.seeded"
+
+func runDemo(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f serveFlags
+	f.register(fs, e, "secunion-data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if f.postgres != "" {
+		return secunion.Errorf(secunion.Invalid, "the demo runs on the embedded store: use --data, or `secunion serve --postgres`")
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, keys, err := f.open(ctx, log, false)
+	if err != nil {
+		return err
+	}
+	if err := seedDemo(ctx, db); err != nil {
+		db.Close()
+		return err
+	}
+	tokens, err := demoTokens(ctx, db)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	return serve(ctx, f, db, keys, log, func(addr string) { printDemo(e.stdout, "http://"+addr, f.data, tokens) })
+}
+
+// seedDemo creates the demo authorities and users once per data folder.
+func seedDemo(ctx context.Context, db *store.DB) error {
+	done, err := db.Setting(ctx, demoSeeded)
+	if err != nil || done != "" {
+		return err
+	}
+	op := secunion.Actor{}
+	for _, d := range demoAuthorities {
+		if _, err := db.CreateAuthority(ctx, op, d.authority); err != nil && secunion.CodeOf(err) != secunion.Conflict {
+			return err
+		}
+		u := d.user
+		u.Authority = d.authority.Code
+		if _, err := db.CreateUser(ctx, op, u, demoPassword); err != nil && secunion.CodeOf(err) != secunion.Conflict {
+			return err
+		}
+	}
+	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })
+}
+
+// demoTokens issues one fresh week-long API token per demo user, revoking
+// the demo tokens of earlier starts: secrets are shown once, so each start
+// prints new ones.
+func demoTokens(ctx context.Context, db *store.DB) (map[string]string, error) {
+	op := secunion.Actor{}
+	out := map[string]string{}
+	for _, d := range demoAuthorities {
+		old, err := db.Tokens(ctx, d.user.Login)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range old {
+			if t.Name == "demo" && t.Revoked == nil {
+				if err := db.RevokeToken(ctx, op, t.ID); err != nil {
+					return nil, err
+				}
+			}
+		}
+		secret, _, err := db.CreateToken(ctx, op, d.user.Login, "demo", 7*24*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		out[d.user.Login] = secret
+	}
+	return out, nil
+}
+
+func printDemo(w io.Writer, url, data string, tokens map[string]string) {
+	fmt.Fprintf(w, "secunion demo is running.\n\n  Console:  %s\n  Data:     %s (delete it to start afresh)\n\n", url, data)
+	fmt.Fprintf(w, "Console logins (password for every user: %s):\n\n", demoPassword)
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "  LOGIN\tAUTHORITY\tKIND\tROLES")
+	for _, d := range demoAuthorities {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", d.user.Login, d.authority.Code, d.authority.Kind, strings.Join(d.user.Roles, ","))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nAPI tokens (valid 7 days; new ones are printed at every start):\n\n")
+	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for _, d := range demoAuthorities {
+		fmt.Fprintf(tw, "  %s\t%s\n", d.user.Login, tokens[d.user.Login])
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nTry:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/me\n\nPress Ctrl-C to stop.\n", tokens["border.officer"], url)
+}

@@ -1,0 +1,94 @@
+// Command secunion runs the information-exchange tools of the EU Security
+// Union: `secunion demo` for a seeded node, `secunion serve` for a real one,
+// `secunion admin` and `secunion audit` for operators.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"secunion"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "secunion:", secunion.MessageOf(err)+detail(err))
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// detail adds the cause of an internal failure: at the command line the
+// operator is the one who needs it.
+func detail(err error) string {
+	var e *secunion.Error
+	if errors.As(err, &e) && e.Err != nil {
+		return " (" + e.Err.Error() + ")"
+	}
+	if !errors.As(err, &e) {
+		return " (" + err.Error() + ")"
+	}
+	return ""
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) || secunion.CodeOf(err) == secunion.Invalid {
+		return 2
+	}
+	return 1
+}
+
+const usage = `usage: secunion <command> [flags]
+
+commands:
+  demo     create and seed a demo node (if new), then serve it
+  serve    serve a node on SQLite (--data) or PostgreSQL (--postgres)
+  admin    manage authorities, users and API tokens
+  audit    verify the audit log
+  version  print the version
+Run 'secunion <command> -h' for the flags of a command.
+`
+
+// env is what a subcommand gets from the outside world.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return secunion.Errorf(secunion.Invalid, "no command given")
+	}
+	switch args[0] {
+	case "demo":
+		return runDemo(ctx, args[1:], e)
+	case "serve":
+		return runServe(ctx, args[1:], e)
+	case "admin":
+		return runAdmin(ctx, args[1:], e)
+	case "audit":
+		return runAudit(ctx, args[1:], e)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "secunion", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return secunion.Errorf(secunion.Invalid, "unknown command %q", args[0])
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"secunion"
+	"secunion/events"
+	"secunion/httpapi"
+	"secunion/store"
+	"secunion/web"
+)
+
+// serveFlags are the flags of serve and demo.
+type serveFlags struct {
+	storeFlags
+	addr, tlsCert, tlsKey string
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
+	f.storeFlags.register(fs, e, defaultData)
+	addr := e.getenv("SECUNION_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	fs.StringVar(&f.addr, "addr", addr, "address to listen on (env SECUNION_ADDR)")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM); serve HTTPS with --tls-key")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
+}
+
+func runServe(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f serveFlags
+	f.register(fs, e, "")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	db, keys, err := f.open(ctx, log, false)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, f, db, keys, log, nil)
+}
+
+// serve runs the node until ctx ends, then shuts down in order: stop
+// accepting requests, finish those under way, then close the store, which
+// commits queued writes and signs a last checkpoint. ready, if not nil, is
+// called with the listening address once the node accepts connections.
+func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, log *slog.Logger, ready func(addr string)) error {
+	defer db.Close()
+	d := events.NewDispatcher(db, db.Clock(), log)
+	db.OnWrite(d.Wake)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go d.Run(ctx)
+
+	tls := f.tlsCert != "" || f.tlsKey != ""
+	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls, Version: version()})
+	if err != nil {
+		return err
+	}
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Logger: log, Version: version()})
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return secunion.Wrap(secunion.Unavailable, err, "cannot listen on "+f.addr)
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	log.Info("serving", "url", fmt.Sprintf("%s://%s", scheme, ln.Addr()), "engine", string(db.Engine()), "version", version())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if tls {
+			errc <- srv.ServeTLS(ln, f.tlsCert, f.tlsKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return secunion.Wrap(secunion.Unavailable, err, "server failed")
+		}
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer scancel()
+	return srv.Shutdown(sctx)
+}
