@@ -69,8 +69,15 @@ func TestDeclare(t *testing.T) {
 func TestProfilesCoverKinds(t *testing.T) {
 	systems := map[string]bool{SIS: true, VIS: true, EES: true, ETIAS: true, Eurodac: true, ECRISTCN: true, Europol: true, SLTD: true}
 	for _, k := range Kinds {
-		if k != KindCommission && len(ProfilesFor(k)) == 0 {
-			t.Errorf("kind %s has no profile", k)
+		var purposes []secunion.Purpose
+		for _, p := range ProfilesFor(k) {
+			purposes = append(purposes, p.Purpose)
+		}
+		if purposes[len(purposes)-1] != secunion.PurposeAdministration {
+			t.Errorf("kind %s cannot administer its own users", k)
+		}
+		if k != KindCommission && k != KindAdministrator && len(purposes) < 2 {
+			t.Errorf("kind %s has no working purpose: %v", k, purposes)
 		}
 	}
 	seen := map[string]bool{}

@@ -57,7 +57,7 @@ var (
 //     system under that system's own law, in one go.
 //   - Biometrics go only to authorities that capture and compare them at the
 //     border, for visas and for international protection.
-var Profiles = []Profile{
+var Profiles = withAdministration([]Profile{
 	{KindBorderGuard, secunion.PurposeBorderCheck, []string{SIS, VIS, EES, ETIAS, SLTD}, []string{FieldIdentity, FieldDocument, FieldBiometrics, FieldAlert, FieldVisa, FieldEntryExit, FieldAuthorisation}},
 	{KindBorderGuard, secunion.PurposeIdentityCheck, []string{SIS, VIS, EES, ETIAS, Eurodac, ECRISTCN}, idDoc},
 	{KindPolice, secunion.PurposeIdentityCheck, []string{SIS, VIS, EES, ETIAS, Eurodac, ECRISTCN}, idDoc},
@@ -80,7 +80,16 @@ var Profiles = []Profile{
 	{KindTCOAuthority, secunion.PurposeTerroristContent, nil, nil},
 	{KindHostingProvider, secunion.PurposeTerroristContent, nil, nil},
 	{KindSupervisory, secunion.PurposeSupervision, nil, nil},
-	{KindAdministrator, secunion.PurposeAdministration, nil, nil},
+})
+
+// withAdministration adds the administration purpose, with no source
+// system, to every kind: each authority's admins manage its own users and
+// tokens (access.CanAdminister says whose).
+func withAdministration(rows []Profile) []Profile {
+	for _, k := range Kinds {
+		rows = append(rows, Profile{Kind: k, Purpose: secunion.PurposeAdministration})
+	}
+	return rows
 }
 
 // ProfilesFor returns the profiles of an authority kind, one per purpose it

@@ -406,7 +406,7 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
 		s.deny(w, r, "verify the audit log", "only supervisors may verify the audit log")
 		return
 	}
-	rep, err := s.cfg.DB.VerifyAudit(r.Context(), s.cfg.Verifier)
+	rep, err := s.cfg.DB.VerifyAuditAs(r.Context(), a, s.cfg.Verifier)
 	out := verifyOut{Intact: err == nil, Entries: rep.Entries, Checkpoints: rep.Checkpoints}
 	if rep.Latest != nil {
 		out.LatestSize = rep.Latest.Size

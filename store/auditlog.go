@@ -432,3 +432,26 @@ func (db *DB) AuditSize() uint64 {
 	}
 	return db.tree.Size()
 }
+
+// VerifyAuditAs verifies the log for a supervisor and records that they
+// did, with the outcome. A *audit.Failure names the first bad entry.
+func (db *DB) VerifyAuditAs(ctx context.Context, actor secunion.Actor, v note.Verifier) (audit.Report, error) {
+	rep, err := db.VerifyAudit(ctx, v)
+	var f *audit.Failure
+	if err != nil && !errors.As(err, &f) {
+		return rep, err
+	}
+	if rerr := db.recordVerification(ctx, actor, rep, err); rerr != nil {
+		return rep, rerr
+	}
+	return rep, err
+}
+
+func (db *DB) recordVerification(ctx context.Context, actor secunion.Actor, rep audit.Report, verr error) error {
+	e := audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpAuditVerified,
+		Purpose: string(secunion.PurposeSupervision), Objects: []string{"audit-log"}, Results: int(rep.Entries), Outcome: "ok"}
+	if verr != nil {
+		e.Outcome, e.Detail = "failed", truncate(verr.Error(), 500)
+	}
+	return db.Write(ctx, func(tx *Tx) error { return tx.Audit(e) })
+}

@@ -1,0 +1,351 @@
+// Package web is secunion's operator console: server-rendered pages
+// (html/template, one embedded style sheet, no script and no CDN) where users
+// log in, see what their authority may do and for which purposes,
+// administrators manage authorities, users and API tokens, and supervisors
+// read and verify the audit log.
+//
+// It implements, for people at a browser, the user, data-access and input
+// controls of Directive 2016/680 Art 29 and the supervisors' reading of the
+// logs of Art 25 (DOMAIN.md §1 and §9): every page but the login form needs a
+// session, every form carries an anti-forgery token, failed logins are slowed
+// down and logged, lists of users are shown only for a declared purpose, and
+// every refusal is written to the audit log.
+package web
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"secunion"
+	"secunion/access"
+	"secunion/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Options configure a Console.
+type Options struct {
+	// DB holds users, sessions, tokens and the audit log.
+	DB *store.DB
+	// Verifier verifies audit checkpoints for the supervisors' "verify"
+	// action.
+	Verifier note.Verifier
+	// Logger receives the internals of errors, which pages never show.
+	Logger *slog.Logger
+	// Secure marks cookies Secure, for deployments behind a TLS proxy;
+	// cookies on requests that arrive over TLS are Secure regardless.
+	Secure bool
+	// Version is shown in the page footer.
+	Version string
+}
+
+// Console serves the operator console. Create it with New.
+type Console struct {
+	db       *store.DB
+	verifier note.Verifier
+	log      *slog.Logger
+	secure   bool
+	version  string
+	throttle *access.Throttle
+	pages    map[string]*template.Template
+	static   http.Handler
+}
+
+const (
+	// sessionCookie holds the secret of a console session.
+	sessionCookie = "secunion_session"
+	// loginCSRFCookie holds the anti-forgery token of the login form.
+	loginCSRFCookie = "secunion_login_csrf"
+	// csrfField is the hidden field of every form that carries its token.
+	csrfField = "csrf"
+	// maxFormBytes bounds a form body; the console's forms are small.
+	maxFormBytes = 64 << 10
+	// maxSecretLength bounds a cookie worth looking up; secrets are shorter.
+	maxSecretLength = 100
+	// staticPrefix is where the embedded style sheet is served.
+	staticPrefix = "/static/"
+)
+
+// pageNames are the templates in templates/, each rendered inside
+// layout.html.
+var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message"}
+
+// New returns a console serving from o.DB. It parses the embedded templates
+// and fails if one is broken.
+func New(o Options) (*Console, error) {
+	if o.DB == nil {
+		return nil, errors.New("web: no database")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	c := &Console{
+		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version,
+		throttle: access.NewThrottle(),
+		pages:    make(map[string]*template.Template, len(pageNames)),
+	}
+	for _, name := range pageNames {
+		t, err := layout.Clone()
+		if err == nil {
+			t, err = t.ParseFS(assets, "templates/"+name+".html")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		c.pages[name] = t
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	c.static = http.StripPrefix(staticPrefix, http.FileServerFS(static))
+	return c, nil
+}
+
+// Register adds every console route to mux.
+func (c *Console) Register(mux *http.ServeMux) {
+	routes := []struct {
+		pattern string
+		handler http.Handler
+	}{
+		{"GET /{$}", c.authed(c.home)},
+		{"GET /login", http.HandlerFunc(c.loginForm)},
+		{"POST /login", http.HandlerFunc(c.login)},
+		{"POST /logout", c.authed(c.logout)},
+		{"GET /admin/authorities", c.authed(c.authorities)},
+		{"POST /admin/authorities", c.authed(c.createAuthority)},
+		{"GET /admin/users", c.authed(c.users)},
+		{"POST /admin/users", c.authed(c.createUser)},
+		{"GET /admin/tokens", c.authed(c.tokens)},
+		{"POST /admin/tokens", c.authed(c.createToken)},
+		{"POST /admin/tokens/{id}/revoke", c.authed(c.revokeToken)},
+		{"GET /audit", c.authed(c.auditLog)},
+		{"POST /audit/verify", c.authed(c.verifyAudit)},
+		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
+	}
+	for _, r := range routes {
+		mux.Handle(r.pattern, securityHeaders(r.handler))
+	}
+}
+
+// securityHeaders forbids everything the console does not use: scripts,
+// other origins, framing, MIME sniffing and referrers. Nothing is cached
+// either, as pages show personal data and secrets; only the style sheet
+// overrides that.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// serveStatic serves the embedded style sheet. Folders are not listed.
+func (c *Console) serveStatic(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	c.static.ServeHTTP(w, r)
+}
+
+// sessionHandler handles a request of a logged-in user.
+type sessionHandler func(w http.ResponseWriter, r *http.Request, s store.Session)
+
+// authed runs h for requests with a live session, sending everyone else to
+// the login form. On POST it first checks the form's anti-forgery token.
+func (c *Console) authed(h sessionHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, err := c.session(r)
+		if err != nil {
+			if secunion.CodeOf(err) == secunion.Unauthenticated {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			c.fail(w, r, nil, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				c.fail(w, r, &s, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
+				return
+			}
+			if !sameSecret(r.PostForm.Get(csrfField), s.CSRF) {
+				c.formExpired(w, r, &s)
+				return
+			}
+		}
+		h(w, r, s)
+	})
+}
+
+// session returns the session named by the request's cookie.
+func (c *Console) session(r *http.Request) (store.Session, error) {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" || len(ck.Value) > maxSecretLength {
+		return store.Session{}, secunion.Errorf(secunion.Unauthenticated, "log in first")
+	}
+	return c.db.SessionFor(r.Context(), ck.Value)
+}
+
+// sameSecret compares a submitted token with the expected one in constant
+// time; an empty expected token never matches.
+func sameSecret(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// formExpired answers a POST whose anti-forgery token is missing or wrong.
+func (c *Console) formExpired(w http.ResponseWriter, r *http.Request, s *store.Session) {
+	c.log.Info("web: form without a valid csrf token", "path", r.URL.Path, "remote", remoteHost(r))
+	v := c.view(s, "Form expired", "")
+	v.Error = "This form has expired. Go back, reload the page and submit it again."
+	c.render(w, r, http.StatusForbidden, "message", v)
+}
+
+// cookie returns a cookie for the console's path, HttpOnly, SameSite=Strict
+// and Secure on TLS. maxAge < 0 deletes it.
+func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure || r.TLS != nil,
+	}
+}
+
+// view is what every template receives.
+type view struct {
+	Title   string
+	Version string
+	Actor   *secunion.Actor // nil when nobody is logged in
+	CSRF    string
+	Nav     []link
+	Error   string
+	Notice  string
+	Data    any
+}
+
+// link is an entry of the navigation.
+type link struct {
+	Path, Label string
+	Current     bool
+}
+
+// view returns the page frame for s (nil before login); current is the path
+// of the navigation entry to mark.
+func (c *Console) view(s *store.Session, title, current string) view {
+	v := view{Title: title, Version: c.version}
+	if s == nil {
+		return v
+	}
+	a := s.Actor
+	v.Actor, v.CSRF = &a, s.CSRF
+	add := func(path, label string) {
+		v.Nav = append(v.Nav, link{Path: path, Label: label, Current: path == current})
+	}
+	add("/", "Home")
+	if access.CanManageAuthorities(a) {
+		add("/admin/authorities", "Authorities")
+	}
+	if mayListUsers(a) {
+		add("/admin/users", "Users")
+	}
+	add("/admin/tokens", "Tokens")
+	if a.Has(access.RoleSupervisor) {
+		add("/audit", "Audit log")
+	}
+	return v
+}
+
+// render executes page into a buffer first, so a template error becomes a
+// clean 500 rather than half a page.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
+	var buf bytes.Buffer
+	if err := c.pages[page].ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		c.log.Error("web: render", "page", page, "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows err's safe message with the status of its code and logs the
+// internals.
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *store.Session, err error) {
+	status := statusOf(err)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	c.log.Log(r.Context(), level, "web: request failed", "path", r.URL.Path, "status", status, "err", err)
+	v := c.view(s, http.StatusText(status), "")
+	v.Error = secunion.MessageOf(err)
+	c.render(w, r, status, "message", v)
+}
+
+// statusOf maps an error code to an HTTP status.
+func statusOf(err error) int {
+	switch secunion.CodeOf(err) {
+	case secunion.Invalid:
+		return http.StatusBadRequest
+	case secunion.Unauthenticated:
+		return http.StatusUnauthorized
+	case secunion.Forbidden:
+		return http.StatusForbidden
+	case secunion.NotFound:
+		return http.StatusNotFound
+	case secunion.Conflict:
+		return http.StatusConflict
+	case secunion.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case secunion.RateLimited:
+		return http.StatusTooManyRequests
+	case secunion.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// deny records a refused request in the audit log and shows 403 with why.
+func (c *Console) deny(w http.ResponseWriter, r *http.Request, s store.Session, decl access.Declaration, what, why string) {
+	if err := c.db.RecordDenial(r.Context(), s.Actor, decl, what, why); err != nil {
+		c.fail(w, r, &s, err)
+		return
+	}
+	c.fail(w, r, &s, secunion.Errorf(secunion.Forbidden, "%s", why))
+}
+
+// funcs are the helpers the templates use.
+var funcs = template.FuncMap{
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	},
+	"join":     strings.Join,
+	"contains": slices.Contains[[]string],
+}

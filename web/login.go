@@ -1,0 +1,140 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"secunion"
+	"secunion/access"
+	"secunion/store"
+)
+
+// wrongCredentials is the one message for every failed login, so that it
+// does not tell whether the login exists.
+const wrongCredentials = "Wrong login or password."
+
+// loginData is what the login form shows.
+type loginData struct {
+	Login string
+}
+
+// loginForm shows the login form with a fresh double-submit token: before
+// login there is no session to hold one, so the token lives in a cookie that
+// another site can neither read nor send (SameSite=Strict).
+func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := c.session(r); err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	c.showLogin(w, r, http.StatusOK, "", "")
+}
+
+// showLogin renders the login form with a new anti-forgery token.
+func (c *Console) showLogin(w http.ResponseWriter, r *http.Request, status int, login, message string) {
+	token, _ := access.NewSecret("")
+	http.SetCookie(w, c.cookie(r, loginCSRFCookie, token, int((30*time.Minute).Seconds())))
+	v := c.view(nil, "Log in", "")
+	v.CSRF, v.Error, v.Data = token, message, loginData{Login: login}
+	c.render(w, r, status, "login", v)
+}
+
+// login checks a login and password. Failures are throttled per login and
+// per address and written to the audit log.
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		c.fail(w, r, nil, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
+		return
+	}
+	ck, err := r.Cookie(loginCSRFCookie)
+	if err != nil || !sameSecret(r.PostForm.Get(csrfField), ck.Value) {
+		c.formExpired(w, r, nil)
+		return
+	}
+	login := clip(strings.ToLower(strings.TrimSpace(r.PostForm.Get("login"))), 64)
+	password := r.PostForm.Get("password")
+	host := remoteHost(r)
+	keys := []string{"login:" + login, "ip:" + host}
+	ctx := r.Context()
+	now := c.db.Clock().Now()
+
+	if wait := c.throttle.Wait(now, keys...); wait > 0 {
+		if err := c.db.LoginFailure(ctx, login, host, "throttled"); err != nil {
+			c.fail(w, r, nil, err)
+			return
+		}
+		seconds := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		unit := "seconds"
+		if seconds == 1 {
+			unit = "second"
+		}
+		v := c.view(nil, "Too many attempts", "")
+		v.Error = fmt.Sprintf("Too many failed logins. Wait %d %s before you try again.", seconds, unit)
+		c.render(w, r, http.StatusTooManyRequests, "message", v)
+		return
+	}
+
+	actor, reason, err := c.db.CheckPassword(ctx, login, password)
+	if err != nil {
+		if secunion.CodeOf(err) != secunion.Unauthenticated {
+			c.fail(w, r, nil, err)
+			return
+		}
+		c.throttle.Fail(now, keys...)
+		if err := c.db.LoginFailure(ctx, login, host, reason); err != nil {
+			c.fail(w, r, nil, err)
+			return
+		}
+		c.showLogin(w, r, http.StatusUnauthorized, login, wrongCredentials)
+		return
+	}
+	secret, _, err := c.db.CreateSession(ctx, actor, host)
+	if err != nil {
+		c.fail(w, r, nil, err)
+		return
+	}
+	c.throttle.Succeed("login:" + login)
+	http.SetCookie(w, c.cookie(r, sessionCookie, secret, int(access.SessionLifetime.Seconds())))
+	http.SetCookie(w, c.cookie(r, loginCSRFCookie, "", -1))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// logout ends the session and forgets its cookie.
+func (c *Console) logout(w http.ResponseWriter, r *http.Request, s store.Session) {
+	ck, err := r.Cookie(sessionCookie)
+	if err == nil {
+		if err := c.db.EndSession(r.Context(), ck.Value, s.Actor); err != nil {
+			c.fail(w, r, &s, err)
+			return
+		}
+	}
+	http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// remoteHost is the address the request came from, without the port. No
+// forwarding header is trusted: anyone can forge one to escape the throttle.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// clip makes s valid UTF-8 of at most n bytes, cut between characters: the
+// audit log refuses anything else, and a login is typed by anyone.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
+}
