@@ -3,8 +3,11 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"time"
 
 	"github.com/transparency-dev/merkle/rfc6962"
+
+	"secunion"
 )
 
 // leafVersion is the first byte of every leaf. A change to the encoding
@@ -88,4 +91,108 @@ func appendList(b []byte, items []string) []byte {
 		b = appendString(b, s)
 	}
 	return b
+}
+
+// ParseLeaf decodes a Leaf encoding back into its entry. It is strict:
+// anything but exactly one well-formed version-1 leaf is an error, so
+// ParseLeaf(b) succeeds only when Leaf of its result gives b back.
+func ParseLeaf(b []byte) (Entry, error) {
+	p := leafParser{b: b}
+	var e Entry
+	if v := p.byte(); v != leafVersion {
+		return e, p.fail("unknown leaf version")
+	}
+	e.Seq = p.uint64()
+	e.Time = time.Unix(0, int64(p.uint64())).UTC()
+	e.Authority = p.string()
+	e.User = p.string()
+	e.Operation = Operation(p.string())
+	e.Purpose = p.string()
+	e.Justification = p.string()
+	e.Objects = p.list()
+	e.Recipients = p.list()
+	e.Categories = p.list()
+	e.Results = int(int64(p.uint64()))
+	e.Outcome = p.string()
+	e.Detail = p.string()
+	e.Values = p.list()
+	if p.err == nil && len(p.b) != 0 {
+		return e, p.fail("trailing bytes")
+	}
+	return e, p.err
+}
+
+// leafParser reads a leaf; after the first error every read returns zero
+// values and the error stays.
+type leafParser struct {
+	b   []byte
+	err error
+}
+
+func (p *leafParser) fail(why string) error {
+	if p.err == nil {
+		p.err = secunion.Errorf(secunion.Invalid, "audit: malformed leaf: %s", why)
+	}
+	return p.err
+}
+
+func (p *leafParser) byte() byte {
+	if p.err != nil || len(p.b) < 1 {
+		p.fail("too short")
+		return 0
+	}
+	c := p.b[0]
+	p.b = p.b[1:]
+	return c
+}
+
+func (p *leafParser) uint64() uint64 {
+	if p.err != nil || len(p.b) < 8 {
+		p.fail("too short")
+		return 0
+	}
+	v := binary.BigEndian.Uint64(p.b)
+	p.b = p.b[8:]
+	return v
+}
+
+func (p *leafParser) uvarint() uint64 {
+	if p.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(p.b)
+	if n <= 0 || v > uint64(len(p.b)-n) {
+		p.fail("bad length")
+		return 0
+	}
+	// A length must use its shortest encoding, or two leaves would decode
+	// to one entry.
+	if n != len(binary.AppendUvarint(nil, v)) {
+		p.fail("non-minimal length")
+		return 0
+	}
+	p.b = p.b[n:]
+	return v
+}
+
+func (p *leafParser) string() string {
+	n := p.uvarint()
+	if p.err != nil {
+		return ""
+	}
+	s := string(p.b[:n])
+	p.b = p.b[n:]
+	return s
+}
+
+func (p *leafParser) list() []string {
+	n := p.uvarint()
+	if p.err != nil || n == 0 {
+		return nil
+	}
+	items := make([]string, 0, min(n, 64))
+	for i := uint64(0); i < n && p.err == nil; i++ {
+		items = append(items, p.string())
+	}
+	return items
 }

@@ -3,10 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
+	"math"
 	"strings"
 	"time"
 
@@ -210,39 +209,35 @@ func (db *DB) ConsistencyProof(ctx context.Context, size1, size2 uint64) ([][32]
 	return db.tree.ConsistencyProof(size1, size2)
 }
 
-const entryColumns = `seq, time_ns, authority, user_login, operation, purpose, justification, objects, recipients, categories, results, outcome, detail, value_macs, leaf_hash`
+const entryColumns = `seq, time_ns, authority, user_login, operation, purpose, leaf, leaf_hash`
 
 type scanner interface{ Scan(...any) error }
 
-func scanEntry(s scanner) (audit.Entry, []byte, error) {
-	var e audit.Entry
+// scanEntry reads an entry row: the entry decoded from its leaf, with the
+// indexed fields taken from their columns, so that a column changed behind
+// the program's back gives an entry whose hash no longer matches.
+func scanEntry(s scanner) (audit.Entry, [32]byte, error) {
 	var seq, ns int64
-	var op, objects, recipients, categories, values string
-	var leaf []byte
-	err := s.Scan(&seq, &ns, &e.Authority, &e.User, &op, &e.Purpose, &e.Justification, &objects, &recipients,
-		&categories, &e.Results, &e.Outcome, &e.Detail, &values, &leaf)
+	var authority, user, op, purpose string
+	var leaf, hash []byte
+	if err := s.Scan(&seq, &ns, &authority, &user, &op, &purpose, &leaf, &hash); err != nil {
+		return audit.Entry{}, [32]byte{}, err
+	}
+	e, err := audit.ParseLeaf(leaf)
 	if err != nil {
-		return e, nil, err
+		// Keep the entry visible as damaged: its hash cannot match.
+		e = audit.Entry{Detail: "damaged leaf: " + err.Error()}
 	}
-	e.Seq, e.Time, e.Operation = uint64(seq), fromNanos(ns), audit.Operation(op)
-	for _, f := range []struct {
-		text string
-		dst  *[]string
-	}{{objects, &e.Objects}, {recipients, &e.Recipients}, {categories, &e.Categories}, {values, &e.Values}} {
-		if f.text == "[]" {
-			continue
-		}
-		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
-			// Keep the damaged text so verification reports the entry as
-			// altered rather than failing to read the log.
-			*f.dst = []string{f.text}
-		}
-	}
-	return e, leaf, nil
+	e.Seq, e.Time, e.Authority, e.User, e.Operation, e.Purpose = uint64(seq), fromNanos(ns), authority, user, audit.Operation(op), purpose
+	var h [32]byte
+	copy(h[:], hash) // a damaged hash of the wrong length stays wrong
+	return e, h, nil
 }
 
 // VerifyAudit reads the whole log and its checkpoints and verifies them with
-// v (see audit.Verify). A *audit.Failure names the first bad entry.
+// v (see audit.Verify). A *audit.Failure names the first bad entry. Rows are
+// read and decoded in one goroutine while another hashes, so both cores
+// work.
 func (db *DB) VerifyAudit(ctx context.Context, v note.Verifier) (audit.Report, error) {
 	var notes []string
 	rows, err := db.query(ctx, `SELECT note FROM audit_checkpoints ORDER BY size`)
@@ -258,32 +253,103 @@ func (db *DB) VerifyAudit(ctx context.Context, v note.Verifier) (audit.Report, e
 		notes = append(notes, n)
 	}
 	rows.Close()
-	rows, err = db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries ORDER BY seq`)
-	if err != nil {
-		return audit.Report{}, dbError(err, "audit: read entries")
-	}
-	defer rows.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []verifyItem, 8)
 	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = db.readForVerify(ctx, batches)
+	}()
 	entries := func(yield func(audit.Entry, [32]byte) bool) {
-		for rows.Next() {
-			e, leaf, err := scanEntry(rows)
-			if err != nil {
-				readErr = err
-				return
-			}
-			var h [32]byte
-			copy(h[:], leaf) // a damaged hash of the wrong length stays wrong
-			if !yield(e, h) {
-				return
+		for batch := range batches {
+			for _, it := range batch {
+				if !yield(it.e, it.hash) {
+					cancel()
+					for range batches {
+					}
+					return
+				}
 			}
 		}
-		readErr = rows.Err()
 	}
-	report, err := audit.Verify(iter.Seq2[audit.Entry, [32]byte](entries), notes, v)
-	if readErr != nil {
+	report, err := audit.Verify(entries, notes, v)
+	if readErr != nil && err == nil {
 		return report, dbError(readErr, "audit: read entries")
 	}
 	return report, err
+}
+
+type verifyItem struct {
+	e    audit.Entry
+	hash [32]byte
+}
+
+// readForVerify streams every entry in order, with its Values taken from
+// the audit_values index (so a deleted or altered index row shows as a
+// changed entry), in batches.
+func (db *DB) readForVerify(ctx context.Context, out chan<- []verifyItem) error {
+	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// The values are read after the first entry row has fixed the entries'
+	// snapshot, so every value of every entry read is visible to them.
+	first := rows.Next()
+	vrows, err := db.query(ctx, `SELECT seq, mac FROM audit_values ORDER BY seq, mac`)
+	if err != nil {
+		return err
+	}
+	defer vrows.Close()
+	var vseq int64 = -1
+	var vmac string
+	nextValue := func() error {
+		if vrows.Next() {
+			return vrows.Scan(&vseq, &vmac)
+		}
+		vseq = math.MaxInt64
+		return vrows.Err()
+	}
+	if err := nextValue(); err != nil {
+		return err
+	}
+	batch := make([]verifyItem, 0, 1024)
+	for ok := first; ok; ok = rows.Next() {
+		e, h, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		var values []string
+		for vseq < int64(e.Seq) { // index rows of no entry: skipped here, they cannot hide one
+			if err := nextValue(); err != nil {
+				return err
+			}
+		}
+		for vseq == int64(e.Seq) {
+			values = append(values, vmac)
+			if err := nextValue(); err != nil {
+				return err
+			}
+		}
+		e.Values = values
+		batch = append(batch, verifyItem{e, h})
+		if len(batch) == cap(batch) {
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return nil
+			}
+			batch = make([]verifyItem, 0, 1024)
+		}
+	}
+	if len(batch) > 0 {
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+		}
+	}
+	return rows.Err()
 }
 
 // AuditFilter selects audit entries for a supervisor.

@@ -90,12 +90,12 @@ func benchDB(b *testing.B, engine store.Engine, opts store.Options) (*store.DB, 
 //
 //	go test ./store -run '^$' -bench VerifyStored -benchtime 1x
 func BenchmarkVerifyStored(b *testing.B) {
-	const entries, perCheckpoint = 1_000_000, 1_000
+	const entries, perCheckpoint = 200_000, 1_000
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(engine), func(b *testing.B) {
 			db, keys := benchDB(b, engine, store.Options{CheckpointEvery: time.Hour})
 			ctx := context.Background()
-			for n := 4; n < entries; n += perCheckpoint {
+			for n := int(db.AuditSize()); n < entries; n += perCheckpoint {
 				err := db.Write(ctx, func(tx *store.Tx) error {
 					for i := 0; i < perCheckpoint && n+i < entries; i++ {
 						err := tx.Audit(audit.Entry{Authority: "DE-BPOL", User: "anna", Operation: audit.OpConsultation,

@@ -78,9 +78,9 @@ type DB struct {
 	treeMu sync.Mutex // orders appends to tree; tree itself is safe for readers
 
 	signedSize atomic.Uint64 // size of the latest checkpoint this node knows
-	writes chan *writeReq
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	writes     chan *writeReq
+	stop       chan struct{}
+	wg         sync.WaitGroup
 
 	hookMu  sync.Mutex
 	onWrite []func()

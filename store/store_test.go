@@ -421,3 +421,59 @@ func dropTriggers(t *testing.T, e env) {
 		}
 	}
 }
+
+// TestTamperCases alters the stored log in each way an attacker with the
+// database could, and checks that verification names the first bad entry.
+func TestTamperCases(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		sql   []string
+		first uint64
+	}{
+		{"indexed column changed", []string{`UPDATE audit_entries SET operation = 'login' WHERE seq = 3`}, 3},
+		{"leaf replaced by another", []string{`UPDATE audit_entries SET leaf = (SELECT leaf FROM audit_entries WHERE seq = 2) WHERE seq = 5`}, 5},
+		{"leaf and hash replaced", []string{`UPDATE audit_entries SET leaf = (SELECT leaf FROM audit_entries WHERE seq = 2), leaf_hash = (SELECT leaf_hash FROM audit_entries WHERE seq = 2) WHERE seq = 5`}, 5},
+		{"value index row deleted", []string{`DELETE FROM audit_values WHERE seq = 6`}, 6},
+		{"entry deleted", []string{`DELETE FROM audit_entries WHERE seq = 4`}, 4},
+		{"entries swapped", []string{`UPDATE audit_entries SET seq = 100 WHERE seq = 1`, `UPDATE audit_entries SET seq = 1 WHERE seq = 2`, `UPDATE audit_entries SET seq = 2 WHERE seq = 100`}, 1},
+		{"truncated below checkpoint", []string{`DELETE FROM audit_values WHERE seq >= 5`, `DELETE FROM audit_entries WHERE seq >= 5`}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			engines(t, func(t *testing.T, e env) {
+				ctx := context.Background()
+				db := e.open(t, store.Options{})
+				seed(t, db)
+				// Entry 6 used a personal value: it has a row in the value index.
+				err := db.Write(ctx, func(tx *store.Tx) error {
+					return tx.Audit(audit.Entry{Authority: "DE-BPOL", User: "anna", Operation: audit.OpConsultation,
+						Purpose: "border-check", Categories: []string{"identity"}, Outcome: "ok"}, "ERIKSSON ANNA")
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				db.Close()
+				if r := verify(t, e, e.open(t, store.Options{Inspect: true})); r.Entries != 7 || r.Latest == nil || r.Latest.Size != 7 {
+					t.Fatalf("before tampering: %+v", r)
+				}
+				dropTriggers(t, e)
+				raw := "DROP TRIGGER audit_values_no_delete"
+				if e.engine == store.Postgres {
+					raw = "DROP TRIGGER audit_values_immutable ON audit_values"
+				}
+				if err := e.raw(t, raw); err != nil {
+					t.Fatal(err)
+				}
+				for _, q := range tc.sql {
+					if err := e.raw(t, q); err != nil {
+						t.Fatal(err)
+					}
+				}
+				_, err = e.open(t, store.Options{Inspect: true}).VerifyAudit(ctx, e.keys.Verifier)
+				var f *audit.Failure
+				if !errors.As(err, &f) || f.Seq != tc.first {
+					t.Fatalf("verify: %v, want the failure at entry %d", err, tc.first)
+				}
+			})
+		})
+	}
+}

@@ -67,13 +67,11 @@ func (t *Tx) Audit(e audit.Entry, values ...string) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
+	leaf := e.Leaf()
 	h := e.LeafHash()
-	_, err := t.Exec(`INSERT INTO audit_entries (seq, time_ns, authority, user_login, operation, purpose, justification,
-		objects, recipients, categories, results, outcome, detail, value_macs, leaf_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		int64(e.Seq), nanos(e.Time), e.Authority, e.User, string(e.Operation), e.Purpose, e.Justification,
-		jsonList(e.Objects), jsonList(e.Recipients), jsonList(e.Categories), e.Results, e.Outcome, e.Detail,
-		jsonList(e.Values), h[:])
+	_, err := t.Exec(`INSERT INTO audit_entries (seq, time_ns, authority, user_login, operation, purpose, leaf, leaf_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		int64(e.Seq), nanos(e.Time), e.Authority, e.User, string(e.Operation), e.Purpose, leaf, h[:])
 	if err != nil {
 		return dbError(err, "audit: append entry")
 	}
@@ -96,14 +94,6 @@ func (t *Tx) Emit(topic string, payload any) error {
 	}
 	_, err = t.Exec(`INSERT INTO outbox (topic, payload, created_ns) VALUES (?, ?, ?)`, topic, string(b), nanos(t.now))
 	return dbError(err, "events: emit")
-}
-
-func jsonList(s []string) string {
-	if len(s) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // Write runs fn in a write transaction and returns once that transaction

@@ -488,7 +488,7 @@ func TestSupervisor(t *testing.T) {
 	defer raw.Close()
 	for _, q := range []string{
 		`DROP TRIGGER audit_entries_no_update`,
-		`UPDATE audit_entries SET detail = 'nothing happened' WHERE seq = 1`,
+		`UPDATE audit_entries SET user_login = 'nobody' WHERE seq = 1`,
 	} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)

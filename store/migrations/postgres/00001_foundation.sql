@@ -37,22 +37,18 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_expiry ON sessions(expires_ns);
 
+-- An entry's content is its canonical leaf encoding (audit.Entry.Leaf),
+-- which the Merkle tree commits to; the other columns index it for search
+-- and are checked against the leaf by verification.
 CREATE TABLE audit_entries (
-    seq           BIGINT PRIMARY KEY,
-    time_ns       BIGINT NOT NULL,
-    authority     TEXT NOT NULL,
-    user_login    TEXT NOT NULL,
-    operation     TEXT NOT NULL,
-    purpose       TEXT NOT NULL,
-    justification TEXT NOT NULL,
-    objects       TEXT NOT NULL,
-    recipients    TEXT NOT NULL,
-    categories    TEXT NOT NULL,
-    results       INTEGER NOT NULL,
-    outcome       TEXT NOT NULL,
-    detail        TEXT NOT NULL,
-    value_macs    TEXT NOT NULL,
-    leaf_hash     BYTEA NOT NULL
+    seq        BIGINT PRIMARY KEY,
+    time_ns    BIGINT NOT NULL,
+    authority  TEXT NOT NULL,
+    user_login TEXT NOT NULL,
+    operation  TEXT NOT NULL,
+    purpose    TEXT NOT NULL,
+    leaf       BYTEA NOT NULL,
+    leaf_hash  BYTEA NOT NULL
 );
 CREATE INDEX audit_entries_time ON audit_entries(time_ns);
 CREATE INDEX audit_entries_actor ON audit_entries(authority, user_login);
