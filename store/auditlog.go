@@ -287,8 +287,10 @@ type verifyItem struct {
 
 // readForVerify streams every entry in order, with its Values taken from
 // the audit_values index (so a deleted or altered index row shows as a
-// changed entry), in batches.
+// changed entry), in batches. The index is read by a goroutine of its own.
 func (db *DB) readForVerify(ctx context.Context, out chan<- []verifyItem) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries ORDER BY seq`)
 	if err != nil {
 		return err
@@ -297,22 +299,27 @@ func (db *DB) readForVerify(ctx context.Context, out chan<- []verifyItem) error 
 	// The values are read after the first entry row has fixed the entries'
 	// snapshot, so every value of every entry read is visible to them.
 	first := rows.Next()
-	vrows, err := db.query(ctx, `SELECT seq, mac FROM audit_values ORDER BY seq, mac`)
-	if err != nil {
-		return err
-	}
-	defer vrows.Close()
-	var vseq int64 = -1
-	var vmac string
-	nextValue := func() error {
-		if vrows.Next() {
-			return vrows.Scan(&vseq, &vmac)
+	values := make(chan []seqMAC, 8)
+	var valuesErr error
+	go func() {
+		defer close(values)
+		valuesErr = db.readValues(ctx, values)
+	}()
+	defer func() {
+		cancel()
+		for range values {
 		}
-		vseq = math.MaxInt64
-		return vrows.Err()
-	}
-	if err := nextValue(); err != nil {
-		return err
+	}()
+	var pending []seqMAC
+	nextValue := func() (seqMAC, bool) {
+		for len(pending) == 0 {
+			b, ok := <-values
+			if !ok {
+				return seqMAC{seq: math.MaxInt64}, false
+			}
+			pending = b
+		}
+		return pending[0], true
 	}
 	batch := make([]verifyItem, 0, 1024)
 	for ok := first; ok; ok = rows.Next() {
@@ -320,19 +327,15 @@ func (db *DB) readForVerify(ctx context.Context, out chan<- []verifyItem) error 
 		if err != nil {
 			return err
 		}
-		var values []string
-		for vseq < int64(e.Seq) { // index rows of no entry: skipped here, they cannot hide one
-			if err := nextValue(); err != nil {
-				return err
+		var macs []string
+		for v, ok := nextValue(); ok && v.seq <= int64(e.Seq); v, ok = nextValue() {
+			// Index rows of no entry are skipped: they cannot hide one.
+			if v.seq == int64(e.Seq) {
+				macs = append(macs, v.mac)
 			}
+			pending = pending[1:]
 		}
-		for vseq == int64(e.Seq) {
-			values = append(values, vmac)
-			if err := nextValue(); err != nil {
-				return err
-			}
-		}
-		e.Values = values
+		e.Values = macs
 		batch = append(batch, verifyItem{e, h})
 		if len(batch) == cap(batch) {
 			select {
@@ -341,6 +344,47 @@ func (db *DB) readForVerify(ctx context.Context, out chan<- []verifyItem) error 
 				return nil
 			}
 			batch = make([]verifyItem, 0, 1024)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+		}
+	}
+	for range values {
+	}
+	return valuesErr
+}
+
+type seqMAC struct {
+	seq int64
+	mac string
+}
+
+func (db *DB) readValues(ctx context.Context, out chan<- []seqMAC) error {
+	rows, err := db.query(ctx, `SELECT seq, mac FROM audit_values ORDER BY seq, mac`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	batch := make([]seqMAC, 0, 4096)
+	for rows.Next() {
+		var v seqMAC
+		if err := rows.Scan(&v.seq, &v.mac); err != nil {
+			return err
+		}
+		batch = append(batch, v)
+		if len(batch) == cap(batch) {
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return nil
+			}
+			batch = make([]seqMAC, 0, 4096)
 		}
 	}
 	if len(batch) > 0 {

@@ -90,7 +90,7 @@ func benchDB(b *testing.B, engine store.Engine, opts store.Options) (*store.DB, 
 //
 //	go test ./store -run '^$' -bench VerifyStored -benchtime 1x
 func BenchmarkVerifyStored(b *testing.B) {
-	const entries, perCheckpoint = 200_000, 1_000
+	const entries, perCheckpoint = 1_000_000, 1_000
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(engine), func(b *testing.B) {
 			db, keys := benchDB(b, engine, store.Options{CheckpointEvery: time.Hour})
