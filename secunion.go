@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Code is a stable, machine-readable error class. The HTTP edge maps each
@@ -136,14 +137,22 @@ func (p Purpose) NeedsJustification() bool {
 	return p == PurposeLawEnforcement || p == PurposePassengerData
 }
 
-// Actor is the authenticated caller of an operation: a user of an authority.
+// Actor is the authenticated caller of an operation: a user of an
+// authority, or the local operator.
 type Actor struct {
+	// Local marks the operator at the command line of the node (someone who
+	// holds the data folder or the database anyway). Only the `secunion`
+	// command sets it; the zero Actor is nobody and may do nothing.
+	Local         bool
 	UserID        int64
 	Login         string
 	Authority     string // authority code
 	AuthorityKind string
 	Roles         []string
 }
+
+// LocalOperator is the actor of `secunion admin` and of demo seeding.
+var LocalOperator = Actor{Local: true, Login: "local-operator"}
 
 // Has reports whether the actor holds role.
 func (a Actor) Has(role string) bool {
@@ -153,6 +162,25 @@ func (a Actor) Has(role string) bool {
 		}
 	}
 	return false
+}
+
+// Clip makes untrusted text safe to keep: invalid UTF-8 and control
+// characters become U+FFFD, and the result is cut to at most n bytes on a
+// character boundary.
+func Clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Clock tells the time. Rules that depend on time (deadlines, retention,

@@ -145,9 +145,14 @@ func (u User) Validate(kind Kind) error {
 	return nil
 }
 
-// CanAdminister reports whether actor may manage users and tokens of the
-// authority with the given code.
+// CanAdminister reports whether actor may see and manage (list, disable,
+// revoke tokens of) the users of the authority with the given code: the
+// local operator, an admin of an administrator authority, or an admin of
+// that authority.
 func CanAdminister(actor secunion.Actor, authority string) bool {
+	if actor.Local {
+		return true
+	}
 	if !actor.Has(RoleAdmin) {
 		return false
 	}
@@ -156,5 +161,30 @@ func CanAdminister(actor secunion.Actor, authority string) bool {
 
 // CanManageAuthorities reports whether actor may create authorities.
 func CanManageAuthorities(actor secunion.Actor) bool {
-	return actor.Has(RoleAdmin) && Kind(actor.AuthorityKind) == KindAdministrator
+	return actor.Local || (actor.Has(RoleAdmin) && Kind(actor.AuthorityKind) == KindAdministrator)
+}
+
+// CanGrant says whether actor may create a user holding roles in the
+// authority with the given code and kind, and if not, why. Each authority
+// manages its own people: an administrator authority's admin may create any
+// authority's first admin but no officer or supervisor elsewhere (who could
+// then act as that authority), and only a supervisory authority's admin (or
+// the local operator) may make supervisors, who read everyone's logs.
+func CanGrant(actor secunion.Actor, authority string, kind Kind, roles []string) error {
+	if actor.Local {
+		return nil
+	}
+	if !actor.Has(RoleAdmin) {
+		return secunion.Errorf(secunion.Forbidden, "only admins may create users")
+	}
+	own := actor.Authority == authority
+	for _, r := range roles {
+		switch {
+		case r == RoleSupervisor && !(own && kind == KindSupervisory):
+			return secunion.Errorf(secunion.Forbidden, "only an admin of the supervisory authority itself may make supervisors")
+		case !own && !(r == RoleAdmin && Kind(actor.AuthorityKind) == KindAdministrator):
+			return secunion.Errorf(secunion.Forbidden, "you may not create %s users in authority %s: each authority creates its own people", r, authority)
+		}
+	}
+	return nil
 }

@@ -123,3 +123,29 @@ func TestThrottle(t *testing.T) {
 		t.Errorf("after success: wait %v", w)
 	}
 }
+
+// TestThrottleBeginCountsAtOnce: attempts admitted concurrently are counted
+// before any of them fails, so no more than the free ones get through.
+func TestThrottleBeginCountsAtOnce(t *testing.T) {
+	th := NewThrottle()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	admitted := 0
+	for i := 0; i < 50; i++ { // 50 attempts in flight at once
+		if th.Begin(now, "login:a", "ip:x") == 0 {
+			admitted++
+		}
+	}
+	if admitted != 5 {
+		t.Errorf("admitted %d concurrent attempts, want 5", admitted)
+	}
+	// A success clears the login and gives back the address's count.
+	th2 := NewThrottle()
+	for i := 0; i < 10; i++ {
+		th2.Begin(now, "login:b", "ip:y")
+		th2.Succeed("login:b")
+		th2.Forgive("ip:y")
+	}
+	if w := th2.Wait(now, "login:b", "ip:y"); w != 0 {
+		t.Errorf("ten successful logins throttled the address: %v", w)
+	}
+}

@@ -36,6 +36,10 @@ func NewThrottle() *Throttle {
 func (t *Throttle) Wait(now time.Time, keys ...string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.wait(now, keys)
+}
+
+func (t *Throttle) wait(now time.Time, keys []string) time.Duration {
 	var wait time.Duration
 	for _, k := range keys {
 		f := t.keys[k]
@@ -53,14 +57,46 @@ func (t *Throttle) Wait(now time.Time, keys ...string) time.Duration {
 	return wait
 }
 
+// Begin admits an attempt for keys, or returns how long the caller must
+// wait. An admitted attempt counts as a failure at once, so that
+// concurrent attempts cannot all pass the check before any has failed; call
+// Succeed (and Forgive for the other keys) when it succeeds.
+func (t *Throttle) Begin(now time.Time, keys ...string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if wait := t.wait(now, keys); wait > 0 {
+		return wait
+	}
+	t.fail(now, keys)
+	return 0
+}
+
+// Forgive takes back one failure counted for key by Begin.
+func (t *Throttle) Forgive(key string) {
+	t.mu.Lock()
+	if f := t.keys[key]; f != nil && f.count > 0 {
+		f.count--
+	}
+	t.mu.Unlock()
+}
+
 // Fail records a failed attempt for keys.
 func (t *Throttle) Fail(now time.Time, keys ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.keys) > 100_000 {
+	t.fail(now, keys)
+}
+
+func (t *Throttle) fail(now time.Time, keys []string) {
+	if len(t.keys) >= maxThrottleKeys {
 		t.sweep(now)
 	}
 	for _, k := range keys {
+		if t.keys[k] == nil && len(t.keys) >= maxThrottleKeys {
+			// Full of live records (a spray from many addresses): keep
+			// counting the keys already known rather than grow without end.
+			continue
+		}
 		f := t.keys[k]
 		if f == nil || now.Sub(f.last) > t.Window {
 			f = &failures{}
@@ -77,6 +113,9 @@ func (t *Throttle) Succeed(key string) {
 	delete(t.keys, key)
 	t.mu.Unlock()
 }
+
+// maxThrottleKeys bounds the memory the throttle can take.
+const maxThrottleKeys = 100_000
 
 // sweep forgets records older than the window, bounding memory under a
 // spray of guesses.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -11,19 +12,39 @@ import (
 	"secunion"
 	"secunion/events"
 	"secunion/store"
+	"secunion/store/pgtest"
 )
 
-func open(t *testing.T, dir string) *store.DB {
-	t.Helper()
-	keys, err := store.LoadKeys(dir)
-	if err != nil {
-		t.Fatal(err)
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// engines runs test on SQLite and on PostgreSQL; open opens (or reopens)
+// the same database.
+func engines(t *testing.T, test func(t *testing.T, open func() *store.DB)) {
+	opener := func(t *testing.T, do func(context.Context, store.Options) (*store.DB, error)) func() *store.DB {
+		keys, err := store.LoadKeys(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return func() *store.DB {
+			db, err := do(context.Background(), store.Options{Keys: keys, CheckpointEvery: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}
 	}
-	db, err := store.OpenSQLite(context.Background(), dir, store.Options{Keys: keys, CheckpointEvery: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		test(t, opener(t, func(ctx context.Context, o store.Options) (*store.DB, error) { return store.OpenSQLite(ctx, dir, o) }))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pgtest.DSN(t)
+		test(t, opener(t, func(ctx context.Context, o store.Options) (*store.DB, error) { return store.OpenPostgres(ctx, dsn, o) }))
+	})
 }
 
 func emit(t *testing.T, db *store.DB, topic string, n int) {
@@ -75,50 +96,51 @@ func (r *recorder) wait(t *testing.T, n int) []int64 {
 // failure is retried, other topics are not delivered, and after a restart
 // delivery resumes after the last handled event.
 func TestDeliveryRetryAndResume(t *testing.T) {
-	dir := t.TempDir()
-	db := open(t, dir)
-	rec := &recorder{fails: 2, seen: make(chan struct{}, 100)}
-	d := events.NewDispatcher(db, secunion.SystemClock{}, slog.New(slog.DiscardHandler))
-	d.MinBackoff, d.Poll = time.Millisecond, 10*time.Millisecond
-	d.Subscribe("links", []string{"identity.created"}, rec.handle)
-	db.OnWrite(d.Wake)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { d.Run(ctx); close(done) }()
-	emit(t, db, "identity.created", 1)
-	emit(t, db, "other.topic", 2)
-	emit(t, db, "identity.created", 3)
-	got := rec.wait(t, 2)
-	if len(got) != 2 || got[0] >= got[1] {
-		t.Fatalf("delivered %v", got)
-	}
-	// The cursor is saved just after the handler returns.
-	var c events.Cursor
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if c, _ = db.Cursor(context.Background(), "links"); c.LastID == got[1] {
-			break
+	engines(t, func(t *testing.T, open func() *store.DB) {
+		db := open()
+		rec := &recorder{fails: 2, seen: make(chan struct{}, 100)}
+		d := events.NewDispatcher(db, secunion.SystemClock{}, slog.New(slog.DiscardHandler))
+		d.MinBackoff, d.Poll = time.Millisecond, 10*time.Millisecond
+		d.Subscribe("links", []string{"identity.created"}, rec.handle)
+		db.OnWrite(d.Wake)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		emit(t, db, "identity.created", 1)
+		emit(t, db, "other.topic", 2)
+		emit(t, db, "identity.created", 3)
+		got := rec.wait(t, 2)
+		if len(got) != 2 || got[0] >= got[1] {
+			t.Fatalf("delivered %v", got)
 		}
-	}
-	if c.LastID != got[1] || c.Attempts != 0 {
-		t.Errorf("cursor = %+v, want last ID %d and no pending retry", c, got[1])
-	}
-	cancel()
-	<-done
-	db.Close()
+		// The cursor is saved just after the handler returns.
+		var c events.Cursor
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if c, _ = db.Cursor(context.Background(), "links"); c.LastID == got[1] {
+				break
+			}
+		}
+		if c.LastID != got[1] || c.Attempts != 0 {
+			t.Errorf("cursor = %+v, want last ID %d and no pending retry", c, got[1])
+		}
+		cancel()
+		<-done
+		db.Close()
 
-	// Events written while the node was down are delivered after restart,
-	// and nothing already handled is delivered again.
-	db = open(t, dir)
-	defer db.Close()
-	emit(t, db, "identity.created", 4)
-	rec2 := &recorder{seen: make(chan struct{}, 100)}
-	d = events.NewDispatcher(db, secunion.SystemClock{}, slog.New(slog.DiscardHandler))
-	d.Subscribe("links", []string{"identity.created"}, rec2.handle)
-	ctx, cancel = context.WithCancel(context.Background())
-	defer cancel()
-	go d.Run(ctx)
-	got2 := rec2.wait(t, 1)
-	if len(got2) != 1 || got2[0] <= got[1] {
-		t.Fatalf("after restart delivered %v (before: %v)", got2, got)
-	}
+		// Events written while the node was down are delivered after restart,
+		// and nothing already handled is delivered again.
+		db = open()
+		defer db.Close()
+		emit(t, db, "identity.created", 4)
+		rec2 := &recorder{seen: make(chan struct{}, 100)}
+		d = events.NewDispatcher(db, secunion.SystemClock{}, slog.New(slog.DiscardHandler))
+		d.Subscribe("links", []string{"identity.created"}, rec2.handle)
+		ctx, cancel = context.WithCancel(context.Background())
+		defer cancel()
+		go d.Run(ctx)
+		got2 := rec2.wait(t, 1)
+		if len(got2) != 1 || got2[0] <= got[1] {
+			t.Fatalf("after restart delivered %v (before: %v)", got2, got)
+		}
+	})
 }

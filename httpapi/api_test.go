@@ -41,12 +41,12 @@ func newAPI(t *testing.T) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.OpenSQLite(ctx, dir, store.Options{Keys: keys, CheckpointEvery: time.Hour})
+	db, err := store.OpenSQLite(ctx, dir, store.Options{Keys: keys, CheckpointEvery: time.Hour, Clock: secunion.NewFakeClock(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	op := secunion.Actor{}
+	op := secunion.LocalOperator
 	for _, a := range []access.Authority{
 		{Code: "EU-ADMIN", Name: "Administration", Country: "EU", Kind: access.KindAdministrator},
 		{Code: "DE-BPOL", Name: "Bundespolizei", Country: "DE", Kind: access.KindBorderGuard},
@@ -126,7 +126,7 @@ func TestOperationalEndpoints(t *testing.T) {
 	resp, _ := http.Get(e.srv.URL + "/metrics")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`secunion_http_requests_total{code="OK",method="GET",route="GET /api/v1/me"} 1`, "secunion_audit_entries", "go_goroutines"} {
+	for _, want := range []string{`secunion_http_requests_total{code="200",method="GET",route="GET /api/v1/me"} 1`, "secunion_audit_entries", "go_goroutines"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q", want)
 		}
@@ -214,7 +214,9 @@ func TestAuthentication(t *testing.T) {
 		t.Errorf("token for another user: %d", r.StatusCode)
 	}
 	// Bad tokens and refusals are in the log.
-	var found struct{ Entries []struct{ Operation, Outcome, Detail string } }
+	var found struct {
+		Entries []struct{ Operation, Outcome, Detail string }
+	}
 	e.call(t, "dpo", "POST", "/api/v1/audit/search", map[string]any{"operation": "access-denied"}, map[string]string{"X-Purpose": "data-protection-supervision"}, &found)
 	if len(found.Entries) != 3 {
 		t.Errorf("denials logged = %+v, want forged token, revoked token, foreign token request", found.Entries)
@@ -237,7 +239,9 @@ func TestPurposeRequired(t *testing.T) {
 	if r.StatusCode != 200 || len(users.Users) != 3 {
 		t.Fatalf("users: %d %+v", r.StatusCode, users)
 	}
-	var found struct{ Entries []struct{ User, Purpose, Detail string } }
+	var found struct {
+		Entries []struct{ User, Purpose, Detail string }
+	}
 	e.call(t, "dpo", "POST", "/api/v1/audit/search", map[string]any{"operation": "access-denied", "user": "root"}, map[string]string{"X-Purpose": "data-protection-supervision"}, &found)
 	if len(found.Entries) != 2 || found.Entries[0].Purpose != "law-enforcement" {
 		t.Errorf("refusals logged = %+v", found.Entries)
@@ -327,11 +331,73 @@ func TestAuditProofsAndVerify(t *testing.T) {
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
-
 func decodeAll(s []string) [][]byte {
 	out := make([][]byte, len(s))
 	for i, h := range s {
 		out[i], _ = base64.StdEncoding.DecodeString(h)
 	}
 	return out
+}
+
+func TestHostileHeadersAndRoutes(t *testing.T) {
+	e := newAPI(t)
+	// A refusal is recorded even when the purpose sent is not text.
+	var ae apiError
+	r := e.call(t, "root", "GET", "/api/v1/users", nil, map[string]string{"X-Purpose": "\xff\xfe"}, &ae)
+	if r.StatusCode != 400 || ae.Error.Code != "invalid" {
+		t.Errorf("binary purpose: %d %+v", r.StatusCode, ae)
+	}
+	var found struct{ Entries []struct{ User, Purpose string } }
+	e.call(t, "dpo", "POST", "/api/v1/audit/search", map[string]any{"operation": "access-denied", "user": "root"}, map[string]string{"X-Purpose": "data-protection-supervision"}, &found)
+	if len(found.Entries) != 1 || found.Entries[0].Purpose != "\uFFFD" {
+		t.Errorf("refusal with a binary purpose logged as %+v", found.Entries)
+	}
+	// Unknown routes and methods answer in JSON.
+	if r := e.call(t, "anna", "GET", "/api/v1/nothing", nil, nil, &ae); r.StatusCode != 404 || ae.Error.Code != "not_found" {
+		t.Errorf("unknown route: %d %+v", r.StatusCode, ae)
+	}
+	if r := e.call(t, "anna", "PUT", "/api/v1/tokens", nil, nil, &ae); r.StatusCode != 405 || ae.Error.Code != "method_not_allowed" || r.Header.Get("Allow") != "GET, POST" {
+		t.Errorf("wrong method: %d %+v %q", r.StatusCode, ae, r.Header.Get("Allow"))
+	}
+}
+
+// TestBadTokensThrottled: guessing tokens from one address is slowed, and
+// once throttled the refusals no longer add to the permanent log.
+func TestBadTokensThrottled(t *testing.T) {
+	e := newAPI(t)
+	before := e.db.AuditSize()
+	codes := map[int]int{}
+	for i := 0; i < 20; i++ {
+		r := e.call(t, "", "GET", "/api/v1/me", nil, map[string]string{"Authorization": "Bearer sut_guess" + strconv.Itoa(i)}, nil)
+		codes[r.StatusCode]++
+	}
+	if codes[401] != 5 || codes[429] != 15 {
+		t.Errorf("answers to 20 bad tokens: %v, want 5 × 401 then 429", codes)
+	}
+	if added := e.db.AuditSize() - before; added != 5 {
+		t.Errorf("bad tokens added %d log entries, want 5", added)
+	}
+}
+
+func TestDisableUser(t *testing.T) {
+	e := newAPI(t)
+	admin := map[string]string{"X-Purpose": "administration"}
+	if r := e.call(t, "anna", "POST", "/api/v1/users/anna/disable", nil, admin, nil); r.StatusCode != 403 {
+		t.Errorf("officer disabling: %d", r.StatusCode)
+	}
+	if r := e.call(t, "root", "POST", "/api/v1/users/anna/disable", nil, admin, nil); r.StatusCode != 204 {
+		t.Fatalf("disable: %d", r.StatusCode)
+	}
+	if r := e.call(t, "anna", "GET", "/api/v1/me", nil, nil, nil); r.StatusCode != 401 {
+		t.Errorf("disabled user's token: %d", r.StatusCode)
+	}
+	e.call(t, "root", "POST", "/api/v1/users/anna/enable", nil, admin, nil)
+	if r := e.call(t, "anna", "GET", "/api/v1/me", nil, nil, nil); r.StatusCode != 200 {
+		t.Errorf("re-enabled user's token: %d", r.StatusCode)
+	}
+	// Reading a user one may not see looks like reading none.
+	var ae apiError
+	if r := e.call(t, "dpo", "GET", "/api/v1/users/anna", nil, admin, &ae); r.StatusCode != 404 {
+		t.Errorf("foreign user: %d %+v", r.StatusCode, ae)
+	}
 }

@@ -114,20 +114,31 @@ func (s *Server) getAuthority(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
-	authority := r.URL.Query().Get("authority")
-	if authority == "" && access.Kind(a.AuthorityKind) != access.KindAdministrator {
-		authority = a.Authority
-	}
-	if !access.CanAdminister(a, authority) && !(authority == "" && access.CanManageAuthorities(a)) {
-		s.deny(w, r, "list users", "you may not list users of authority "+authority)
+	decl, ok := s.administration(w, r)
+	if !ok {
 		return
 	}
-	us, err := s.cfg.DB.Users(r.Context(), authority)
+	authority := r.URL.Query().Get("authority")
+	if authority == "" && !access.CanManageAuthorities(a) {
+		authority = a.Authority
+	}
+	us, err := s.cfg.DB.ListUsers(r.Context(), a, decl, authority)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(us)})
+}
+
+// administration returns the declaration of a request on user accounts,
+// which must be made for the administration purpose.
+func (s *Server) administration(w http.ResponseWriter, r *http.Request) (access.Declaration, bool) {
+	decl, _ := declOf(r)
+	if decl.Purpose != secunion.PurposeAdministration {
+		s.deny(w, r, r.Method+" "+r.URL.Path, "user accounts are processed for the administration purpose only")
+		return decl, false
+	}
+	return decl, true
 }
 
 // deny audits and answers a refusal the store did not already record.
@@ -149,6 +160,9 @@ type userInput struct {
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.administration(w, r); !ok {
+		return
+	}
 	var in userInput
 	if !s.decode(w, r, &in) {
 		return
@@ -162,22 +176,35 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
-	a := actorOf(r)
-	u, err := s.cfg.DB.User(r.Context(), r.PathValue("login"))
-	if err != nil && secunion.CodeOf(err) != secunion.NotFound {
+	decl, ok := s.administration(w, r)
+	if !ok {
+		return
+	}
+	u, err := s.cfg.DB.ReadUser(r.Context(), actorOf(r), decl, r.PathValue("login"))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// Not found and not allowed look alike to someone who may not see.
-	if err != nil || (a.Login != u.Login && !access.CanAdminister(a, u.Authority)) {
-		if err == nil {
-			s.deny(w, r, "read user "+u.Login, "you may not read this user")
-			return
-		}
-		writeError(w, r, err)
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) {
+	s.setDisabled(w, r, true)
+}
+
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) {
+	s.setDisabled(w, r, false)
+}
+
+func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
+	if _, ok := s.administration(w, r); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	if err := s.cfg.DB.SetDisabled(r.Context(), actorOf(r), r.PathValue("login"), disabled); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
@@ -188,12 +215,15 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
 	}
 	if login != a.Login {
 		u, err := s.cfg.DB.User(r.Context(), login)
+		if err == nil && !access.CanAdminister(a, u.Authority) {
+			if err := s.cfg.DB.RecordDenial(r.Context(), a, access.Declaration{}, "list tokens of "+login, "not an admin of the user's authority"); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			err = secunion.Errorf(secunion.NotFound, "no user %s", login) // as if absent
+		}
 		if err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		if !access.CanAdminister(a, u.Authority) {
-			s.deny(w, r, "list tokens of "+login, "you may not list tokens of this user")
 			return
 		}
 	}

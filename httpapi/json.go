@@ -12,7 +12,9 @@ import (
 	"secunion"
 )
 
-var statusOf = map[secunion.Code]int{
+// StatusOf maps each error code to its HTTP status; the console uses it
+// too.
+var StatusOf = map[secunion.Code]int{
 	secunion.Invalid:         http.StatusBadRequest,
 	secunion.Unauthenticated: http.StatusUnauthorized,
 	secunion.Forbidden:       http.StatusForbidden,
@@ -24,9 +26,13 @@ var statusOf = map[secunion.Code]int{
 	secunion.Internal:        http.StatusInternalServerError,
 }
 
-// unsupportedMedia is the one error not among the kernel's codes: a body
-// in a format the route does not take.
-const unsupportedMedia = "unsupported_media_type"
+// Two errors are not among the kernel's codes, being about HTTP itself: a
+// body in a format the route does not take, and a method the path does not
+// have.
+const (
+	unsupportedMedia = "unsupported_media_type"
+	methodNotAllowed = "method_not_allowed"
+)
 
 type errorBody struct {
 	Error struct {
@@ -54,7 +60,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == secunion.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="secunion"`)
 	}
-	writeJSON(w, statusOf[code], b)
+	writeJSON(w, StatusOf[code], b)
 }
 
 func writeUnsupported(w http.ResponseWriter, r *http.Request, msg string) {

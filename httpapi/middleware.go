@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"secunion"
 	"secunion/access"
@@ -26,7 +27,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			if rt.purpose {
 				decl, prof, err := access.Declare(actor, r.Header.Get("X-Purpose"), r.Header.Get("X-Justification"))
 				if err != nil {
-					refused := access.Declaration{Purpose: secunion.Purpose(truncate(r.Header.Get("X-Purpose"), 64))}
+					refused := access.Declaration{Purpose: secunion.Purpose(r.Header.Get("X-Purpose"))}
 					if derr := s.cfg.DB.RecordDenial(r.Context(), actor, refused, rt.method+" "+rt.path, secunion.MessageOf(err)); derr != nil {
 						s.fail(w, r, derr)
 						return
@@ -37,9 +38,16 @@ func (s *Server) wrap(rt route) http.Handler {
 				r = r.WithContext(context.WithValue(r.Context(), declKey{}, declared{decl, prof}))
 			}
 		}
-		rt.handler(w, r)
+		// Bound the time a request may take; writes already queued still
+		// commit (the store ignores cancellation inside a transaction).
+		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		defer cancel()
+		rt.handler(w, r.WithContext(ctx))
 	})
 }
+
+// requestTimeout bounds one API request.
+const requestTimeout = 30 * time.Second
 
 // authenticate returns the caller of a Bearer token. A presented but bad
 // token is a security event and is audited; a missing one is not, as it
@@ -53,9 +61,18 @@ func (s *Server) authenticate(r *http.Request) (secunion.Actor, error) {
 	if !ok {
 		return secunion.Actor{}, secunion.Errorf(secunion.Unauthenticated, "the Authorization header must be Bearer <token>")
 	}
+	// Bad tokens from one address are throttled like failed logins: this
+	// slows token guessing and bounds how fast anyone unauthenticated can
+	// add entries to the permanent log.
+	ip := "ip:" + RemoteHost(r)
+	now := s.cfg.DB.Clock().Now()
+	if wait := s.throttle.Wait(now, ip); wait > 0 {
+		return secunion.Actor{}, secunion.Errorf(secunion.RateLimited, "too many bad tokens from your address: wait %d seconds", int(wait.Seconds()+0.999))
+	}
 	actor, err := s.cfg.DB.TokenActor(r.Context(), strings.TrimSpace(token))
 	if secunion.CodeOf(err) == secunion.Unauthenticated {
-		if derr := s.cfg.DB.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "API request with a bad token from "+remoteHost(r), secunion.MessageOf(err)); derr != nil {
+		s.throttle.Fail(now, ip)
+		if derr := s.cfg.DB.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "API request with a bad token from "+RemoteHost(r), secunion.MessageOf(err)); derr != nil {
 			return actor, derr
 		}
 	}
@@ -71,17 +88,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, r, err)
 }
 
-func remoteHost(r *http.Request) string {
+// RemoteHost returns the address of the client of r, without its port;
+// an IPv6 client is keyed by its /64, which one user controls whole.
+func RemoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 	return host
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

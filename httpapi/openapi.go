@@ -140,6 +140,9 @@ func responses(rt route) map[string]any {
 	if strings.Contains(rt.path, "{") {
 		add(http.StatusNotFound)
 	}
+	if rt.auth {
+		add(http.StatusTooManyRequests)
+	}
 	if rt.method == "POST" && rt.status == http.StatusCreated {
 		add(http.StatusConflict)
 	}
@@ -172,10 +175,10 @@ func schemas(purposes, kinds []string) map[string]any {
 	purpose := map[string]any{"type": "string", "enum": purposes}
 	roles := map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": slices.Clone(access.Roles)}}
 	codes := []string{}
-	for c := range statusOf {
+	for c := range StatusOf {
 		codes = append(codes, string(c))
 	}
-	codes = append(codes, unsupportedMedia)
+	codes = append(codes, unsupportedMedia, methodNotAllowed)
 	slices.Sort(codes)
 	return map[string]any{
 		"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
@@ -205,7 +208,7 @@ func schemas(purposes, kinds []string) map[string]any {
 			"origin": str, "size": integer, "root": map[string]any{"type": "string", "contentEncoding": "base64"}, "time": when, "verifier_key": str}),
 		"Proof": obj([]string{"hashes"}, map[string]any{"hashes": map[string]any{"type": "array", "items": map[string]any{"type": "string", "contentEncoding": "base64"}}}),
 		"AuditFilter": obj(nil, map[string]any{"authority": str, "user": str, "operation": str, "purpose": str, "from": when, "to": when,
-			"value": map[string]any{"type": "string", "description": "a personal value (name, document number): entries whose keyed HMACs include it"},
+			"value":  map[string]any{"type": "string", "description": "a personal value (name, document number): entries whose keyed HMACs include it"},
 			"before": map[string]any{"type": "integer", "description": "entries with a lower sequence number (paging)"}, "limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}}),
 		"AuditEntry": obj([]string{"seq", "time", "operation", "outcome", "leaf_hash"}, map[string]any{"seq": integer, "time": when, "authority": str, "user": str,
 			"operation": str, "purpose": str, "justification": str, "objects": strs, "recipients": strs, "categories": strs, "results": integer,

@@ -34,14 +34,16 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/authorities", summary: "Create an authority (administrators).", auth: true, request: "AuthorityInput", response: "Authority", status: http.StatusCreated, handler: s.createAuthority},
 		{method: "GET", path: "/api/v1/authorities/{code}", summary: "One authority.", auth: true, response: "Authority", handler: s.getAuthority},
 
-		{method: "GET", path: "/api/v1/users", summary: "List users of the authorities the caller administers.", auth: true, purpose: true, response: "UserList",
+		{method: "GET", path: "/api/v1/users", summary: "List users of the authorities the caller administers (purpose administration).", auth: true, purpose: true, response: "UserList",
 			query: []param{{"authority", "string", "only users of this authority"}}, handler: s.listUsers},
 		{method: "POST", path: "/api/v1/users", summary: "Create a user (admins of its authority).", auth: true, purpose: true, request: "UserInput", response: "User", status: http.StatusCreated, handler: s.createUser},
 		{method: "GET", path: "/api/v1/users/{login}", summary: "One user (the user or an admin).", auth: true, purpose: true, response: "User", handler: s.getUser},
+		{method: "POST", path: "/api/v1/users/{login}/disable", summary: "Disable a user: sessions end, tokens stop working.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.disableUser},
+		{method: "POST", path: "/api/v1/users/{login}/enable", summary: "Enable a disabled user again.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.enableUser},
 
 		{method: "GET", path: "/api/v1/tokens", summary: "List API tokens of a user (default: the caller).", auth: true, response: "TokenList",
 			query: []param{{"user", "string", "login of the user (admins)"}}, handler: s.listTokens},
-		{method: "POST", path: "/api/v1/tokens", summary: "Create an API token; the secret is shown once.", auth: true, request: "TokenInput", response: "NewToken", status: http.StatusCreated, handler: s.createToken},
+		{method: "POST", path: "/api/v1/tokens", summary: "Create an API token for the caller; the secret is shown once.", auth: true, request: "TokenInput", response: "NewToken", status: http.StatusCreated, handler: s.createToken},
 		{method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke an API token at once.", auth: true, status: http.StatusNoContent, handler: s.revokeToken},
 
 		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, response: "Checkpoint", handler: s.latestCheckpoint},

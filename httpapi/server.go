@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,10 +46,11 @@ type Console interface {
 
 // Server serves the API.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	mux     *http.ServeMux
-	metrics *metrics
+	cfg      Config
+	log      *slog.Logger
+	mux      *http.ServeMux
+	metrics  *metrics
+	throttle *access.Throttle // bad tokens per client address
 }
 
 // New returns the HTTP handler of a secunion node.
@@ -58,11 +61,13 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), throttle: access.NewThrottle()}
 	s.metrics = newMetrics(cfg.DB)
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
+	// Unknown API paths and methods answer in JSON like every API error.
+	s.mux.HandleFunc("/api/", s.noRoute)
 	if cfg.Console != nil {
 		cfg.Console.Register(s.mux)
 	}
@@ -196,6 +201,27 @@ func newMetrics(db *store.DB) *metrics {
 }
 
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(method, route, http.StatusText(status)).Inc()
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// noRoute answers API requests that match no route: 405 when the path
+// exists with other methods, 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		var b errorBody
+		b.Error.Code, b.Error.Message, b.Error.RequestID = methodNotAllowed, r.Method+" is not allowed here; use "+strings.Join(allowed, " or "), info(r).id
+		writeJSON(w, http.StatusMethodNotAllowed, b)
+		return
+	}
+	writeError(w, r, secunion.Errorf(secunion.NotFound, "no API route %s", r.URL.Path))
 }

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"secunion"
@@ -24,14 +26,13 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
 
-// CreateAuthority adds an authority. Only administrators may; bootstrap
-// (an empty database) is done with the zero Actor by `secunion admin` and
-// the demo seeding, which run with local access to the data.
+// CreateAuthority adds an authority. Only administrators and the local
+// operator may.
 func (db *DB) CreateAuthority(ctx context.Context, actor secunion.Actor, a access.Authority) (access.Authority, error) {
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	if actor.Login != "" && !access.CanManageAuthorities(actor) {
+	if !access.CanManageAuthorities(actor) {
 		return a, db.deny(ctx, actor, adminDecl, "create authority "+a.Code, "only administrators may create authorities")
 	}
 	err := db.Write(ctx, func(tx *Tx) error {
@@ -49,15 +50,10 @@ func (db *DB) CreateAuthority(ctx context.Context, actor secunion.Actor, a acces
 	return a, err
 }
 
-// auditEntry is an administration entry by actor on objects. The zero actor
-// is the local operator at the command line.
+// auditEntry is an administration entry by actor on objects.
 func auditEntry(actor secunion.Actor, op audit.Operation, objects ...string) audit.Entry {
-	e := audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: op,
+	return audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: op,
 		Purpose: string(secunion.PurposeAdministration), Objects: objects, Outcome: "ok"}
-	if actor.Login == "" {
-		e.User = "local-operator"
-	}
-	return e
 }
 
 // Authorities lists every authority by code.
@@ -106,8 +102,8 @@ func (db *DB) CreateUser(ctx context.Context, actor secunion.Actor, u access.Use
 	if err := u.Validate(auth.Kind); err != nil {
 		return u, err
 	}
-	if actor.Login != "" && !access.CanAdminister(actor, u.Authority) {
-		return u, db.deny(ctx, actor, adminDecl, "create user "+u.Login, "you may not manage users of authority "+u.Authority)
+	if err := access.CanGrant(actor, u.Authority, auth.Kind, u.Roles); err != nil {
+		return u, db.deny(ctx, actor, adminDecl, "create user "+u.Login, secunion.MessageOf(err))
 	}
 	hash := ""
 	if password != "" {
@@ -137,8 +133,10 @@ func (db *DB) SetPassword(ctx context.Context, actor secunion.Actor, login, pass
 	if err != nil {
 		return err
 	}
-	if actor.Login != "" && actor.Login != login && !access.CanAdminister(actor, u.Authority) {
-		return db.deny(ctx, actor, adminDecl, "set password of "+login, "you may not manage users of authority "+u.Authority)
+	// Nobody sets another user's password through the program: whoever did
+	// could act as that user.
+	if !actor.Local && actor.Login != login {
+		return db.deny(ctx, actor, adminDecl, "set password of "+login, "only the user or the node's operator may set a password")
 	}
 	hash, err := access.HashPassword(password)
 	if err != nil {
@@ -172,6 +170,74 @@ func scanUser(s scanner) (access.User, error) {
 	u.Disabled = disabled != 0
 	u.Created = fromNanos(ns)
 	return u, nil
+}
+
+// ListUsers returns the users of one authority (all when authority is ""
+// and actor administers every authority) and records the consultation: user
+// records are personal data of the authorities' staff.
+func (db *DB) ListUsers(ctx context.Context, actor secunion.Actor, decl access.Declaration, authority string) ([]access.User, error) {
+	if authority == "" && !access.CanManageAuthorities(actor) || authority != "" && !access.CanAdminister(actor, authority) {
+		return nil, db.deny(ctx, actor, decl, "list users of "+authority, "you may not list users of authority "+authority)
+	}
+	us, err := db.Users(ctx, authority)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Write(ctx, func(tx *Tx) error {
+		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
+			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{"users:" + cmp.Or(authority, "*")},
+			Categories: []string{"user-accounts"}, Results: len(us), Outcome: "ok"})
+	})
+	return us, err
+}
+
+// ReadUser returns one user to actor (the user or one who administers its
+// authority) and records the consultation. A user actor may not see looks
+// the same as one that does not exist.
+func (db *DB) ReadUser(ctx context.Context, actor secunion.Actor, decl access.Declaration, login string) (access.User, error) {
+	u, err := db.User(ctx, login)
+	if err != nil {
+		return u, err
+	}
+	if actor.Login != login && !access.CanAdminister(actor, u.Authority) {
+		if err := db.RecordDenial(ctx, actor, decl, "read user "+login, "not an admin of the user's authority"); err != nil {
+			return access.User{}, err
+		}
+		return access.User{}, secunion.Errorf(secunion.NotFound, "no user %s", login)
+	}
+	err = db.Write(ctx, func(tx *Tx) error {
+		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
+			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{"user:" + login},
+			Categories: []string{"user-accounts"}, Results: 1, Outcome: "ok"})
+	})
+	return u, err
+}
+
+// SetDisabled disables or re-enables a user. A disabled user's sessions
+// end and its tokens stop working at once.
+func (db *DB) SetDisabled(ctx context.Context, actor secunion.Actor, login string, disabled bool) error {
+	u, err := db.User(ctx, login)
+	if err != nil {
+		return err
+	}
+	if !access.CanAdminister(actor, u.Authority) {
+		return db.deny(ctx, actor, adminDecl, "disable user "+login, "you may not manage users of authority "+u.Authority)
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		flag, detail := 0, "enabled"
+		if disabled {
+			flag, detail = 1, "disabled"
+		}
+		if _, err := tx.Exec(`UPDATE users SET disabled = ? WHERE id = ?`, flag, u.ID); err != nil {
+			return dbError(err, "disable user")
+		}
+		if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return dbError(err, "disable user")
+		}
+		e := auditEntry(actor, audit.OpUserChanged, "user:"+login)
+		e.Detail = detail
+		return tx.Audit(e)
+	})
 }
 
 // User returns the user with the given login.
@@ -212,8 +278,10 @@ func (db *DB) CreateToken(ctx context.Context, actor secunion.Actor, login, name
 	if err != nil {
 		return "", access.Token{}, err
 	}
-	if actor.Login != "" && actor.Login != login && !access.CanAdminister(actor, u.Authority) {
-		return "", access.Token{}, db.deny(ctx, actor, adminDecl, "create token for "+login, "you may not manage tokens of authority "+u.Authority)
+	// A token lets its holder act as its user, so only the user (or the
+	// node's operator) may create one.
+	if !actor.Local && actor.Login != login {
+		return "", access.Token{}, db.deny(ctx, actor, adminDecl, "create token for "+login, "tokens are created by their own user or at the node's command line")
 	}
 	if lifetime == 0 {
 		lifetime = access.DefaultTokenLifetime
@@ -251,7 +319,7 @@ func (db *DB) RevokeToken(ctx context.Context, actor secunion.Actor, id string) 
 	if err != nil {
 		return dbError(err, "revoke token")
 	}
-	if actor.Login != "" && actor.Login != login && !access.CanAdminister(actor, authority) {
+	if actor.Login != login && !access.CanAdminister(actor, authority) {
 		return db.deny(ctx, actor, adminDecl, "revoke token "+id, "you may not manage tokens of authority "+authority)
 	}
 	return db.Write(ctx, func(tx *Tx) error {
@@ -320,13 +388,19 @@ func (db *DB) TokenActor(ctx context.Context, secret string) (secunion.Actor, er
 	return a, dbError(err, "authenticate")
 }
 
-// LoginFailure records a failed console login; reason is safe text
-// ("unknown user", "wrong password", "throttled").
-func (db *DB) LoginFailure(ctx context.Context, login, remote, reason string) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		return tx.Audit(audit.Entry{User: truncate(login, 64), Operation: audit.OpLoginFailed,
-			Outcome: "denied", Detail: truncate(reason+" from "+remote, 200)})
-	})
+// LoginFailure records a failed console login. An unknown login is kept
+// only as a keyed HMAC: people type passwords and names into login fields,
+// and the log is never erased. reason is safe text ("unknown user",
+// "wrong password").
+func (db *DB) LoginFailure(ctx context.Context, login string, known bool, remote, reason string) error {
+	e := audit.Entry{Operation: audit.OpLoginFailed, Outcome: "denied", Detail: secunion.Clip(reason+" from "+remote, 200)}
+	var values []string
+	if known {
+		e.User = login
+	} else {
+		values = []string{login}
+	}
+	return db.Write(ctx, func(tx *Tx) error { return tx.Audit(e, values...) })
 }
 
 // Session is a console session.
@@ -336,8 +410,12 @@ type Session struct {
 }
 
 // dummyHash is checked against when the login is unknown, so that an
-// unknown login costs as much time as a wrong password.
-var dummyHash, _ = access.HashPassword("not a password of anyone")
+// unknown login costs as much time as a wrong password. It is made on first
+// use, not at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := access.HashPassword("not a password of anyone")
+	return h
+})
 
 // CheckPassword returns the actor for login when password is right, and an
 // Unauthenticated error with a reason for the log otherwise. It spends the
@@ -352,7 +430,7 @@ func (db *DB) CheckPassword(ctx context.Context, login, password string) (secuni
 	bad := secunion.Errorf(secunion.Unauthenticated, "wrong login or password")
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		access.CheckPassword(dummyHash, password)
+		access.CheckPassword(dummyHash(), password)
 		return a, "unknown user", bad
 	case err != nil:
 		return a, "", dbError(err, "log in")
@@ -380,7 +458,7 @@ func (db *DB) CreateSession(ctx context.Context, actor secunion.Actor, remote st
 			return dbError(err, "log in")
 		}
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpLogin,
-			Outcome: "ok", Detail: truncate("console login from "+remote, 200)})
+			Outcome: "ok", Detail: secunion.Clip("console login from "+remote, 200)})
 	})
 	return secret, s, err
 }

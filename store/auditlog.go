@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,8 +33,14 @@ func (db *DB) loadTree(ctx context.Context) error {
 		return secunion.Errorf(secunion.Internal, "the audit log has a gap after entry %d: run `secunion audit verify`", db.tree.Size())
 	}
 	text, cp, err := db.latestCheckpoint(ctx)
-	if err != nil || text == "" {
+	if err != nil {
 		return err
+	}
+	if err := db.checkTail(ctx, cp.Size); err != nil {
+		return err
+	}
+	if text == "" {
+		return nil
 	}
 	if cp.Size > db.tree.Size() {
 		return secunion.Errorf(secunion.Internal, "the audit log holds %d entries but a checkpoint of size %d was signed: run `secunion audit verify`", db.tree.Size(), cp.Size)
@@ -47,6 +54,27 @@ func (db *DB) loadTree(ctx context.Context) error {
 	}
 	db.signedSize.Store(cp.Size)
 	return nil
+}
+
+// checkTail recomputes the leaf hashes of the entries no checkpoint covers
+// yet (those written since the last one, e.g. before a crash): they are
+// about to be signed, so they must match their content.
+func (db *DB) checkTail(ctx context.Context, from uint64) error {
+	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries WHERE seq >= ? ORDER BY seq`, int64(from))
+	if err != nil {
+		return dbError(err, "audit: open")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, h, err := scanEntry(rows)
+		if err != nil {
+			return dbError(err, "audit: open")
+		}
+		if e.LeafHash() != h {
+			return secunion.Errorf(secunion.Internal, "audit entry %d does not match its hash: run `secunion audit verify`", e.Seq)
+		}
+	}
+	return dbError(rows.Err(), "audit: open")
 }
 
 // syncTree appends to the tree the entries committed since it was last
@@ -69,7 +97,12 @@ func (db *DB) syncTree(ctx context.Context) error {
 			return dbError(err, "audit: read leaves")
 		}
 		if uint64(seq) != next || len(h) != 32 {
-			break // a gap or damaged row: the tree stops before it, verification names it
+			// A gap or damaged row: the tree stops before it, no checkpoint
+			// is signed past it, and the node reports itself not ready.
+			var err error = secunion.Errorf(secunion.Unavailable, "the audit log is damaged at entry %d: run `secunion audit verify`", next)
+			db.broken.Store(&err)
+			db.log.Error("audit: log damaged", "entry", next)
+			break
 		}
 		batch = append(batch, [32]byte(h))
 		next++
@@ -235,11 +268,12 @@ func scanEntry(s scanner) (audit.Entry, [32]byte, error) {
 }
 
 // VerifyAudit reads the whole log and its checkpoints and verifies them with
-// v (see audit.Verify). A *audit.Failure names the first bad entry. Rows are
-// read and decoded in one goroutine while another hashes, so both cores
-// work.
-func (db *DB) VerifyAudit(ctx context.Context, v note.Verifier) (audit.Report, error) {
-	var notes []string
+// v (see audit.Verify), together with kept: checkpoints a supervisor kept
+// outside the node, which catch a log cut back and its checkpoints with it.
+// A *audit.Failure names the first bad entry. Rows are read and decoded in
+// one goroutine while another hashes, so both cores work.
+func (db *DB) VerifyAudit(ctx context.Context, v note.Verifier, kept ...string) (audit.Report, error) {
+	notes := kept
 	rows, err := db.query(ctx, `SELECT note FROM audit_checkpoints ORDER BY size`)
 	if err != nil {
 		return audit.Report{}, dbError(err, "audit: read checkpoints")
@@ -412,8 +446,9 @@ type AuditFilter struct {
 const MaxAuditPage = 500
 
 // SearchAudit returns entries matching f, newest first, and records the
-// consultation itself in the log in the same transaction. Only supervisors
-// may search.
+// consultation itself in the log before returning them. The query runs on
+// a read connection, so a slow search never holds up writes. Only
+// supervisors may search.
 func (db *DB) SearchAudit(ctx context.Context, actor secunion.Actor, decl access.Declaration, f AuditFilter) ([]audit.Entry, error) {
 	if !actor.Has(access.RoleSupervisor) {
 		return nil, db.deny(ctx, actor, decl, "search the audit log", "only supervisors may search the audit log")
@@ -445,44 +480,52 @@ func (db *DB) SearchAudit(ctx context.Context, actor secunion.Actor, decl access
 	if f.Before > 0 {
 		add("seq < ?", int64(f.Before))
 	}
+	mac := ""
 	if f.Value != "" {
-		add("seq IN (SELECT seq FROM audit_values WHERE mac = ?)", db.opts.Keys.MAC.MAC(f.Value))
+		mac = db.opts.Keys.MAC.MAC(f.Value)
+		add("seq IN (SELECT seq FROM audit_values WHERE mac = ?)", mac)
 	}
 	q := `SELECT ` + entryColumns + ` FROM audit_entries`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", f.Limit)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, dbError(err, "audit: search")
+	}
+	defer rows.Close()
 	var out []audit.Entry
-	err := db.Write(ctx, func(tx *Tx) error {
-		out = out[:0]
-		rows, err := tx.Query(q, args...)
+	for rows.Next() {
+		e, _, err := scanEntry(rows)
 		if err != nil {
-			return dbError(err, "audit: search")
+			return nil, dbError(err, "audit: search")
 		}
-		for rows.Next() {
-			e, _, err := scanEntry(rows)
-			if err != nil {
-				rows.Close()
-				return dbError(err, "audit: search")
-			}
-			out = append(out, e)
+		// The value index is only an index: keep the entries whose own,
+		// hashed content holds the value.
+		if mac != "" && !slices.Contains(e.Values, mac) {
+			continue
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return dbError(err, "audit: search")
-		}
-		var values []string
-		if f.Value != "" {
-			values = []string{f.Value}
-		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err, "audit: search")
+	}
+	var values []string
+	if f.Value != "" {
+		values = []string{f.Value}
+	}
+	err = db.Write(ctx, func(tx *Tx) error {
 		return tx.Audit(audit.Entry{
 			Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 			Purpose: string(decl.Purpose), Justification: decl.Justification,
 			Objects: []string{"audit-log"}, Categories: f.categories(), Results: len(out), Outcome: "ok",
 		}, values...)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // categories names the criteria a search used, for its own audit entry.
@@ -512,28 +555,17 @@ func (db *DB) deny(ctx context.Context, actor secunion.Actor, decl access.Declar
 }
 
 // RecordDenial writes an access-denied entry: who tried what, for which
-// purpose, and why it was refused.
+// purpose, and why it was refused. What the caller sent is clipped to safe
+// text first, so that no refusal escapes the log for being malformed.
 func (db *DB) RecordDenial(ctx context.Context, actor secunion.Actor, decl access.Declaration, what, why string) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		return tx.Audit(audit.Entry{
-			Authority: actor.Authority, User: actor.Login, Operation: audit.OpAccessDenied,
-			Purpose: string(decl.Purpose), Justification: decl.Justification,
-			Outcome: "denied", Detail: truncate(what+": "+why, 500),
+			Authority: secunion.Clip(actor.Authority, 64), User: secunion.Clip(actor.Login, 64), Operation: audit.OpAccessDenied,
+			Purpose: secunion.Clip(string(decl.Purpose), 64), Justification: secunion.Clip(decl.Justification, 500),
+			Outcome: "denied", Detail: secunion.Clip(what+": "+why, 500),
 		})
 	})
 }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // AuditSize returns the number of audit entries this node has in its tree.
 func (db *DB) AuditSize() uint64 {
@@ -561,7 +593,7 @@ func (db *DB) recordVerification(ctx context.Context, actor secunion.Actor, rep 
 	e := audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpAuditVerified,
 		Purpose: string(secunion.PurposeSupervision), Objects: []string{"audit-log"}, Results: int(rep.Entries), Outcome: "ok"}
 	if verr != nil {
-		e.Outcome, e.Detail = "failed", truncate(verr.Error(), 500)
+		e.Outcome, e.Detail = "failed", secunion.Clip(verr.Error(), 500)
 	}
 	return db.Write(ctx, func(tx *Tx) error { return tx.Audit(e) })
 }

@@ -42,7 +42,7 @@ func BenchmarkAuditedWrites(b *testing.B) {
 						go func() {
 							defer wg.Done()
 							for i := 0; i < per; i++ {
-								if _, _, err := db.CreateToken(ctx, secunion.Actor{}, "anna", "bench", time.Hour); err != nil {
+								if _, _, err := db.CreateToken(ctx, secunion.LocalOperator, "anna", "bench", time.Hour); err != nil {
 									b.Error(err)
 									return
 								}
@@ -75,10 +75,10 @@ func benchDB(b *testing.B, engine store.Engine, opts store.Options) (*store.DB, 
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	if _, err := db.CreateAuthority(ctx, secunion.Actor{}, access.Authority{Code: "DE-BPOL", Name: "Bundespolizei", Country: "DE", Kind: access.KindBorderGuard}); err != nil {
+	if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "DE-BPOL", Name: "Bundespolizei", Country: "DE", Kind: access.KindBorderGuard}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.CreateUser(ctx, secunion.Actor{}, access.User{Login: "anna", Name: "Anna", Authority: "DE-BPOL", Roles: []string{"officer"}}, ""); err != nil {
+	if _, err := db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: "anna", Name: "Anna", Authority: "DE-BPOL", Roles: []string{"officer"}}, ""); err != nil {
 		b.Fatal(err)
 	}
 	return db, keys

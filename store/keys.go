@@ -3,9 +3,7 @@ package store
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,13 +35,25 @@ const (
 // owner only) when the folder has none. With a SQLite store dir is the data
 // folder; with PostgreSQL every node of a deployment shares one key folder.
 func LoadKeys(dir string) (*Keys, error) {
-	skey, err := os.ReadFile(filepath.Join(dir, signerFile))
-	if errors.Is(err, fs.ErrNotExist) {
+	present := 0
+	for _, f := range []string{signerFile, verifierFile, macFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			present++
+		}
+	}
+	switch present {
+	case 0:
 		if err := createKeys(dir); err != nil {
 			return nil, err
 		}
-		skey, err = os.ReadFile(filepath.Join(dir, signerFile))
+	case 3:
+	default:
+		// Never make new keys beside old ones: a new HMAC key would make
+		// every value in the log unsearchable, a new signing key would
+		// orphan every checkpoint.
+		return nil, secunion.Errorf(secunion.Unavailable, "the key folder %s is incomplete (it needs %s, %s and %s): restore the missing files from backup", dir, signerFile, verifierFile, macFile)
 	}
+	skey, err := os.ReadFile(filepath.Join(dir, signerFile))
 	if err != nil {
 		return nil, secunion.Wrap(secunion.Unavailable, err, "cannot read the audit signing key in "+dir)
 	}
@@ -100,8 +110,6 @@ func createKeys(dir string) error {
 	}
 	mac := make([]byte, 32)
 	rand.Read(mac)
-	// The verifier and HMAC keys are written before the signer key, whose
-	// presence marks a complete key folder.
 	for _, f := range []struct {
 		name, text string
 		mode       os.FileMode
@@ -117,8 +125,9 @@ func createKeys(dir string) error {
 	return nil
 }
 
+// writeFileSync creates path with data, durably; it never overwrites.
 func writeFileSync(path string, data []byte, mode os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return err
 	}

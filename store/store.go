@@ -26,7 +26,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
@@ -80,7 +81,12 @@ type DB struct {
 	signedSize atomic.Uint64 // size of the latest checkpoint this node knows
 	writes     chan *writeReq
 	stop       chan struct{}
-	wg         sync.WaitGroup
+	// writerDone closes when the writer has drained its queue for good.
+	writerDone chan struct{}
+	// broken holds why the log stopped growing in memory (a gap or a
+	// damaged row met while syncing); readiness reports it.
+	broken atomic.Pointer[error]
+	wg     sync.WaitGroup
 
 	hookMu  sync.Mutex
 	onWrite []func()
@@ -108,6 +114,10 @@ func OpenSQLite(ctx context.Context, dir string, opts Options) (*DB, error) {
 	// (a server and an admin command) queue on busy_timeout instead of
 	// failing on lock upgrade.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	if opts.Inspect {
+		// Inspection must not change the evidence it examines.
+		dsn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
+	}
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, secunion.Wrap(secunion.Unavailable, err, "cannot open SQLite database")
@@ -119,10 +129,14 @@ func OpenSQLite(ctx context.Context, dir string, opts Options) (*DB, error) {
 
 // OpenPostgres connects to PostgreSQL at dsn and applies the migrations.
 func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	sdb, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, secunion.Wrap(secunion.Invalid, err, "bad PostgreSQL connection string")
 	}
+	if opts.Inspect {
+		cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	}
+	sdb := stdlib.OpenDB(*cfg)
 	sdb.SetMaxOpenConns(16)
 	sdb.SetMaxIdleConns(16)
 	return open(ctx, sdb, Postgres, opts)
@@ -140,12 +154,12 @@ func open(ctx context.Context, sdb *sql.DB, engine Engine, opts Options) (*DB, e
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
+	if opts.Inspect {
+		return db, nil
+	}
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, err
-	}
-	if opts.Inspect {
-		return db, nil
 	}
 	if opts.Keys == nil {
 		sdb.Close()
@@ -162,6 +176,7 @@ func open(ctx context.Context, sdb *sql.DB, engine Engine, opts Options) (*DB, e
 		return nil, err
 	}
 	db.writes = make(chan *writeReq, 1024)
+	db.writerDone = make(chan struct{})
 	db.wg.Add(2)
 	go db.writer()
 	go db.checkpointer()
@@ -200,8 +215,14 @@ func (db *DB) Engine() Engine { return db.engine }
 // Clock returns the clock the store uses.
 func (db *DB) Clock() secunion.Clock { return db.clock }
 
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+// Ping checks that the database answers and that the audit log in memory
+// still follows the stored one.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.broken.Load(); err != nil {
+		return *err
+	}
+	return db.sql.PingContext(ctx)
+}
 
 // OnWrite registers f to be called after every committed transaction, e.g.
 // to wake the event dispatcher. f must not block.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -100,7 +101,7 @@ func newEnv(t *testing.T, engine store.Engine, driver, dsn string, open func(con
 	return e
 }
 
-var admin = secunion.Actor{} // the local operator
+var admin = secunion.LocalOperator // the local operator
 
 func seed(t *testing.T, db *store.DB) {
 	t.Helper()
@@ -476,4 +477,45 @@ func TestTamperCases(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestCancelledCallerInBatch: a caller whose context ends while its write
+// runs (a client that hung up) must not break the shared transaction: its
+// write and everyone else's commit, and the log stays gap-free.
+func TestCancelledCallerInBatch(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		db := e.open(t, store.Options{})
+		seed(t, db)
+		var wg sync.WaitGroup
+		errs := make([]error, 32)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				errs[i] = db.Write(ctx, func(tx *store.Tx) error {
+					if i%3 == 0 {
+						cancel() // the client goes away mid-write
+					}
+					if err := tx.SetSetting(fmt.Sprintf("c%d", i), "v"); err != nil {
+						return err
+					}
+					return tx.Audit(audit.Entry{User: "anna", Authority: "DE-BPOL", Operation: audit.OpConsultation, Outcome: "ok"})
+				})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		if r := verify(t, e, db); r.Entries != 6+32 {
+			t.Errorf("entries = %d, want %d", r.Entries, 6+32)
+		}
+		if err := db.Ping(context.Background()); err != nil {
+			t.Errorf("node not ready after cancelled callers: %v", err)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -114,11 +115,23 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	}
 	// Wait for the outcome even if ctx ends: the write may already be in a
 	// transaction, and the caller must not believe it failed if it commits.
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-db.writerDone:
+		// Queued after the writer's last drain: it never ran.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return secunion.Errorf(secunion.Unavailable, "the server is shutting down")
+		}
+	}
 }
 
 func (db *DB) writer() {
 	defer db.wg.Done()
+	defer close(db.writerDone)
 	batch := make([]*writeReq, 0, db.opts.MaxBatch)
 	for {
 		var first *writeReq
@@ -187,6 +200,13 @@ func (db *DB) commit(batch []*writeReq) {
 			continue
 		}
 		results[i] = t.run(r, grouped)
+		var lost errBatchLost
+		if errors.As(results[i], &lost) {
+			// The transaction's state is unknown: give it up whole.
+			tx.Rollback()
+			finish(lost.err)
+			return
+		}
 	}
 	if len(t.leaves) == 0 && allFailed(results) {
 		// Nothing to keep; on PostgreSQL the transaction may also be
@@ -226,7 +246,10 @@ func (t *Tx) start() error {
 
 // run runs one write, in a savepoint when it shares the transaction.
 func (t *Tx) run(r *writeReq, grouped bool) (err error) {
-	t.ctx = r.ctx
+	// Statements run without the caller's cancellation: a client that goes
+	// away mid-statement would otherwise interrupt the whole shared
+	// transaction (SQLite rolls it all back; pgx drops the connection).
+	t.ctx = context.WithoutCancel(r.ctx)
 	defer func() { t.ctx = context.Background() }()
 	next, nleaves := t.next, len(t.leaves)
 	if grouped {
@@ -242,14 +265,14 @@ func (t *Tx) run(r *writeReq, grouped bool) (err error) {
 			t.next, t.leaves = next, t.leaves[:nleaves]
 			if grouped {
 				if _, rerr := t.tx.ExecContext(context.Background(), "ROLLBACK TO SAVEPOINT w"); rerr != nil {
-					err = dbError(rerr, "rollback to savepoint")
+					err = errBatchLost{dbError(rerr, "rollback to savepoint")}
 				}
 			}
 			return
 		}
 		if grouped {
 			if _, rerr := t.tx.ExecContext(context.Background(), "RELEASE SAVEPOINT w"); rerr != nil {
-				err = dbError(rerr, "release savepoint")
+				err = errBatchLost{dbError(rerr, "release savepoint")}
 			}
 		}
 	}()
@@ -264,3 +287,9 @@ func allFailed(results []error) bool {
 	}
 	return true
 }
+
+// errBatchLost means a savepoint could not be released or rolled back, so
+// the shared transaction can no longer be trusted.
+type errBatchLost struct{ err error }
+
+func (e errBatchLost) Error() string { return e.err.Error() }

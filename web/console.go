@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/httpapi"
 	"secunion/store"
 )
 
@@ -60,6 +62,7 @@ type Console struct {
 	secure   bool
 	version  string
 	throttle *access.Throttle
+	hashing  chan struct{} // one slot per password check allowed at once
 	pages    map[string]*template.Template
 	static   http.Handler
 }
@@ -99,6 +102,7 @@ func New(o Options) (*Console, error) {
 	c := &Console{
 		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version,
 		throttle: access.NewThrottle(),
+		hashing:  make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		pages:    make(map[string]*template.Template, len(pageNames)),
 	}
 	for _, name := range pageNames {
@@ -219,7 +223,7 @@ func sameSecret(got, want string) bool {
 
 // formExpired answers a POST whose anti-forgery token is missing or wrong.
 func (c *Console) formExpired(w http.ResponseWriter, r *http.Request, s *store.Session) {
-	c.log.Info("web: form without a valid csrf token", "path", r.URL.Path, "remote", remoteHost(r))
+	c.log.Info("web: form without a valid csrf token", "path", r.URL.Path, "remote", httpapi.RemoteHost(r))
 	v := c.view(s, "Form expired", "")
 	v.Error = "This form has expired. Go back, reload the page and submit it again."
 	c.render(w, r, http.StatusForbidden, "message", v)
@@ -306,28 +310,8 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *store.Session,
 	c.render(w, r, status, "message", v)
 }
 
-// statusOf maps an error code to an HTTP status.
-func statusOf(err error) int {
-	switch secunion.CodeOf(err) {
-	case secunion.Invalid:
-		return http.StatusBadRequest
-	case secunion.Unauthenticated:
-		return http.StatusUnauthorized
-	case secunion.Forbidden:
-		return http.StatusForbidden
-	case secunion.NotFound:
-		return http.StatusNotFound
-	case secunion.Conflict:
-		return http.StatusConflict
-	case secunion.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case secunion.RateLimited:
-		return http.StatusTooManyRequests
-	case secunion.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
+// statusOf maps an error to the HTTP status of its code, as the API does.
+func statusOf(err error) int { return httpapi.StatusOf[secunion.CodeOf(err)] }
 
 // deny records a refused request in the audit log and shows 403 with why.
 func (c *Console) deny(w http.ResponseWriter, r *http.Request, s store.Session, decl access.Declaration, what, why string) {

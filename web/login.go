@@ -2,15 +2,14 @@ package web
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"secunion"
 	"secunion/access"
+	"secunion/httpapi"
 	"secunion/store"
 )
 
@@ -56,18 +55,17 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.formExpired(w, r, nil)
 		return
 	}
-	login := clip(strings.ToLower(strings.TrimSpace(r.PostForm.Get("login"))), 64)
+	login := secunion.Clip(strings.ToLower(strings.TrimSpace(r.PostForm.Get("login"))), 64)
 	password := r.PostForm.Get("password")
-	host := remoteHost(r)
-	keys := []string{"login:" + login, "ip:" + host}
+	host := httpapi.RemoteHost(r)
+	loginKey, hostKey := "login:"+login, "ip:"+host
 	ctx := r.Context()
-	now := c.db.Clock().Now()
 
-	if wait := c.throttle.Wait(now, keys...); wait > 0 {
-		if err := c.db.LoginFailure(ctx, login, host, "throttled"); err != nil {
-			c.fail(w, r, nil, err)
-			return
-		}
+	// Throttled attempts are refused before any work and are not written
+	// to the permanent log one by one (the failures that led to the
+	// throttle are); the operational log counts them.
+	if wait := c.throttle.Begin(c.db.Clock().Now(), loginKey, hostKey); wait > 0 {
+		c.log.Warn("login throttled", "login_hash", access.HashSecret(login)[:16], "remote", host)
 		seconds := int((wait + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(seconds))
 		unit := "seconds"
@@ -79,6 +77,20 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusTooManyRequests, "message", v)
 		return
 	}
+	// Each password check takes 19 MiB for argon2id: bound how many run at
+	// once so a burst of logins cannot exhaust memory.
+	select {
+	case c.hashing <- struct{}{}:
+		defer func() { <-c.hashing }()
+	default:
+		c.throttle.Forgive(loginKey)
+		c.throttle.Forgive(hostKey)
+		w.Header().Set("Retry-After", "1")
+		v := c.view(nil, "Busy", "")
+		v.Error = "Too many logins at once. Try again in a second."
+		c.render(w, r, http.StatusTooManyRequests, "message", v)
+		return
+	}
 
 	actor, reason, err := c.db.CheckPassword(ctx, login, password)
 	if err != nil {
@@ -86,8 +98,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			c.fail(w, r, nil, err)
 			return
 		}
-		c.throttle.Fail(now, keys...)
-		if err := c.db.LoginFailure(ctx, login, host, reason); err != nil {
+		if err := c.db.LoginFailure(ctx, login, reason != "unknown user", host, reason); err != nil {
 			c.fail(w, r, nil, err)
 			return
 		}
@@ -99,7 +110,8 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, nil, err)
 		return
 	}
-	c.throttle.Succeed("login:" + login)
+	c.throttle.Succeed(loginKey)
+	c.throttle.Forgive(hostKey)
 	http.SetCookie(w, c.cookie(r, sessionCookie, secret, int(access.SessionLifetime.Seconds())))
 	http.SetCookie(w, c.cookie(r, loginCSRFCookie, "", -1))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -116,25 +128,4 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request, s store.Session
 	}
 	http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// remoteHost is the address the request came from, without the port. No
-// forwarding header is trusted: anyone can forge one to escape the throttle.
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// clip makes s valid UTF-8 of at most n bytes, cut between characters: the
-// audit log refuses anything else, and a login is typed by anyone.
-func clip(s string, n int) string {
-	s = strings.ToValidUTF8(s, "")
-	for len(s) > n {
-		_, size := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-size]
-	}
-	return s
 }

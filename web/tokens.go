@@ -46,7 +46,7 @@ func (c *Console) tokenOwner(w http.ResponseWriter, r *http.Request, s store.Ses
 	if login == "" || login == s.Actor.Login {
 		return s.Actor.Login, true
 	}
-	if !c.declareAdministration(w, r, s, "manage tokens of "+clip(login, 64)) {
+	if !c.declareAdministration(w, r, s, "manage tokens of "+secunion.Clip(login, 64)) {
 		return "", false
 	}
 	u, err := c.db.User(r.Context(), login)

@@ -62,7 +62,7 @@ func (c *Console) showUsers(w http.ResponseWriter, r *http.Request, s store.Sess
 	if access.Kind(s.Actor.AuthorityKind) == access.KindAdministrator {
 		scope = ""
 	}
-	list, err := c.db.Users(ctx, scope)
+	list, err := c.db.ListUsers(ctx, s.Actor, access.Declaration{Purpose: secunion.PurposeAdministration}, scope)
 	if err != nil {
 		c.fail(w, r, &s, err)
 		return

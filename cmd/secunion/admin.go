@@ -22,6 +22,7 @@ const adminUsage = `usage: secunion admin <object> <action> [flags]
   user create --login L --name N --authority C --roles r1,r2 [--password-stdin]
   user list [--authority C]
   user password --login L            (reads the new password on stdin)
+  user disable --login L / user enable --login L
   token create --user L [--name N] [--days D]   (prints the token alone)
   token list --user L
   token revoke --id ID
@@ -51,7 +52,7 @@ func runAdmin(ctx context.Context, args []string, e env) error {
 		defer db.Close()
 		return f(db)
 	}
-	op := secunion.Actor{}
+	op := secunion.LocalOperator
 	switch object + " " + action {
 	case "authority create":
 		code, name, country, kind := str("code", "authority code, e.g. DE-BPOL"), str("name", "name"), str("country", "Member State code, EU or XX"), str("kind", "kind of authority")
@@ -101,6 +102,15 @@ func runAdmin(ctx context.Context, args []string, e env) error {
 			}
 			tw.Flush()
 			return err
+		})
+	case "user disable", "user enable":
+		login := str("login", "login")
+		return withDB(func(db *store.DB) error {
+			if err := db.SetDisabled(ctx, op, *login, action == "disable"); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "user %s %sd\n", *login, action)
+			return nil
 		})
 	case "user password":
 		login := str("login", "login")

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"strings"
 	"time"
 
 	"secunion"
@@ -15,15 +17,25 @@ import (
 
 func runAudit(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprint(e.stderr, "usage: secunion audit verify --data DIR | --postgres DSN [--keys DIR]\n")
+		fmt.Fprint(e.stderr, "usage: secunion audit verify --data DIR | --postgres DSN [--keys DIR] [--checkpoint FILE]...\n")
 		return secunion.Errorf(secunion.Invalid, "unknown audit command")
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var sf storeFlags
 	sf.register(fs, e, "")
+	var kept stringList
+	fs.Var(&kept, "checkpoint", "a signed checkpoint kept outside the node (file; repeatable): the log must still extend it")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
+	}
+	var extra []string
+	for _, path := range kept {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return secunion.Wrap(secunion.Invalid, err, "cannot read checkpoint "+path)
+		}
+		extra = append(extra, string(b))
 	}
 	db, keys, err := sf.open(ctx, slog.New(slog.DiscardHandler), true)
 	if err != nil {
@@ -31,7 +43,8 @@ func runAudit(ctx context.Context, args []string, e env) error {
 	}
 	defer db.Close()
 	start := time.Now()
-	rep, err := db.VerifyAudit(ctx, keys.Verifier)
+	fmt.Fprintf(e.stdout, "verifying with key %s+%08x\n", keys.Verifier.Name(), keys.Verifier.KeyHash())
+	rep, err := db.VerifyAudit(ctx, keys.Verifier, extra...)
 	var f *audit.Failure
 	if errors.As(err, &f) {
 		fmt.Fprintf(e.stdout, "audit log DAMAGED: %s\n", f.Error())
@@ -52,5 +65,15 @@ func runAudit(ctx context.Context, args []string, e env) error {
 	if rep.Entries > c.Size {
 		fmt.Fprintf(e.stdout, "%d newer entries are not yet under a checkpoint (one is signed every few seconds)\n", rep.Entries-c.Size)
 	}
+	return nil
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
 	return nil
 }

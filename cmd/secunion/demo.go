@@ -62,7 +62,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if f.postgres != "" {
 		return secunion.Errorf(secunion.Invalid, "the demo runs on the embedded store: use --data, or `secunion serve --postgres`")
 	}
-	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	db, keys, err := f.open(ctx, log, false)
 	if err != nil {
 		return err
@@ -79,13 +79,21 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	return serve(ctx, f, db, keys, log, func(addr string) { printDemo(e.stdout, "http://"+addr, f.data, tokens) })
 }
 
-// seedDemo creates the demo authorities and users once per data folder.
+// seedDemo creates the demo authorities and users once per data folder. It
+// refuses a folder that holds a real node: demo users have a published
+// password.
 func seedDemo(ctx context.Context, db *store.DB) error {
 	done, err := db.Setting(ctx, demoSeeded)
 	if err != nil || done != "" {
 		return err
 	}
-	op := secunion.Actor{}
+	if as, err := db.Authorities(ctx); err != nil || len(as) > 0 {
+		if err != nil {
+			return err
+		}
+		return secunion.Errorf(secunion.Invalid, "this data folder holds a node that is not a demo: run `secunion serve` on it, or give the demo another --data folder")
+	}
+	op := secunion.LocalOperator
 	for _, d := range demoAuthorities {
 		if _, err := db.CreateAuthority(ctx, op, d.authority); err != nil && secunion.CodeOf(err) != secunion.Conflict {
 			return err
@@ -103,7 +111,7 @@ func seedDemo(ctx context.Context, db *store.DB) error {
 // the demo tokens of earlier starts: secrets are shown once, so each start
 // prints new ones.
 func demoTokens(ctx context.Context, db *store.DB) (map[string]string, error) {
-	op := secunion.Actor{}
+	op := secunion.LocalOperator
 	out := map[string]string{}
 	for _, d := range demoAuthorities {
 		old, err := db.Tokens(ctx, d.user.Login)

@@ -54,7 +54,9 @@ func TestAdminAndAuditVerify(t *testing.T) {
 				where = []string{"--postgres", dsn, "--keys", dir}
 				driver = "pgx"
 			}
-			admin := func(args ...string) string { return mustCLI(t, "", append(append([]string{"admin"}, args...), where...)...) }
+			admin := func(args ...string) string {
+				return mustCLI(t, "", append(append([]string{"admin"}, args...), where...)...)
+			}
 			admin("authority", "create", "--code", "DE-BPOL", "--name", "Bundespolizei", "--country", "DE", "--kind", "border-guard")
 			mustCLI(t, "correct horse battery\n", append([]string{"admin", "user", "create", "--login", "anna", "--name", "Anna", "--authority", "DE-BPOL", "--roles", "officer", "--password-stdin"}, where...)...)
 			tok := admin("token", "create", "--user", "anna")
@@ -112,5 +114,46 @@ func TestUsage(t *testing.T) {
 	}
 	if _, _, err := cli(t, "", "audit", "verify", "--data", t.TempDir()); err == nil {
 		t.Error("verify of an empty folder succeeded")
+	}
+}
+
+// TestVerifyAgainstKeptCheckpoint: a log cut back together with its
+// checkpoints still verifies on its own, but not against a checkpoint a
+// supervisor kept.
+func TestVerifyAgainstKeptCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	where := []string{"--data", dir}
+	for _, code := range []string{"DE-BPOL", "FR-PN", "NL-KMAR"} {
+		mustCLI(t, "", append([]string{"admin", "authority", "create", "--code", code, "--name", code, "--country", code[:2], "--kind", "police"}, where...)...)
+	}
+	db, _, err := (&storeFlags{data: dir}).open(context.Background(), nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, cp, err := db.LatestCheckpoint(context.Background())
+	db.Close()
+	if err != nil || cp.Size != 3 {
+		t.Fatalf("checkpoint %d: %v", cp.Size, err)
+	}
+	kept := filepath.Join(t.TempDir(), "checkpoint.txt")
+	os.WriteFile(kept, []byte(note), 0o600)
+
+	raw, err := sql.Open("sqlite", filepath.Join(dir, store.SQLiteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DROP TRIGGER audit_entries_no_delete", "DROP TRIGGER audit_checkpoints_no_delete",
+		"DELETE FROM audit_entries WHERE seq = 2", "DELETE FROM audit_checkpoints WHERE size > 2"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	if out := mustCLI(t, "", append([]string{"audit", "verify"}, where...)...); !strings.Contains(out, "audit log intact: 2 entries") {
+		t.Fatalf("cut log on its own: %s", out)
+	}
+	out, _, err := cli(t, "", append([]string{"audit", "verify", "--checkpoint", kept}, where...)...)
+	if err == nil || !strings.Contains(out, "truncated") {
+		t.Errorf("cut log against the kept checkpoint: %v\n%s", err, out)
 	}
 }

@@ -21,6 +21,7 @@ import (
 type serveFlags struct {
 	storeFlags
 	addr, tlsCert, tlsKey string
+	secureCookies         bool
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
@@ -32,6 +33,8 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 	fs.StringVar(&f.addr, "addr", addr, "address to listen on (env SECUNION_ADDR)")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM); serve HTTPS with --tls-key")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", e.getenv("SECUNION_SECURE_COOKIES") == "true",
+		"mark console cookies Secure, for a node behind a TLS-terminating proxy (env SECUNION_SECURE_COOKIES=true)")
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -63,7 +66,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	go d.Run(ctx)
 
 	tls := f.tlsCert != "" || f.tlsKey != ""
-	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls, Version: version()})
+	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version()})
 	if err != nil {
 		return err
 	}

@@ -84,6 +84,10 @@ CREATE TRIGGER audit_checkpoints_immutable BEFORE UPDATE OR DELETE ON audit_chec
     FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
 CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_values_no_truncate BEFORE TRUNCATE ON audit_values
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 
 CREATE TABLE outbox (
     id         BIGSERIAL PRIMARY KEY,
