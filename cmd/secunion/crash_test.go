@@ -150,4 +150,3 @@ func listTokens(t *testing.T, base, token string) map[string]bool {
 	}
 	return ids
 }
-

@@ -41,7 +41,21 @@ func detail(err error) string {
 	return ""
 }
 
+// exitStatus gives an error an exit status of its own.
+type exitStatus struct {
+	err  error
+	code int
+}
+
+func (e exitStatus) Error() string { return e.err.Error() }
+
+func (e exitStatus) Unwrap() error { return e.err }
+
 func exitCode(err error) int {
+	var x exitStatus
+	if errors.As(err, &x) {
+		return x.code
+	}
 	if errors.Is(err, flag.ErrHelp) || secunion.CodeOf(err) == secunion.Invalid {
 		return 2
 	}
@@ -55,6 +69,7 @@ commands:
   serve    serve a node on SQLite (--data) or PostgreSQL (--postgres)
   admin    manage authorities, users and API tokens
   audit    verify the audit log
+  mrz      parse MRZ lines from stdin and print the document as JSON
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -82,6 +97,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAdmin(ctx, args[1:], e)
 	case "audit":
 		return runAudit(ctx, args[1:], e)
+	case "mrz":
+		return runMRZ(ctx, args[1:], e)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "secunion", version())
 		return nil
