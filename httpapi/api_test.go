@@ -347,7 +347,9 @@ func TestHostileHeadersAndRoutes(t *testing.T) {
 	if r.StatusCode != 400 || ae.Error.Code != "invalid" {
 		t.Errorf("binary purpose: %d %+v", r.StatusCode, ae)
 	}
-	var found struct{ Entries []struct{ User, Purpose string } }
+	var found struct {
+		Entries []struct{ User, Purpose string }
+	}
 	e.call(t, "dpo", "POST", "/api/v1/audit/search", map[string]any{"operation": "access-denied", "user": "root"}, map[string]string{"X-Purpose": "data-protection-supervision"}, &found)
 	if len(found.Entries) != 1 || found.Entries[0].Purpose != "\uFFFD" {
 		t.Errorf("refusal with a binary purpose logged as %+v", found.Entries)
@@ -399,5 +401,53 @@ func TestDisableUser(t *testing.T) {
 	var ae apiError
 	if r := e.call(t, "dpo", "GET", "/api/v1/users/anna", nil, admin, &ae); r.StatusCode != 404 {
 		t.Errorf("foreign user: %d %+v", r.StatusCode, ae)
+	}
+}
+
+func TestRecordsAPI(t *testing.T) {
+	e := newAPI(t)
+	ctx := context.Background()
+	if _, err := e.db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "IT-VISA", Name: "Visa", Country: "IT", Kind: access.KindVisa}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: "giulia", Name: "Giulia", Authority: "IT-VISA", Roles: []string{"officer"}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := e.db.CreateToken(ctx, secunion.LocalOperator, "giulia", "t", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["giulia"] = secret
+	visa := map[string]string{"X-Purpose": "visa-examination"}
+	rec := `{"person":{"surname":"Eriksson","birth_date":"1974-08-12"},"biometrics":["tpl-9"],"vis":{"application_number":"A1","status":"issued","issuing_state":"IT"}}`
+	if r := e.call(t, "giulia", "PUT", "/api/v1/systems/vis/records/V1", rec, visa, nil); r.StatusCode != 201 {
+		t.Fatalf("create: %d", r.StatusCode)
+	}
+	if r := e.call(t, "giulia", "PUT", "/api/v1/systems/VIS/records/V1", rec, visa, nil); r.StatusCode != 200 {
+		t.Errorf("replace: %d", r.StatusCode)
+	}
+	var ae apiError
+	if r := e.call(t, "giulia", "PUT", "/api/v1/systems/VIS/records/V2", `{"person":{"surname":"X","birth_date":"1990-13-01"},"vis":{"application_number":"A","status":"issued","issuing_state":"IT"}}`, visa, &ae); r.StatusCode != 400 || !strings.Contains(ae.Error.Message, "birth_date") {
+		t.Errorf("impossible date: %d %+v", r.StatusCode, ae)
+	}
+	if r := e.call(t, "anna", "PUT", "/api/v1/systems/VIS/records/V3", rec, map[string]string{"X-Purpose": "border-check"}, nil); r.StatusCode != 403 {
+		t.Errorf("border guard writing VIS: %d", r.StatusCode)
+	}
+	// The border guard checking identity sees identity data only.
+	var got map[string]any
+	e.call(t, "anna", "GET", "/api/v1/systems/VIS/records/V1", nil, map[string]string{"X-Purpose": "identity-check"}, &got)
+	if got["person"] == nil || got["vis"] != nil || got["biometrics"] != nil {
+		t.Errorf("identity-check view: %v", got)
+	}
+	var systems struct{ Systems []struct{ Name string } }
+	e.call(t, "anna", "GET", "/api/v1/systems", nil, map[string]string{"X-Purpose": "border-check"}, &systems)
+	if len(systems.Systems) != 5 || systems.Systems[0].Name != "SIS" {
+		t.Errorf("systems of a border check: %+v", systems)
+	}
+	if r := e.call(t, "giulia", "DELETE", "/api/v1/systems/VIS/records/V1", nil, visa, nil); r.StatusCode != 204 {
+		t.Errorf("delete: %d", r.StatusCode)
+	}
+	if r := e.call(t, "giulia", "GET", "/api/v1/systems/VIS/records/V1", nil, visa, &ae); r.StatusCode != 404 {
+		t.Errorf("after delete: %d", r.StatusCode)
 	}
 }

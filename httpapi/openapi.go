@@ -10,6 +10,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/identity"
 )
 
 // openapi builds the OpenAPI 3.1 description of the API from the route
@@ -215,6 +216,9 @@ func schemas(purposes, kinds []string) map[string]any {
 			"outcome": map[string]any{"type": "string", "enum": []string{"ok", "denied", "failed"}}, "detail": str, "values": strs,
 			"leaf_hash": map[string]any{"type": "string", "contentEncoding": "base64"}}),
 		"AuditEntryList": list("entries", "AuditEntry"),
+		"SystemList": obj([]string{"systems"}, map[string]any{"systems": map[string]any{"type": "array", "items": obj([]string{"name", "in_cir"},
+			map[string]any{"name": map[string]any{"type": "string", "enum": identity.Systems}, "in_cir": boolean})}}),
+		"Record": recordSchema(),
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
 			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
 	}
@@ -225,4 +229,30 @@ func (s *Server) openapiHandler(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(s.openapi())
+}
+
+// recordSchema describes identity.Record.
+func recordSchema() map[string]any {
+	name := obj([]string{"surname"}, map[string]any{"surname": str, "given_names": str})
+	return obj([]string{"system", "id"}, map[string]any{
+		"system": map[string]any{"type": "string", "enum": identity.Systems},
+		"id":     map[string]any{"type": "string", "maxLength": 64},
+		"person": obj([]string{"surname"}, map[string]any{"surname": str, "given_names": str,
+			"birth_date": map[string]any{"type": "string", "description": "YYYY-MM-DD, YYYY-MM or YYYY"},
+			"sex":        map[string]any{"type": "string", "enum": []string{"M", "F", "X"}}, "nationalities": strs, "place_of_birth": str,
+			"aliases": map[string]any{"type": "array", "items": name}}),
+		"documents": map[string]any{"type": "array", "items": obj([]string{"type", "number", "issuing_country"},
+			map[string]any{"type": str, "number": str, "issuing_country": str, "expiry": map[string]any{"type": "string", "format": "date"}})},
+		"biometrics": strs,
+		"sis":        obj([]string{"category", "issuing_state"}, map[string]any{"category": str, "issuing_state": str, "action": str}),
+		"vis":        obj([]string{"application_number", "status", "issuing_state"}, map[string]any{"application_number": str, "status": str, "issuing_state": str, "valid_until": str}),
+		"ees": obj([]string{"crossings", "overstay"}, map[string]any{"overstay": boolean, "crossings": map[string]any{"type": "array", "items": obj([]string{"kind", "date", "state"},
+			map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"entry", "exit", "refusal"}}, "date": str, "state": str, "border_point": str})}}),
+		"etias":   obj([]string{"number", "status"}, map[string]any{"number": str, "status": str}),
+		"eurodac": obj([]string{"category", "origin_state"}, map[string]any{"category": str, "origin_state": str, "reference": str}),
+		"ecris":   obj([]string{"convicting_states"}, map[string]any{"convicting_states": strs}),
+		"europol": obj([]string{"role", "crime"}, map[string]any{"role": str, "crime": str}),
+		"sltd":    obj([]string{"status", "reporting_country"}, map[string]any{"status": str, "reporting_country": str}),
+		"updated": when,
+	})
 }

@@ -46,6 +46,11 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/tokens", summary: "Create an API token for the caller; the secret is shown once.", auth: true, request: "TokenInput", response: "NewToken", status: http.StatusCreated, handler: s.createToken},
 		{method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke an API token at once.", auth: true, status: http.StatusNoContent, handler: s.revokeToken},
 
+		{method: "GET", path: "/api/v1/systems", summary: "The source systems the caller's profile reaches for the declared purpose.", auth: true, purpose: true, response: "SystemList", handler: s.listSystems},
+		{method: "PUT", path: "/api/v1/systems/{system}/records/{id}", summary: "Create or replace a record (authorities that enter the system's data); audited as collection or alteration.", auth: true, purpose: true, request: "Record", response: "Record", handler: s.putRecord},
+		{method: "GET", path: "/api/v1/systems/{system}/records/{id}", summary: "One record, with the fields the profile allows; audited as consultation.", auth: true, purpose: true, response: "Record", handler: s.getRecord},
+		{method: "DELETE", path: "/api/v1/systems/{system}/records/{id}", summary: "Erase a record and its CIR individual file; audited as erasure.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.deleteRecord},
+
 		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, response: "Checkpoint", handler: s.latestCheckpoint},
 		{method: "GET", path: "/api/v1/audit/checkpoints/{size}", summary: "The signed checkpoint of a given tree size.", auth: true, response: "Checkpoint", handler: s.checkpointOfSize},
 		{method: "GET", path: "/api/v1/audit/proofs/inclusion", summary: "RFC 6962 inclusion proof of an entry in a tree size.", auth: true, response: "Proof",

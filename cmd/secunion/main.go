@@ -70,6 +70,7 @@ commands:
   admin    manage authorities, users and API tokens
   audit    verify the audit log
   mrz      parse MRZ lines from stdin and print the document as JSON
+  import   load records of a source system from JSON Lines or CSV
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -99,6 +100,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, args[1:], e)
 	case "mrz":
 		return runMRZ(ctx, args[1:], e)
+	case "import":
+		return runImport(ctx, args[1:], e)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "secunion", version())
 		return nil

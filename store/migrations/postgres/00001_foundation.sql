@@ -54,11 +54,14 @@ CREATE INDEX audit_entries_time ON audit_entries(time_ns);
 CREATE INDEX audit_entries_actor ON audit_entries(authority, user_login);
 CREATE INDEX audit_entries_operation ON audit_entries(operation);
 
+-- The keyed HMACs of the personal values each entry used, for lookups by
+-- value; in sequence order, as verification reads them.
 CREATE TABLE audit_values (
-    mac TEXT NOT NULL,
     seq BIGINT NOT NULL REFERENCES audit_entries(seq),
-    PRIMARY KEY (mac, seq)
+    mac TEXT NOT NULL,
+    PRIMARY KEY (seq, mac)
 );
+CREATE INDEX audit_values_mac ON audit_values(mac);
 
 CREATE TABLE audit_checkpoints (
     size    BIGINT PRIMARY KEY,

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"secunion"
+	"secunion/identity"
+)
+
+// importBatch is how many records share one transaction and audit entry.
+const importBatch = 500
+
+// runImport loads records of one system from a JSON Lines or CSV file:
+// good lines are written (idempotently, by source record ID), bad lines are
+// reported with their number and reason, and the import goes on.
+func runImport(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(e.stderr, "usage: secunion import [flags] SYSTEM FILE\n\nSYSTEM is one of "+strings.Join(identity.Systems, ", ")+";\nFILE is JSON Lines (.jsonl) or CSV (.csv), or - for stdin with --format.\n\n")
+		fs.PrintDefaults()
+	}
+	var sf storeFlags
+	sf.register(fs, e, "")
+	format := fs.String("format", "", "jsonl or csv (default: from the file name)")
+	rejects := fs.String("rejects", "", "write rejected lines' numbers and reasons to this file (default: stderr)")
+	// Flags may come before or after the two arguments.
+	var pos []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return secunion.Errorf(secunion.Invalid, "import needs a SYSTEM and a FILE")
+	}
+	system, err := identity.ParseSystem(pos[0])
+	if err != nil {
+		return err
+	}
+	f := identity.Format(*format)
+	if f == "" {
+		switch strings.ToLower(filepath.Ext(pos[1])) {
+		case ".csv":
+			f = identity.CSV
+		case ".jsonl", ".ndjson", ".json":
+			f = identity.JSONLines
+		default:
+			return secunion.Errorf(secunion.Invalid, "cannot tell the format of %s: give --format jsonl or csv", pos[1])
+		}
+	}
+	in, size := e.stdin, int64(-1)
+	if pos[1] != "-" {
+		file, err := os.Open(pos[1])
+		if err != nil {
+			return secunion.Wrap(secunion.Invalid, err, "cannot open "+pos[1])
+		}
+		defer file.Close()
+		if st, err := file.Stat(); err == nil {
+			size = st.Size()
+		}
+		in = file
+	}
+	rejectOut := e.stderr
+	if *rejects != "" {
+		rf, err := os.Create(*rejects)
+		if err != nil {
+			return secunion.Wrap(secunion.Invalid, err, "cannot create "+*rejects)
+		}
+		defer rf.Close()
+		rejectOut = rf
+	}
+	db, _, err := sf.open(ctx, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	prog := newProgress(e, size, "importing "+system)
+	rd, err := identity.NewReader(io.TeeReader(in, prog), system, f, db.Clock().Now())
+	if err != nil {
+		return err
+	}
+	var st importStats
+	batch := make([]identity.Record, 0, importBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		c, ch, err := db.ImportBatch(ctx, batch)
+		if err != nil {
+			return err
+		}
+		st.created += c
+		st.changed += ch
+		st.unchanged += len(batch) - c - ch
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			flush()
+			return secunion.Errorf(secunion.Unavailable, "import interrupted after line %d: %s (the lines before are kept; run it again to finish)", st.lines, st)
+		}
+		l, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			flush()
+			return secunion.Wrap(secunion.Unavailable, err, "cannot read the input")
+		}
+		st.lines++
+		if l.Err != nil {
+			st.rejected++
+			fmt.Fprintf(rejectOut, "line %d: %s\n", l.N, secunion.MessageOf(l.Err))
+			continue
+		}
+		batch = append(batch, l.Record)
+		if len(batch) == importBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	prog.Finish()
+	fmt.Fprintf(e.stdout, "imported %s: %s\n", system, st)
+	return nil
+}
+
+type importStats struct {
+	lines, created, changed, unchanged, rejected int
+}
+
+func (s importStats) String() string {
+	return fmt.Sprintf("%d lines, %d created, %d changed, %d unchanged, %d rejected", s.lines, s.created, s.changed, s.unchanged, s.rejected)
+}
+
+// progress shows a progress bar on a terminal and logs a line every few
+// seconds otherwise.
+type progress struct {
+	bar   *progressbar.ProgressBar
+	w     io.Writer
+	what  string
+	total int64
+	done  int64
+	last  time.Time
+}
+
+func newProgress(e env, size int64, what string) *progress {
+	p := &progress{w: e.stderr, what: what, total: size, last: time.Now()}
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.DefaultBytes(size, what)
+	}
+	return p
+}
+
+// Write counts bytes read from the input.
+func (p *progress) Write(b []byte) (int, error) {
+	p.done += int64(len(b))
+	if p.bar != nil {
+		p.bar.Add(len(b))
+	} else if time.Since(p.last) >= 5*time.Second {
+		p.last = time.Now()
+		if p.total > 0 {
+			fmt.Fprintf(p.w, "%s: %d of %d bytes (%.0f%%)\n", p.what, p.done, p.total, 100*float64(p.done)/float64(p.total))
+		} else {
+			fmt.Fprintf(p.w, "%s: %d bytes\n", p.what, p.done)
+		}
+	}
+	return len(b), nil
+}
+
+// Finish ends the bar.
+func (p *progress) Finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		fmt.Fprintln(p.w)
+	}
+}

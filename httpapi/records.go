@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"secunion"
+	"secunion/identity"
+)
+
+type systemInfo struct {
+	Name  string `json:"name"`
+	InCIR bool   `json:"in_cir"`
+}
+
+func (s *Server) listSystems(w http.ResponseWriter, r *http.Request) {
+	_, prof := declOf(r)
+	out := []systemInfo{}
+	for _, sys := range identity.Systems {
+		for _, p := range prof.Systems {
+			if p == sys {
+				out = append(out, systemInfo{Name: sys, InCIR: identity.InCIR(sys)})
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"systems": out})
+}
+
+// recordPath returns the system and record ID of a records route.
+func recordPath(r *http.Request) (string, string, error) {
+	sys, err := identity.ParseSystem(r.PathValue("system"))
+	return sys, r.PathValue("id"), err
+}
+
+func (s *Server) putRecord(w http.ResponseWriter, r *http.Request) {
+	sys, id, err := recordPath(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var rec identity.Record
+	if !s.decode(w, r, &rec) {
+		return
+	}
+	if rec.System == "" {
+		rec.System = sys
+	}
+	if rec.ID == "" {
+		rec.ID = id
+	}
+	if rec.System != sys || rec.ID != id {
+		writeError(w, r, secunion.Errorf(secunion.Invalid, "the body names %s/%s but the path %s/%s", rec.System, rec.ID, sys, id))
+		return
+	}
+	decl, _ := declOf(r)
+	created, err := s.cfg.DB.PutRecord(r.Context(), actorOf(r), decl, rec)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, rec)
+}
+
+func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
+	sys, id, err := recordPath(r)
+	if err != nil {
+		writeError(w, r, secunion.Errorf(secunion.NotFound, "no such system"))
+		return
+	}
+	decl, prof := declOf(r)
+	rec, err := s.cfg.DB.GetRecord(r.Context(), actorOf(r), decl, prof, sys, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec)
+}
+
+func (s *Server) deleteRecord(w http.ResponseWriter, r *http.Request) {
+	sys, id, err := recordPath(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	decl, _ := declOf(r)
+	if err := s.cfg.DB.DeleteRecord(r.Context(), actorOf(r), decl, sys, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

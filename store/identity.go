@@ -1,0 +1,243 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"secunion"
+	"secunion/access"
+	"secunion/audit"
+	"secunion/identity"
+)
+
+// mayWrite reports whether actor may create, change or delete records of
+// system: the local operator, or an authority of a kind that enters that
+// system's data.
+func mayWrite(actor secunion.Actor, system string) bool {
+	return actor.Local || (actor.Has(access.RoleOfficer) && slices.Contains(identity.Writers[system], access.Kind(actor.AuthorityKind)))
+}
+
+func recordRef(system, id string) string { return "record:" + system + "/" + id }
+
+// PutRecord creates or replaces a record and its CIR individual file, and
+// records the collection (new record) or alteration in the same
+// transaction. It reports whether the record is new.
+func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, r identity.Record) (bool, error) {
+	if err := r.Validate(db.clock.Now()); err != nil {
+		return false, err
+	}
+	if !mayWrite(actor, r.System) {
+		return false, db.deny(ctx, actor, decl, "write "+recordRef(r.System, r.ID), "authorities of kind "+actor.AuthorityKind+" do not enter "+r.System+" data")
+	}
+	var created bool
+	err := db.Write(ctx, func(tx *Tx) error {
+		var err error
+		created, _, err = tx.putRecord(r)
+		if err != nil {
+			return err
+		}
+		op := audit.OpAlteration
+		if created {
+			op = audit.OpCollection
+		}
+		objects := []string{recordRef(r.System, r.ID)}
+		if identity.InCIR(r.System) {
+			objects = append(objects, "cir:"+r.System+"/"+r.ID)
+		}
+		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: op,
+			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
+			Categories: recordCategories(r), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
+	})
+	return created, err
+}
+
+// putRecord writes r and its CIR file; it reports whether r is new and
+// whether anything changed.
+func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
+	r.Updated = t.Now()
+	var old string
+	err = t.QueryRow(`SELECT data FROM records WHERE system = ? AND id = ?`, r.System, r.ID).Scan(&old)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		created = true
+	case err != nil:
+		return false, false, dbError(err, "read record")
+	}
+	if !created && sameContent(old, r) {
+		return false, false, nil
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return false, false, fmt.Errorf("store: record: %w", err)
+	}
+	if created {
+		_, err = t.Exec(`INSERT INTO records (system, id, data, created_ns, updated_ns) VALUES (?, ?, ?, ?, ?)`, r.System, r.ID, string(data), nanos(r.Updated), nanos(r.Updated))
+	} else {
+		_, err = t.Exec(`UPDATE records SET data = ?, updated_ns = ? WHERE system = ? AND id = ?`, string(data), nanos(r.Updated), r.System, r.ID)
+	}
+	if err != nil {
+		return false, false, dbError(err, "write record")
+	}
+	if f, ok := r.CIRFile(); ok {
+		fdata, _ := json.Marshal(f)
+		_, err = t.Exec(`INSERT INTO cir_files (system, record_id, data, created_ns) VALUES (?, ?, ?, ?)
+			ON CONFLICT (system, record_id) DO UPDATE SET data = excluded.data`, r.System, r.ID, string(fdata), nanos(r.Updated))
+		if err != nil {
+			return false, false, dbError(err, "write CIR file")
+		}
+	}
+	return created, true, nil
+}
+
+// sameContent reports whether the stored JSON holds r, leaving aside the
+// time of the last change: re-importing a record unchanged is a no-op.
+func sameContent(stored string, r identity.Record) bool {
+	var old identity.Record
+	if json.Unmarshal([]byte(stored), &old) != nil {
+		return false
+	}
+	old.Updated = r.Updated
+	a, _ := json.Marshal(old)
+	b, _ := json.Marshal(r)
+	return string(a) == string(b)
+}
+
+// recordCategories names the data categories a record holds, for its
+// audit entry.
+func recordCategories(r identity.Record) []string {
+	var c []string
+	if r.Person != nil {
+		c = append(c, access.FieldIdentity)
+	}
+	if len(r.Documents) > 0 {
+		c = append(c, access.FieldDocument)
+	}
+	if len(r.Biometrics) > 0 {
+		c = append(c, access.FieldBiometrics)
+	}
+	return c
+}
+
+// GetRecord returns a record of a system in actor's profile, with only the
+// fields the profile allows, and records the consultation. A record of a
+// system outside the profile is refused as if the system did not exist.
+func (db *DB) GetRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, system, id string) (identity.Record, error) {
+	if !slices.Contains(prof.Systems, system) && !mayWrite(actor, system) {
+		if err := db.RecordDenial(ctx, actor, decl, "read "+recordRef(system, id), "system outside the profile"); err != nil {
+			return identity.Record{}, err
+		}
+		return identity.Record{}, secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+	}
+	r, err := db.record(ctx, system, id)
+	if err != nil {
+		return r, err
+	}
+	fields := prof.Fields
+	if mayWrite(actor, system) {
+		fields = nil // the authority that entered the data sees all of it
+	}
+	out := r
+	if fields != nil {
+		out = r.Filter(fields)
+	}
+	err = db.Write(ctx, func(tx *Tx) error {
+		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
+			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{recordRef(system, id)},
+			Categories: recordCategories(out), Results: 1, Outcome: "ok"})
+	})
+	return out, err
+}
+
+func (db *DB) record(ctx context.Context, system, id string) (identity.Record, error) {
+	var data string
+	err := db.queryRow(ctx, `SELECT data FROM records WHERE system = ? AND id = ?`, system, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return identity.Record{}, secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+	}
+	if err != nil {
+		return identity.Record{}, dbError(err, "read record")
+	}
+	var r identity.Record
+	if err := json.Unmarshal([]byte(data), &r); err != nil {
+		return r, secunion.Wrap(secunion.Internal, err, "a stored record is damaged")
+	}
+	return r, nil
+}
+
+// DeleteRecord erases a record and with it its CIR individual file, and
+// records the erasure of both.
+func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, system, id string) error {
+	if !mayWrite(actor, system) {
+		return db.deny(ctx, actor, decl, "delete "+recordRef(system, id), "authorities of kind "+actor.AuthorityKind+" do not enter "+system+" data")
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(`DELETE FROM records WHERE system = ? AND id = ?`, system, id)
+		if err != nil {
+			return dbError(err, "delete record")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+		}
+		objects := []string{recordRef(system, id)}
+		if identity.InCIR(system) {
+			// The file goes with its record (ON DELETE CASCADE).
+			objects = append(objects, "cir:"+system+"/"+id)
+		}
+		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpErasure,
+			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects, Results: 1, Outcome: "ok"})
+	})
+}
+
+// CIRFile returns the CIR individual file of a source record.
+func (db *DB) CIRFile(ctx context.Context, system, id string) (identity.CIRFile, error) {
+	var data string
+	err := db.queryRow(ctx, `SELECT data FROM cir_files WHERE system = ? AND record_id = ?`, system, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return identity.CIRFile{}, secunion.Errorf(secunion.NotFound, "no CIR file for %s in %s", id, system)
+	}
+	if err != nil {
+		return identity.CIRFile{}, dbError(err, "read CIR file")
+	}
+	var f identity.CIRFile
+	if err := json.Unmarshal([]byte(data), &f); err != nil {
+		return f, secunion.Wrap(secunion.Internal, err, "a stored CIR file is damaged")
+	}
+	return f, nil
+}
+
+// ImportBatch writes records of one import as the local operator in one
+// transaction, with one audit entry naming them all. Records whose content
+// did not change are skipped. It returns how many were created and changed.
+func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (created, changed int, err error) {
+	err = db.Write(ctx, func(tx *Tx) error {
+		created, changed = 0, 0
+		var objects, values []string
+		for _, r := range records {
+			c, ch, err := tx.putRecord(r)
+			if err != nil {
+				return err
+			}
+			if !ch {
+				continue
+			}
+			if c {
+				created++
+			} else {
+				changed++
+			}
+			objects = append(objects, recordRef(r.System, r.ID))
+			values = append(values, r.PersonalValues()...)
+		}
+		if len(objects) == 0 {
+			return nil
+		}
+		op := secunion.LocalOperator
+		return tx.Audit(audit.Entry{User: op.Login, Operation: audit.OpCollection, Purpose: string(secunion.PurposeAdministration),
+			Objects: objects, Results: len(objects), Outcome: "ok", Detail: fmt.Sprintf("import: %d created, %d changed", created, changed)}, values...)
+	})
+	return created, changed, err
+}
