@@ -22,6 +22,8 @@ import (
 	"secunion"
 	"secunion/access"
 	"secunion/httpapi"
+	"secunion/identity"
+	"secunion/search"
 	"secunion/store"
 )
 
@@ -449,5 +451,81 @@ func TestRecordsAPI(t *testing.T) {
 	}
 	if r := e.call(t, "giulia", "GET", "/api/v1/systems/VIS/records/V1", nil, visa, &ae); r.StatusCode != 404 {
 		t.Errorf("after delete: %d", r.StatusCode)
+	}
+}
+
+func TestSearchStreams(t *testing.T) {
+	e := newAPI(t)
+	ctx := context.Background()
+	index := search.NewIndex()
+	for _, r := range []identity.Record{
+		{System: "SIS", ID: "S1", Person: &identity.Person{Surname: "Eriksson", GivenNames: "Anna Maria", BirthDate: "1974-08-12", Sex: "F"},
+			Documents: []identity.Document{{Type: "P", Number: "L898902C3", IssuingCountry: "UTO"}}, SIS: &identity.SISAlert{Category: "refusal-of-entry", IssuingState: "SE"}},
+		{System: "VIS", ID: "V1", Person: &identity.Person{Surname: "Eriksson", GivenNames: "Anna", BirthDate: "1974-08-12"},
+			VIS: &identity.VisaFile{ApplicationNumber: "A1", Status: "issued", IssuingState: "IT"}},
+	} {
+		if _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, r); err != nil {
+			t.Fatal(err)
+		}
+		index.Put(r)
+	}
+	portal := &search.Portal{Clock: e.db.Clock(), Audit: e.db.Append, Sources: map[string]search.Source{}}
+	for _, sys := range identity.Systems {
+		portal.Sources[sys] = search.Local{System: sys, Index: index, Records: e.db, Clock: e.db.Clock()}
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{DB: e.db, Portal: portal}))
+	defer srv.Close()
+	e.srv = srv
+	border := map[string]string{"X-Purpose": "border-check"}
+	mrzQuery := map[string]any{"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"}
+
+	// One JSON answer.
+	var all struct {
+		Answers []search.Answer
+		Hits    int
+	}
+	if r := e.call(t, "anna", "POST", "/api/v1/search", mrzQuery, border, &all); r.StatusCode != 200 || all.Hits != 2 || len(all.Answers) != 5 {
+		t.Fatalf("search: %d %+v", r.StatusCode, all)
+	}
+	for _, a := range all.Answers {
+		if a.System == "Europol" || a.System == "Eurodac" {
+			t.Errorf("a system outside the border-check profile answered: %s", a.System)
+		}
+	}
+	// NDJSON: one line per system, then done.
+	body, _ := json.Marshal(mrzQuery)
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/search", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.tokens["anna"])
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Purpose", "border-check")
+	req.Header.Set("Accept", "application/x-ndjson")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if resp.Header.Get("Content-Type") != "application/x-ndjson" || len(lines) != 6 || !strings.HasPrefix(lines[5], `{"done":{"hits":2,"systems":5}}`) {
+		t.Errorf("NDJSON stream: %s\n%s", resp.Header.Get("Content-Type"), data)
+	}
+	// Server-Sent Events.
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Count(string(data), "event: answer\n") != 5 || !strings.Contains(string(data), "event: done\ndata: {\"hits\":2,\"systems\":5}") {
+		t.Errorf("SSE stream:\n%s", data)
+	}
+	var ae apiError
+	if r := e.call(t, "anna", "POST", "/api/v1/search", map[string]any{"sex": "F"}, border, &ae); r.StatusCode != 400 || !strings.Contains(ae.Error.Message, "too broad") {
+		t.Errorf("broad query: %d %+v", r.StatusCode, ae)
+	}
+	if r := e.call(t, "anna", "POST", "/api/v1/search", mrzQuery, nil, &ae); r.StatusCode != 403 {
+		t.Errorf("search without a purpose: %d", r.StatusCode)
 	}
 }

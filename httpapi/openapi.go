@@ -118,7 +118,12 @@ func responses(rt route) map[string]any {
 		if rt.response == "text" {
 			media = "text/plain"
 		}
-		ok["content"] = map[string]any{media: map[string]any{"schema": ref(rt.response)}}
+		content := map[string]any{media: map[string]any{"schema": ref(rt.response)}}
+		if rt.response == "SearchResult" {
+			content["application/x-ndjson"] = map[string]any{"schema": ref("SearchAnswer")}
+			content["text/event-stream"] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		ok["content"] = content
 	}
 	out := map[string]any{strconv.Itoa(code): ok}
 	errRef := map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
@@ -219,6 +224,15 @@ func schemas(purposes, kinds []string) map[string]any {
 		"SystemList": obj([]string{"systems"}, map[string]any{"systems": map[string]any{"type": "array", "items": obj([]string{"name", "in_cir"},
 			map[string]any{"name": map[string]any{"type": "string", "enum": identity.Systems}, "in_cir": boolean})}}),
 		"Record": recordSchema(),
+		"SearchQuery": obj(nil, map[string]any{"surname": str, "given_names": str, "birth_date": str, "sex": str, "nationality": str,
+			"document_number": str, "document_country": str, "mrz": map[string]any{"type": "string", "description": "2 or 3 MRZ lines separated by newlines"},
+			"systems": strs, "limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 100}}),
+		"SearchAnswer": obj([]string{"system", "status", "hits", "ms"}, map[string]any{"system": str,
+			"status": map[string]any{"type": "string", "enum": []string{"answered", "no-hit", "timed-out", "failed"}}, "ms": integer, "error": str,
+			"hits": map[string]any{"type": "array", "items": obj([]string{"system", "record_id", "score", "why", "record"},
+				map[string]any{"system": str, "record_id": str, "score": map[string]any{"type": "number"}, "why": strs, "record": ref("Record")})}}),
+		"SearchResult": map[string]any{"description": "One JSON object {answers, hits}; or, streamed, NDJSON lines {\"answer\": SearchAnswer} then {\"done\": {hits, systems}}, or Server-Sent Events answer and done with the same data.",
+			"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "array", "items": ref("SearchAnswer")}, "hits": integer}},
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
 			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
 	}

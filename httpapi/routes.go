@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/tokens", summary: "Create an API token for the caller; the secret is shown once.", auth: true, request: "TokenInput", response: "NewToken", status: http.StatusCreated, handler: s.createToken},
 		{method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke an API token at once.", auth: true, status: http.StatusNoContent, handler: s.revokeToken},
 
+		{method: "POST", path: "/api/v1/search", summary: "European Search Portal: one query across every system the profile allows. Streams answers per system with Accept: application/x-ndjson or text/event-stream; one JSON answer otherwise. Audited as consultation.", auth: true, purpose: true, request: "SearchQuery", response: "SearchResult", handler: s.search},
 		{method: "GET", path: "/api/v1/systems", summary: "The source systems the caller's profile reaches for the declared purpose.", auth: true, purpose: true, response: "SystemList", handler: s.listSystems},
 		{method: "PUT", path: "/api/v1/systems/{system}/records/{id}", summary: "Create or replace a record (authorities that enter the system's data); audited as collection or alteration.", auth: true, purpose: true, request: "Record", response: "Record", handler: s.putRecord},
 		{method: "GET", path: "/api/v1/systems/{system}/records/{id}", summary: "One record, with the fields the profile allows; audited as consultation.", auth: true, purpose: true, response: "Record", handler: s.getRecord},

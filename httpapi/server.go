@@ -21,6 +21,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/search"
 	"secunion/store"
 )
 
@@ -32,6 +33,7 @@ type Config struct {
 	// supervisors so they can check checkpoints on their own.
 	VerifierKey string
 	Console     Console // the operator console; nil serves the API alone
+	Portal      *search.Portal
 	Logger      *slog.Logger
 	Version     string
 	// MaxBody caps request bodies; 1 MiB if zero.

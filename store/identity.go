@@ -82,6 +82,9 @@ func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
 	if err != nil {
 		return false, false, dbError(err, "write record")
 	}
+	if err := t.Emit(RecordTopic, RecordEvent{System: r.System, ID: r.ID}); err != nil {
+		return false, false, err
+	}
 	if f, ok := r.CIRFile(); ok {
 		fdata, _ := json.Marshal(f)
 		_, err = t.Exec(`INSERT INTO cir_files (system, record_id, data, created_ns) VALUES (?, ?, ?, ?)
@@ -152,6 +155,12 @@ func (db *DB) GetRecord(ctx context.Context, actor secunion.Actor, decl access.D
 	return out, err
 }
 
+// Record returns a stored record as it is, unaudited: for the search
+// portal, which audits the query as a whole.
+func (db *DB) Record(ctx context.Context, system, id string) (identity.Record, error) {
+	return db.record(ctx, system, id)
+}
+
 func (db *DB) record(ctx context.Context, system, id string) (identity.Record, error) {
 	var data string
 	err := db.queryRow(ctx, `SELECT data FROM records WHERE system = ? AND id = ?`, system, id).Scan(&data)
@@ -181,6 +190,9 @@ func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl acces
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+		}
+		if err := tx.Emit(RecordTopic, RecordEvent{System: system, ID: id, Deleted: true}); err != nil {
+			return err
 		}
 		objects := []string{recordRef(system, id)}
 		if identity.InCIR(system) {
@@ -240,4 +252,50 @@ func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (creat
 			Objects: objects, Results: len(objects), Outcome: "ok", Detail: fmt.Sprintf("import: %d created, %d changed", created, changed)}, values...)
 	})
 	return created, changed, err
+}
+
+// RecordTopic is the outbox topic of record changes.
+const RecordTopic = "identity.record"
+
+// RecordEvent says that a record was written or deleted.
+type RecordEvent struct {
+	System  string `json:"system"`
+	ID      string `json:"id"`
+	Deleted bool   `json:"deleted,omitempty"`
+}
+
+// EachRecord calls fn with every stored record, system by system, until fn
+// returns an error. It is how the search index is rebuilt at start.
+func (db *DB) EachRecord(ctx context.Context, fn func(identity.Record) error) error {
+	rows, err := db.query(ctx, `SELECT data FROM records ORDER BY system, id`)
+	if err != nil {
+		return dbError(err, "read records")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return dbError(err, "read records")
+		}
+		var r identity.Record
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			return secunion.Wrap(secunion.Internal, err, "a stored record is damaged")
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return dbError(rows.Err(), "read records")
+}
+
+// LastEventID returns the ID of the newest outbox event, 0 if none.
+func (db *DB) LastEventID(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&id)
+	return id, dbError(err, "read outbox")
+}
+
+// Append writes one audit entry on its own and returns once it is durable.
+func (db *DB) Append(ctx context.Context, e audit.Entry, values ...string) error {
+	return db.Write(ctx, func(tx *Tx) error { return tx.Audit(e, values...) })
 }

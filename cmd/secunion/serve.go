@@ -63,6 +63,11 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	db.OnWrite(d.Wake)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+
+	portal, err := startSearch(ctx, db, d, log)
+	if err != nil {
+		return err
+	}
 	go d.Run(ctx)
 
 	tls := f.tlsCert != "" || f.tlsKey != ""
@@ -70,7 +75,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Logger: log, Version: version()})
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Logger: log, Version: version()})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,255 @@
+package search
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"secunion/identity"
+	"secunion/names"
+)
+
+// Index is the in-memory name and document index over the records of the
+// source systems. It is rebuilt from the store at start and kept current
+// from committed changes. Safe for concurrent use.
+//
+// Candidates come from blocking keys: for each name token, its phonetic key
+// and its spelling family, each with the year of birth (records without one
+// under year 0), and, for queries without a date of birth, the key alone.
+// Candidates are then scored exactly with names.Compare.
+type Index struct {
+	mu      sync.RWMutex
+	entries []entry
+	byRef   map[string]uint32   // "SYSTEM/id" → entry
+	byYear  map[string][]uint32 // "key|year" → entries
+	byKey   map[string][]uint32 // "key" → entries
+	byDoc   map[string][]uint32 // document key → entries
+	live    int
+}
+
+type entry struct {
+	system  string
+	id      string
+	names   []*names.Prepared // the name, then aliases
+	birth   names.Date
+	sex     string
+	nats    []string
+	docs    []doc
+	deleted bool
+}
+
+type doc struct{ key, country string }
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{byRef: map[string]uint32{}, byYear: map[string][]uint32{}, byKey: map[string][]uint32{}, byDoc: map[string][]uint32{}}
+}
+
+// Len returns the number of records indexed.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.live
+}
+
+// Put indexes a record, replacing an earlier version.
+func (x *Index) Put(r identity.Record) {
+	e := entry{system: r.System, id: r.ID}
+	if r.Person != nil {
+		e.names = append(e.names, names.Prepare(names.Name{Surname: r.Person.Surname, Given: r.Person.GivenNames}))
+		for _, a := range r.Person.Aliases {
+			e.names = append(e.names, names.Prepare(names.Name{Surname: a.Surname, Given: a.GivenNames}))
+		}
+		if r.Person.BirthDate != "" {
+			// Validated on the way in; a date unreadable now is left out.
+			e.birth, _ = names.ParseDate(r.Person.BirthDate, time.Now())
+		}
+		e.sex, e.nats = r.Person.Sex, r.Person.Nationalities
+	}
+	for _, d := range r.Documents {
+		e.docs = append(e.docs, doc{DocumentKey(d.Number), d.IssuingCountry})
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	ref := r.System + "/" + r.ID
+	if pos, ok := x.byRef[ref]; ok {
+		x.entries[pos].deleted = true // its postings are skipped and compacted away
+		x.live--
+	}
+	pos := uint32(len(x.entries))
+	x.entries = append(x.entries, e)
+	x.byRef[ref] = pos
+	x.live++
+	for _, k := range blockKeys(e.names) {
+		yk := k + "|" + fmt.Sprint(e.birth.Year)
+		x.byYear[yk] = append(x.byYear[yk], pos)
+		x.byKey[k] = append(x.byKey[k], pos)
+	}
+	for _, d := range e.docs {
+		x.byDoc[d.key] = append(x.byDoc[d.key], pos)
+	}
+}
+
+// Delete removes a record from the index.
+func (x *Index) Delete(system, id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	ref := system + "/" + id
+	if pos, ok := x.byRef[ref]; ok {
+		x.entries[pos].deleted = true
+		delete(x.byRef, ref)
+		x.live--
+	}
+}
+
+// blockKeys returns the distinct blocking keys of a person's names.
+func blockKeys(ns []*names.Prepared) []string {
+	var keys []string
+	for _, n := range ns {
+		for _, t := range n.Tokens() {
+			for _, k := range []string{"k" + names.Key(t), "f" + names.Canonical(t)} {
+				if len(k) > 1 && !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	return keys
+}
+
+// maxCandidates bounds the candidates scored for one query, so that a
+// query on a very common name without a date of birth stays fast.
+const maxCandidates = 200_000
+
+// Search returns the best hits of system for q, best first.
+func (x *Index) Search(system string, q parsed) []Hit {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	seen := map[uint32]bool{}
+	var hits []Hit
+	consider := func(pos uint32) {
+		if seen[pos] || len(seen) >= maxCandidates {
+			return
+		}
+		seen[pos] = true
+		e := &x.entries[pos]
+		if e.deleted || e.system != system {
+			return
+		}
+		if h, ok := score(e, q); ok {
+			hits = append(hits, h)
+		}
+	}
+	for _, pos := range x.byDoc[q.doc] {
+		consider(pos)
+	}
+	if q.hasName {
+		keys := blockKeys([]*names.Prepared{q.name})
+		if q.birth.Year != 0 {
+			for _, k := range keys {
+				for _, y := range []int{q.birth.Year, q.birth.Year - 1, q.birth.Year + 1, 0} {
+					for _, pos := range x.byYear[k+"|"+fmt.Sprint(y)] {
+						consider(pos)
+					}
+				}
+			}
+		}
+		// Without a date of birth, or when the years near it give too few
+		// hits (a mistyped year), every year of the keys is tried.
+		if q.birth.Year == 0 || len(hits) < q.limit {
+			for _, k := range keys {
+				for _, pos := range x.byKey[k] {
+					consider(pos)
+				}
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.RecordID, b.RecordID))
+	})
+	if len(hits) > q.limit {
+		hits = hits[:q.limit]
+	}
+	return hits
+}
+
+// MinName is the least name similarity of a hit on identity data.
+const MinName = 0.75
+
+// score decides whether e matches q and how well, and says why.
+func score(e *entry, q parsed) (Hit, bool) {
+	h := Hit{System: e.system, RecordID: e.id}
+	docMatch := false
+	if q.doc != "" {
+		for _, d := range e.docs {
+			if d.key == q.doc && (q.docCtry == "" || d.country == q.docCtry) {
+				docMatch = true
+			}
+		}
+		if docMatch {
+			h.Why = append(h.Why, "same document number")
+		}
+	}
+	if q.sex != "" && e.sex != "" && q.sex != "X" && e.sex != "X" && q.sex != e.sex {
+		if !docMatch {
+			return h, false
+		}
+		h.Why = append(h.Why, "sex differs")
+	}
+	nameScore := 0.0
+	if q.hasName {
+		var best names.Score
+		for _, n := range e.names {
+			if s := names.Compare(q.name, n); s.Value > best.Value {
+				best = s
+			}
+		}
+		nameScore = best.Value
+		if nameScore >= MinName {
+			h.Why = append(h.Why, fmt.Sprintf("name %.2f: %s", nameScore, best))
+		}
+	}
+	dateScore, dateOK := 0.7, true // 0.7 when a date is missing on either side
+	if q.birth.Year != 0 && e.birth.Year != 0 {
+		m := names.CompareDates(q.birth, e.birth)
+		switch m {
+		case names.DateExact:
+			dateScore = 1
+		case names.DateCompatible:
+			dateScore = 0.9
+		case names.DateDayMonthSwapped:
+			dateScore = 0.8
+		case names.DateOffByOneYear, names.DateDigitTypo:
+			dateScore = 0.7
+		default:
+			dateScore, dateOK = 0, false
+		}
+		if dateOK {
+			h.Why = append(h.Why, "date of birth "+m.String())
+		}
+	}
+	switch {
+	case docMatch:
+		h.Score = 1
+	case q.hasName && nameScore >= MinName && dateOK:
+		h.Score = 0.7*nameScore + 0.3*dateScore
+	default:
+		return h, false
+	}
+	if q.nat != "" && slices.Contains(e.nats, q.nat) {
+		h.Why = append(h.Why, "same nationality")
+	}
+	return h, true
+}
+
+// Hit is one record that matched a query.
+type Hit struct {
+	System   string          `json:"system"`
+	RecordID string          `json:"record_id"`
+	Score    float64         `json:"score"`
+	Why      []string        `json:"why"`
+	Record   identity.Record `json:"record"` // with the fields the profile allows
+}

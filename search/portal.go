@@ -1,0 +1,199 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"secunion"
+	"secunion/access"
+	"secunion/audit"
+	"secunion/identity"
+)
+
+// Source is one source system as the portal sees it: held by this node
+// (Local) or by another node over HTTP.
+type Source interface {
+	// Search returns the best hits for q, best first, with full records.
+	Search(ctx context.Context, q Query) ([]Hit, error)
+}
+
+// Records reads stored records.
+type Records interface {
+	Record(ctx context.Context, system, id string) (identity.Record, error)
+}
+
+// Local is a source system held by this node, searched through the shared
+// index.
+type Local struct {
+	System  string
+	Index   *Index
+	Records Records
+	Clock   secunion.Clock
+}
+
+// Search searches the index and loads the records of the hits.
+func (l Local) Search(ctx context.Context, q Query) ([]Hit, error) {
+	p, err := q.parse(l.Clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	hits := l.Index.Search(l.System, p)
+	for i := range hits {
+		r, err := l.Records.Record(ctx, l.System, hits[i].RecordID)
+		if err != nil {
+			return nil, err
+		}
+		hits[i].Record = r
+	}
+	return hits, nil
+}
+
+// Status of one system's answer.
+const (
+	Answered = "answered"
+	NoHit    = "no-hit"
+	TimedOut = "timed-out"
+	Failed   = "failed"
+)
+
+// Answer is one system's answer to a query.
+type Answer struct {
+	System string `json:"system"`
+	Status string `json:"status"`
+	Hits   []Hit  `json:"hits"`
+	Millis int64  `json:"ms"`
+	Error  string `json:"error,omitempty"` // safe text, for failed
+}
+
+// Portal fans a query out to the source systems.
+type Portal struct {
+	Sources map[string]Source
+	// Timeout bounds each system's answer; two seconds if zero.
+	Timeout time.Duration
+	Clock   secunion.Clock
+	// Audit appends an entry to the audit log and returns once it is
+	// durable; values are kept only as keyed HMACs.
+	Audit func(ctx context.Context, e audit.Entry, values ...string) error
+}
+
+// Search checks q against the actor's profile, records the consultation,
+// then asks every system at once and sends each answer on the returned
+// channel as it arrives; the channel closes after the last one, when the
+// hit counts have been logged too. Systems outside the profile are never
+// queried nor named.
+func (p *Portal) Search(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, q Query) (<-chan Answer, error) {
+	pq, err := q.parse(p.Clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	systems := prof.Systems
+	if len(q.Systems) > 0 {
+		systems = nil
+		for _, s := range q.Systems {
+			sys, err := identity.ParseSystem(s)
+			if err != nil || !slices.Contains(prof.Systems, sys) {
+				return nil, secunion.Errorf(secunion.Invalid, "unknown system %q", s)
+			}
+			systems = append(systems, sys)
+		}
+	}
+	if len(systems) == 0 {
+		return nil, secunion.Errorf(secunion.Forbidden, "purpose %s reaches no source system", decl.Purpose)
+	}
+	q.Limit = pq.limit
+	objects := make([]string, len(systems))
+	for i, s := range systems {
+		objects[i] = "system:" + s
+	}
+	entry := audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
+		Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
+		Categories: q.categories(), Outcome: "ok", Detail: "search portal query"}
+	// The consultation is logged before any answer leaves: if it cannot be,
+	// there is no search.
+	if err := p.Audit(ctx, entry, q.values()...); err != nil {
+		return nil, err
+	}
+	timeout := p.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Second
+	}
+	out := make(chan Answer, len(systems))
+	answers := make(chan Answer, len(systems))
+	var wg sync.WaitGroup
+	for _, sys := range systems {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers <- p.ask(ctx, sys, q, prof, timeout)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(answers)
+	}()
+	go func() {
+		defer close(out)
+		var counts []string
+		total := 0
+		for a := range answers {
+			counts = append(counts, fmt.Sprintf("%s=%s/%d", a.System, a.Status, len(a.Hits)))
+			total += len(a.Hits)
+			out <- a
+		}
+		slices.Sort(counts)
+		done := entry
+		done.Results, done.Detail = total, "search portal answers: "+strings.Join(counts, " ")
+		// The query's outcome is logged even if the caller went away.
+		if err := p.Audit(context.WithoutCancel(ctx), done); err != nil {
+			out <- Answer{Status: Failed, Error: "the answers could not be logged"}
+		}
+	}()
+	return out, nil
+}
+
+// ask gets one system's answer within the timeout, with the hits' records
+// cut to the fields the profile allows.
+func (p *Portal) ask(ctx context.Context, system string, q Query, prof access.Profile, timeout time.Duration) Answer {
+	start := time.Now()
+	a := Answer{System: system, Hits: []Hit{}}
+	src, ok := p.Sources[system]
+	if !ok {
+		a.Status, a.Error = Failed, "the system is not connected to this node"
+		return a
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		hits []Hit
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		h, err := src.Search(ctx, q)
+		res <- result{h, err}
+	}()
+	select {
+	case r := <-res:
+		a.Millis = time.Since(start).Milliseconds()
+		switch {
+		case r.err != nil:
+			a.Status, a.Error = Failed, secunion.MessageOf(r.err)
+		case len(r.hits) == 0:
+			a.Status = NoHit
+		default:
+			a.Status = Answered
+			for _, h := range r.hits {
+				h.Record = h.Record.Filter(prof.Fields)
+				a.Hits = append(a.Hits, h)
+			}
+		}
+	case <-ctx.Done():
+		a.Millis = time.Since(start).Milliseconds()
+		a.Status = TimedOut
+	}
+	return a
+}
