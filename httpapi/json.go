@@ -3,11 +3,9 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 
 	"secunion"
 )
@@ -94,25 +92,6 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, r, secunion.Errorf(secunion.TooLarge, "the body exceeds %d bytes", tooBig.Limit))
 		return false
 	}
-	writeError(w, r, secunion.Errorf(secunion.Invalid, "malformed JSON body: %s", jsonProblem(err)))
+	writeError(w, r, secunion.Errorf(secunion.Invalid, "malformed JSON body: %s", secunion.JSONProblem(err)))
 	return false
-}
-
-// jsonProblem says what is wrong with a JSON body without echoing it.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q must be %s", typ.Field, typ.Type)
-	case errors.Is(err, io.EOF):
-		return "empty body"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "unexpected end of body"
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
-	}
-	return err.Error()
 }

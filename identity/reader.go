@@ -147,7 +147,7 @@ func (rd *Reader) decode(raw []byte) Line {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&l.Record); err != nil {
-		l.Err = secunion.Errorf(secunion.Invalid, "malformed JSON: %s", jsonProblem(err))
+		l.Err = secunion.Errorf(secunion.Invalid, "malformed JSON: %s", secunion.JSONProblem(err))
 		return l
 	}
 	if dec.More() {
@@ -296,20 +296,3 @@ func csvProblem(err error) string {
 	}
 	return err.Error()
 }
-
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q must be %s", typ.Field, typ.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "unexpected end of line"
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
-	}
-	return err.Error()
-}
-

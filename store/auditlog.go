@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -319,115 +318,99 @@ type verifyItem struct {
 	hash [32]byte
 }
 
-// readForVerify streams every entry in order, with its Values taken from
-// the audit_values index (so a deleted or altered index row shows as a
-// changed entry), in batches. The index is read by a goroutine of its own.
+// verifyChunk is how many entries one reader reads at a time.
+const verifyChunk = 1 << 15
+
+// readForVerify streams every entry in order, in batches, with its Values
+// taken from the audit_values index (so a deleted or altered index row
+// shows as a changed entry). The log is read in chunks of sequence numbers
+// by two readers at once, each on its own connection, while the caller
+// hashes; chunks are handed on in order. Entries appended after the
+// verification started are left for the next one.
 func (db *DB) readForVerify(ctx context.Context, out chan<- []verifyItem) error {
+	var max sql.NullInt64
+	if err := db.queryRow(ctx, `SELECT MAX(seq) FROM audit_entries`).Scan(&max); err != nil || !max.Valid {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries ORDER BY seq`)
+	type chunk struct {
+		items chan []verifyItem
+		err   chan error
+	}
+	queue := make(chan chunk, 3) // chunks read ahead, in order
+	sem := make(chan struct{}, 2)
+	go func() {
+		defer close(queue)
+		for lo := int64(0); lo <= max.Int64; lo += verifyChunk {
+			c := chunk{items: make(chan []verifyItem, 1), err: make(chan error, 1)}
+			select {
+			case queue <- c:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			go func(lo int64) {
+				defer func() { <-sem }()
+				items, err := db.readChunk(ctx, lo, min(lo+verifyChunk, max.Int64+1))
+				c.items <- items
+				c.err <- err
+			}(lo)
+		}
+	}()
+	for c := range queue {
+		items := <-c.items
+		if err := <-c.err; err != nil {
+			return err
+		}
+		select {
+		case out <- items:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+// readChunk reads the entries with lo <= seq < hi and their index values.
+func (db *DB) readChunk(ctx context.Context, lo, hi int64) ([]verifyItem, error) {
+	values := map[int64][]string{}
+	vrows, err := db.query(ctx, `SELECT seq, mac FROM audit_values WHERE seq >= ? AND seq < ? ORDER BY seq, mac`, lo, hi)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for vrows.Next() {
+		var seq int64
+		var mac string
+		if err := vrows.Scan(&seq, &mac); err != nil {
+			vrows.Close()
+			return nil, err
+		}
+		values[seq] = append(values[seq], mac)
+	}
+	vrows.Close()
+	if err := vrows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, lo, hi)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	// The values are read after the first entry row has fixed the entries'
-	// snapshot, so every value of every entry read is visible to them.
-	first := rows.Next()
-	values := make(chan []seqMAC, 8)
-	var valuesErr error
-	go func() {
-		defer close(values)
-		valuesErr = db.readValues(ctx, values)
-	}()
-	defer func() {
-		cancel()
-		for range values {
-		}
-	}()
-	var pending []seqMAC
-	nextValue := func() (seqMAC, bool) {
-		for len(pending) == 0 {
-			b, ok := <-values
-			if !ok {
-				return seqMAC{seq: math.MaxInt64}, false
-			}
-			pending = b
-		}
-		return pending[0], true
-	}
-	batch := make([]verifyItem, 0, 1024)
-	for ok := first; ok; ok = rows.Next() {
+	items := make([]verifyItem, 0, hi-lo)
+	for rows.Next() {
 		e, h, err := scanEntry(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var macs []string
-		for v, ok := nextValue(); ok && v.seq <= int64(e.Seq); v, ok = nextValue() {
-			// Index rows of no entry are skipped: they cannot hide one.
-			if v.seq == int64(e.Seq) {
-				macs = append(macs, v.mac)
-			}
-			pending = pending[1:]
-		}
-		e.Values = macs
-		batch = append(batch, verifyItem{e, h})
-		if len(batch) == cap(batch) {
-			select {
-			case out <- batch:
-			case <-ctx.Done():
-				return nil
-			}
-			batch = make([]verifyItem, 0, 1024)
-		}
+		e.Values = values[int64(e.Seq)]
+		items = append(items, verifyItem{e, h})
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(batch) > 0 {
-		select {
-		case out <- batch:
-		case <-ctx.Done():
-		}
-	}
-	for range values {
-	}
-	return valuesErr
-}
-
-type seqMAC struct {
-	seq int64
-	mac string
-}
-
-func (db *DB) readValues(ctx context.Context, out chan<- []seqMAC) error {
-	rows, err := db.query(ctx, `SELECT seq, mac FROM audit_values ORDER BY seq, mac`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	batch := make([]seqMAC, 0, 4096)
-	for rows.Next() {
-		var v seqMAC
-		if err := rows.Scan(&v.seq, &v.mac); err != nil {
-			return err
-		}
-		batch = append(batch, v)
-		if len(batch) == cap(batch) {
-			select {
-			case out <- batch:
-			case <-ctx.Done():
-				return nil
-			}
-			batch = make([]seqMAC, 0, 4096)
-		}
-	}
-	if len(batch) > 0 {
-		select {
-		case out <- batch:
-		case <-ctx.Done():
-		}
-	}
-	return rows.Err()
+	return items, rows.Err()
 }
 
 // AuditFilter selects audit entries for a supervisor.
