@@ -34,6 +34,7 @@ type entry struct {
 	system  string
 	id      string
 	names   []*names.Prepared // the name, then aliases
+	surname *names.Prepared   // the surname alone, for queries that give no given names
 	birth   names.Date
 	sex     string
 	nats    []string
@@ -60,6 +61,7 @@ func (x *Index) Put(r identity.Record) {
 	e := entry{system: r.System, id: r.ID}
 	if r.Person != nil {
 		e.names = append(e.names, names.Prepare(names.Name{Surname: r.Person.Surname, Given: r.Person.GivenNames}))
+		e.surname = names.Prepare(names.Name{Surname: r.Person.Surname})
 		for _, a := range r.Person.Aliases {
 			e.names = append(e.names, names.Prepare(names.Name{Surname: a.Surname, Given: a.GivenNames}))
 		}
@@ -202,14 +204,19 @@ func score(e *entry, q parsed) (Hit, bool) {
 	nameScore := 0.0
 	if q.hasName {
 		var best names.Score
-		for _, n := range e.names {
+		candidates := e.names
+		if !q.hasGiven && e.surname != nil {
+			// An officer who types only a surname asks about the surname.
+			candidates = []*names.Prepared{e.surname}
+		}
+		for _, n := range candidates {
 			if s := names.Compare(q.name, n); s.Value > best.Value {
 				best = s
 			}
 		}
 		nameScore = best.Value
 		if nameScore >= MinName {
-			h.Why = append(h.Why, fmt.Sprintf("name %.2f: %s", nameScore, best))
+			h.Why = append(h.Why, "name "+best.String())
 		}
 	}
 	dateScore, dateOK := 0.7, true // 0.7 when a date is missing on either side

@@ -49,14 +49,15 @@ const (
 
 // parsed is a query checked and prepared for matching.
 type parsed struct {
-	name    *names.Prepared
-	hasName bool
-	birth   names.Date
-	sex     string
-	nat     string
-	doc     string
-	docCtry string
-	limit   int
+	name     *names.Prepared
+	hasName  bool
+	hasGiven bool
+	birth    names.Date
+	sex      string
+	nat      string
+	doc      string
+	docCtry  string
+	limit    int
 }
 
 // parse checks q and prepares it, reading the MRZ if one is given.
@@ -102,6 +103,7 @@ func (q Query) parse(now time.Time) (parsed, error) {
 			return p, secunion.Errorf(secunion.Invalid, "surname: give at least two letters")
 		}
 		p.name, p.hasName = names.Prepare(names.Name{Surname: q.Surname, Given: q.GivenNames}), true
+		p.hasGiven = strings.TrimSpace(q.GivenNames) != ""
 	}
 	if q.BirthDate != "" {
 		d, err := names.ParseDate(q.BirthDate, now)

@@ -227,3 +227,11 @@ func TestPortal(t *testing.T) {
 		t.Error("search ran without its audit entry")
 	}
 }
+
+func TestSurnameOnly(t *testing.T) {
+	x, _ := fixture()
+	got := x.Search("SIS", mustParse(t, Query{Surname: "Schmidt", BirthDate: "1974-08-12"}))
+	if ids(got) != "S3" || !strings.Contains(strings.Join(got[0].Why, ";"), "name 1.00") {
+		t.Errorf("surname and date only: %q %+v", ids(got), got)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"secunion/access"
 )
 
 // chromium returns the path of a Chromium binary, or skips the test (fails
@@ -27,16 +29,14 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestBrowserLogin drives a real browser through the login: a visitor is
-// sent to the login form, a wrong password is refused with a message, the
-// right one opens the home page.
-func TestBrowserLogin(t *testing.T) {
+// browser starts a headless Chromium for the test, or skips the test as
+// chromium does, and returns its context; it ends with the test or after a
+// minute.
+func browser(t *testing.T) context.Context {
+	t.Helper()
 	exe := chromium(t)
-	e := setup(t, nil)
-	srv := e.serve(t, false, false)
-
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -50,9 +50,19 @@ func TestBrowserLogin(t *testing.T) {
 		chromedp.Flag("disable-quic", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
+	return bctx
+}
+
+// TestBrowserLogin drives a real browser through the login: a visitor is
+// sent to the login form, a wrong password is refused with a message, the
+// right one opens the home page.
+func TestBrowserLogin(t *testing.T) {
+	bctx := browser(t)
+	e := setup(t, nil)
+	srv := e.serve(t, false, false)
 
 	err := chromedp.Do(bctx,
 		chromedp.Navigate(srv.URL+"/"),
@@ -113,5 +123,92 @@ func TestBrowserLogin(t *testing.T) {
 	}
 	if !strings.Contains(heading, "Welcome") || !strings.Contains(authority, "DE-BPOL") || location != srv.URL+"/" {
 		t.Errorf("after login: at %s, heading %q, authority %q; want /, Welcome and DE-BPOL", location, heading, authority)
+	}
+}
+
+// TestBrowserSearch drives a real browser through a search: a border guard
+// opens the search page from the navigation, fills in the form and sees the
+// answers appear on the same page as each system answers — VIS, held back,
+// after the others — each hit with why it matched.
+func TestBrowserSearch(t *testing.T) {
+	bctx := browser(t)
+	e := setup(t, nil)
+	vis := e.withPortal(t, access.VIS)
+	srv := e.serve(t, false, false)
+
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("login-form")),
+		chromedp.SendKeys(chromedp.ID("login"), "anna"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("home-authority")),
+		chromedp.Click(chromedp.CSS(`nav a[href="/search"]`)),
+		chromedp.WaitVisible(chromedp.ID("search-form")),
+	); err != nil {
+		t.Fatalf("log in and open the search page: %v", err)
+	}
+	// A mark on the page, gone if the form is submitted the plain way.
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`window.searchPageMark = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.ID("surname"), "Eriksson"),
+		chromedp.SendKeys(chromedp.ID("given_names"), "Anna"),
+		chromedp.SendKeys(chromedp.ID("birth_date"), "1974-08-12"),
+		chromedp.Click(chromedp.ID("search-submit")),
+		chromedp.WaitVisible(chromedp.ID("answer-SIS")),
+		chromedp.WaitVisible(chromedp.ID("answer-Interpol-SLTD")),
+	); err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	pending, err := chromedp.Run(bctx, chromedp.Evaluate[bool](
+		`document.getElementById("answer-VIS") === null && document.getElementById("search-status").textContent === "Searching…"`))
+	if err != nil || !pending {
+		t.Fatalf("while VIS is held back: VIS answer absent and search still running = %v, %v; want true", pending, err)
+	}
+	vis.release()
+	if err := chromedp.Do(bctx, chromedp.WaitVisible(chromedp.ID("answer-VIS"))); err != nil {
+		t.Fatalf("VIS answer: %v", err)
+	}
+	status, err := chromedp.Run(bctx, chromedp.Poll[string](
+		`document.getElementById("search-status").textContent.includes("answered") && document.getElementById("search-status").textContent`))
+	if err != nil || status != "5 systems answered, 2 hits." {
+		t.Errorf("search status %q, %v; want the summary of 5 systems and 2 hits", status, err)
+	}
+	order, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("#answers section.answer")].map(s => s.dataset.system)`))
+	if err != nil || len(order) != 5 || order[4] != access.VIS {
+		t.Errorf("answers on the page in the order %v, %v; want 5, VIS last as it answered last", order, err)
+	}
+	why, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`#answer-SIS td.why`)))
+	if err != nil || !strings.Contains(why, "date of birth exact") || !strings.Contains(why, "ERIKSSON = ERIKSSON exact") {
+		t.Errorf("SIS hit explanation %q, %v; want the name and date of birth agreement", why, err)
+	}
+	same, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`window.searchPageMark === true`))
+	if err != nil || !same {
+		t.Errorf("the page was reloaded (%v): the answers did not stream into it", err)
+	}
+	if location, err := chromedp.Run(bctx, chromedp.Location()); err != nil || location != srv.URL+"/search" {
+		t.Errorf("after the search the browser is at %s (%v), want %s/search", location, err, srv.URL)
+	}
+
+	// A bad MRZ: the message comes back in place of the answers, naming
+	// the field, which is marked.
+	if err := chromedp.Do(bctx,
+		chromedp.SetValue(chromedp.ID("mrz"), "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C35UTO7408122F1204159ZE184226B<<<<<10"),
+		chromedp.Click(chromedp.ID("search-submit")),
+		chromedp.WaitVisible(chromedp.ID("error")),
+	); err != nil {
+		t.Fatalf("search with a bad MRZ: %v", err)
+	}
+	message, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("error")))
+	if err != nil || message != "mrz: line 2 position 10: check digit of document number is 5, computed 6" {
+		t.Errorf("after a bad MRZ the page says %q (%v), want the check digit of the document number", message, err)
+	}
+	marked, err := chromedp.Run(bctx, chromedp.Evaluate[bool](
+		`document.querySelector("#mrz[aria-invalid=true]") !== null && document.querySelectorAll("#answers section").length === 0`))
+	if err != nil || !marked {
+		t.Errorf("after a bad MRZ: MRZ field marked and answers cleared = %v, %v; want true", marked, err)
 	}
 }

@@ -1,8 +1,14 @@
 // Package web is secunion's operator console: server-rendered pages
-// (html/template, one embedded style sheet, no script and no CDN) where users
-// log in, see what their authority may do and for which purposes,
-// administrators manage authorities, users and API tokens, and supervisors
-// read and verify the audit log.
+// (html/template, one embedded style sheet, one small embedded script and no
+// CDN) where users log in, see what their authority may do and for which
+// purposes, officers search the source systems through the European Search
+// Portal and read their records, administrators manage authorities, users
+// and API tokens, and supervisors read and verify the audit log.
+//
+// The search page streams: its script posts the form and inserts each
+// system's answer, rendered on the server, as it arrives over Server-Sent
+// Events. Without JavaScript the same form returns one page with every
+// answer.
 //
 // It implements, for people at a browser, the user, data-access and input
 // controls of Directive 2016/680 Art 29 and the supervisors' reading of the
@@ -32,6 +38,7 @@ import (
 	"secunion"
 	"secunion/access"
 	"secunion/httpapi"
+	"secunion/search"
 	"secunion/store"
 )
 
@@ -52,6 +59,9 @@ type Options struct {
 	Secure bool
 	// Version is shown in the page footer.
 	Version string
+	// Portal runs searches on the source systems. Nil: the console has no
+	// search or record pages and its navigation does not offer them.
+	Portal *search.Portal
 }
 
 // Console serves the operator console. Create it with New.
@@ -61,6 +71,7 @@ type Console struct {
 	log      *slog.Logger
 	secure   bool
 	version  string
+	portal   *search.Portal
 	throttle *access.Throttle
 	hashing  chan struct{} // one slot per password check allowed at once
 	pages    map[string]*template.Template
@@ -78,13 +89,13 @@ const (
 	maxFormBytes = 64 << 10
 	// maxSecretLength bounds a cookie worth looking up; secrets are shorter.
 	maxSecretLength = 100
-	// staticPrefix is where the embedded style sheet is served.
+	// staticPrefix is where the embedded style sheet and script are served.
 	staticPrefix = "/static/"
 )
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message"}
+var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -100,7 +111,7 @@ func New(o Options) (*Console, error) {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	c := &Console{
-		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version,
+		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version, portal: o.Portal,
 		throttle: access.NewThrottle(),
 		hashing:  make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		pages:    make(map[string]*template.Template, len(pageNames)),
@@ -123,12 +134,14 @@ func New(o Options) (*Console, error) {
 	return c, nil
 }
 
-// Register adds every console route to mux.
+// Register adds every console route to mux; the search and record pages
+// only when the console has a portal.
 func (c *Console) Register(mux *http.ServeMux) {
-	routes := []struct {
+	type route struct {
 		pattern string
 		handler http.Handler
-	}{
+	}
+	routes := []route{
 		{"GET /{$}", c.authed(c.home)},
 		{"GET /login", http.HandlerFunc(c.loginForm)},
 		{"POST /login", http.HandlerFunc(c.login)},
@@ -144,15 +157,23 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"POST /audit/verify", c.authed(c.verifyAudit)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
 	}
+	if c.portal != nil {
+		routes = append(routes,
+			route{"GET /search", c.authed(c.searchPage)},
+			route{"POST /search", c.authed(c.searchSubmit)},
+			route{"POST /search/stream", c.authed(c.searchStream)},
+			route{"GET /records/{system}/{id}", c.authed(c.recordPage)},
+		)
+	}
 	for _, r := range routes {
 		mux.Handle(r.pattern, securityHeaders(r.handler))
 	}
 }
 
-// securityHeaders forbids everything the console does not use: scripts,
-// other origins, framing, MIME sniffing and referrers. Nothing is cached
-// either, as pages show personal data and secrets; only the style sheet
-// overrides that.
+// securityHeaders forbids everything the console does not use: scripts
+// other than its own file, other origins, framing, MIME sniffing and
+// referrers. Nothing is cached either, as pages show personal data and
+// secrets; only the static files override that.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
@@ -165,7 +186,8 @@ func securityHeaders(h http.Handler) http.Handler {
 	})
 }
 
-// serveStatic serves the embedded style sheet. Folders are not listed.
+// serveStatic serves the embedded style sheet and script. Folders are not
+// listed.
 func (c *Console) serveStatic(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/") {
 		http.NotFound(w, r)
@@ -269,6 +291,9 @@ func (c *Console) view(s *store.Session, title, current string) view {
 		v.Nav = append(v.Nav, link{Path: path, Label: label, Current: path == current})
 	}
 	add("/", "Home")
+	if c.portal != nil && len(searchProfiles(a)) > 0 {
+		add("/search", "Search")
+	}
 	if access.CanManageAuthorities(a) {
 		add("/admin/authorities", "Authorities")
 	}
