@@ -71,7 +71,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	go d.Run(ctx)
 
 	tls := f.tlsCert != "" || f.tlsKey != ""
-	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version()})
+	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version(), Portal: portal})
 	if err != nil {
 		return err
 	}
