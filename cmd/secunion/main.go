@@ -71,6 +71,7 @@ commands:
   audit    verify the audit log
   mrz      parse MRZ lines from stdin and print the document as JSON
   import   load records of a source system from JSON Lines or CSV
+  synth    generate synthetic persons and records with ground truth
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMRZ(ctx, args[1:], e)
 	case "import":
 		return runImport(ctx, args[1:], e)
+	case "synth":
+		return runSynth(ctx, args[1:], e)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "secunion", version())
 		return nil
