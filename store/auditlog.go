@@ -59,7 +59,7 @@ func (db *DB) loadTree(ctx context.Context) error {
 // yet (those written since the last one, e.g. before a crash): they are
 // about to be signed, so they must match their content.
 func (db *DB) checkTail(ctx context.Context, from uint64) error {
-	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries WHERE seq >= ? ORDER BY seq`, int64(from))
+	rows, err := db.query(ctx, `SELECT `+db.entryColumns()+` FROM audit_entries WHERE seq >= ? ORDER BY seq`, int64(from))
 	if err != nil {
 		return dbError(err, "audit: open")
 	}
@@ -241,7 +241,18 @@ func (db *DB) ConsistencyProof(ctx context.Context, size1, size2 uint64) ([][32]
 	return db.tree.ConsistencyProof(size1, size2)
 }
 
-const entryColumns = `seq, time_ns, authority, user_login, operation, purpose, leaf, leaf_hash`
+// entryColumns selects an entry row: the indexed text columns come joined
+// by U+001F, which none of them can hold (logins and codes are patterns,
+// other text is clipped to printable), so the join is unambiguous and a
+// row costs three fewer column reads, which verification of a large log
+// feels.
+func (db *DB) entryColumns() string {
+	sep := "char(31)"
+	if db.engine == Postgres {
+		sep = "chr(31)"
+	}
+	return "seq, time_ns, authority || " + sep + " || user_login || " + sep + " || operation || " + sep + " || purpose, leaf, leaf_hash"
+}
 
 type scanner interface{ Scan(...any) error }
 
@@ -250,9 +261,9 @@ type scanner interface{ Scan(...any) error }
 // the program's back gives an entry whose hash no longer matches.
 func scanEntry(s scanner) (audit.Entry, [32]byte, error) {
 	var seq, ns int64
-	var authority, user, op, purpose string
+	var indexed string
 	var leaf, hash []byte
-	if err := s.Scan(&seq, &ns, &authority, &user, &op, &purpose, &leaf, &hash); err != nil {
+	if err := s.Scan(&seq, &ns, &indexed, &leaf, &hash); err != nil {
 		return audit.Entry{}, [32]byte{}, err
 	}
 	e, err := audit.ParseLeaf(leaf)
@@ -260,6 +271,9 @@ func scanEntry(s scanner) (audit.Entry, [32]byte, error) {
 		// Keep the entry visible as damaged: its hash cannot match.
 		e = audit.Entry{Detail: "damaged leaf: " + err.Error()}
 	}
+	authority, rest, _ := strings.Cut(indexed, "\x1f")
+	user, rest, _ := strings.Cut(rest, "\x1f")
+	op, purpose, _ := strings.Cut(rest, "\x1f")
 	e.Seq, e.Time, e.Authority, e.User, e.Operation, e.Purpose = uint64(seq), fromNanos(ns), authority, user, audit.Operation(op), purpose
 	var h [32]byte
 	copy(h[:], hash) // a damaged hash of the wrong length stays wrong
@@ -396,7 +410,7 @@ func (db *DB) readChunk(ctx context.Context, lo, hi int64) ([]verifyItem, error)
 	if err := vrows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, `SELECT `+entryColumns+` FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, lo, hi)
+	rows, err := db.query(ctx, `SELECT `+db.entryColumns()+` FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -468,7 +482,7 @@ func (db *DB) SearchAudit(ctx context.Context, actor secunion.Actor, decl access
 		mac = db.opts.Keys.MAC.MAC(f.Value)
 		add("seq IN (SELECT seq FROM audit_values WHERE mac = ?)", mac)
 	}
-	q := `SELECT ` + entryColumns + ` FROM audit_entries`
+	q := `SELECT ` + db.entryColumns() + ` FROM audit_entries`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

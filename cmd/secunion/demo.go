@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +13,9 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/identity"
 	"secunion/store"
+	"secunion/synth"
 )
 
 // demoPassword is the console password of every demo user. It is printed by
@@ -49,15 +52,24 @@ var demoAuthorities = []struct {
 		access.User{Login: "dpo.supervisor", Name: "Claire Dupont", Roles: []string{access.RoleSupervisor}}},
 }
 
-const demoSeeded = "demo.seeded"
+// Settings of a demo data folder: when it was seeded, and a search that
+// finds one of its synthetic persons.
+const (
+	demoSeeded = "demo.seeded"
+	demoSample = "demo.sample-search"
+)
 
 func runDemo(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var f serveFlags
 	f.register(fs, e, "secunion-data")
+	persons := fs.Int("persons", 2000, "synthetic persons to load into the source systems when the data folder is new")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *persons < 0 || *persons > synth.MaxPersons {
+		return secunion.Errorf(secunion.Invalid, "--persons: between 0 and %d", synth.MaxPersons)
 	}
 	if f.postgres != "" {
 		return secunion.Errorf(secunion.Invalid, "the demo runs on the embedded store: use --data, or `secunion serve --postgres`")
@@ -67,7 +79,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := seedDemo(ctx, db); err != nil {
+	if err := seedDemo(ctx, db, *persons, e); err != nil {
 		db.Close()
 		return err
 	}
@@ -76,13 +88,18 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		db.Close()
 		return err
 	}
-	return serve(ctx, f, db, keys, log, func(addr string) { printDemo(e.stdout, "http://"+addr, f.data, tokens) })
+	sample, err := db.Setting(ctx, demoSample)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	return serve(ctx, f, db, keys, log, func(addr string) { printDemo(e.stdout, "http://"+addr, f.data, tokens, sample) })
 }
 
-// seedDemo creates the demo authorities and users once per data folder. It
-// refuses a folder that holds a real node: demo users have a published
-// password.
-func seedDemo(ctx context.Context, db *store.DB) error {
+// seedDemo creates the demo authorities and users once per data folder,
+// and loads synthetic persons into the source systems. It refuses a folder
+// that holds a real node: demo users have a published password.
+func seedDemo(ctx context.Context, db *store.DB, persons int, e env) error {
 	done, err := db.Setting(ctx, demoSeeded)
 	if err != nil || done != "" {
 		return err
@@ -104,7 +121,49 @@ func seedDemo(ctx context.Context, db *store.DB) error {
 			return err
 		}
 	}
+	if err := loadSynthetic(ctx, db, persons, e); err != nil {
+		return err
+	}
 	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })
+}
+
+// loadSynthetic generates persons (seed 1) and imports their records, as
+// `secunion synth` followed by `secunion import` would.
+func loadSynthetic(ctx context.Context, db *store.DB, persons int, e env) error {
+	if persons == 0 {
+		return nil
+	}
+	prog := newCounter(e, -1, "loading synthetic records", "records")
+	batch := make([]identity.Record, 0, importBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, _, err := db.ImportBatch(ctx, batch)
+		prog.Add(len(batch))
+		batch = batch[:0]
+		return err
+	}
+	sample := ""
+	err := synth.Generate(synth.Options{Persons: persons, Seed: 1, Now: db.Clock().Now()}, func(r identity.Record, _ synth.Truth) error {
+		if sample == "" && r.Person != nil && r.Person.BirthDate != "" && r.System == "VIS" {
+			b, _ := json.Marshal(map[string]string{"surname": r.Person.Surname, "birth_date": r.Person.BirthDate})
+			sample = string(b)
+		}
+		batch = append(batch, r)
+		if len(batch) == importBatch {
+			return flush()
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	prog.Finish()
+	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSample, sample) })
 }
 
 // demoTokens issues one fresh week-long API token per demo user, revoking
@@ -134,7 +193,7 @@ func demoTokens(ctx context.Context, db *store.DB) (map[string]string, error) {
 	return out, nil
 }
 
-func printDemo(w io.Writer, url, data string, tokens map[string]string) {
+func printDemo(w io.Writer, url, data string, tokens map[string]string, sample string) {
 	fmt.Fprintf(w, "secunion demo is running.\n\n  Console:  %s\n  Data:     %s (delete it to start afresh)\n\n", url, data)
 	fmt.Fprintf(w, "Console logins (password for every user: %s):\n\n", demoPassword)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
@@ -149,5 +208,9 @@ func printDemo(w io.Writer, url, data string, tokens map[string]string) {
 		fmt.Fprintf(tw, "  %s\t%s\n", d.user.Login, tokens[d.user.Login])
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nTry:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/me\n\nPress Ctrl-C to stop.\n", tokens["border.officer"], url)
+	fmt.Fprintf(w, "\nTry:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/me\n", tokens["border.officer"], url)
+	if sample != "" {
+		fmt.Fprintf(w, "  curl -H 'Authorization: Bearer %s' -H 'X-Purpose: border-check' -H 'Content-Type: application/json' \\\n       -d '%s' %s/api/v1/search\n", tokens["border.officer"], sample, url)
+	}
+	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
@@ -89,6 +90,31 @@ func TestDemo(t *testing.T) {
 	first := tokens[0][2]
 	if code := getMe(t, url[1], first); code != 200 {
 		t.Errorf("demo token: /api/v1/me answered %d", code)
+	}
+	// The printed search finds a synthetic person.
+	sample := regexp.MustCompile(`-d '(\{.*\})'`).FindStringSubmatch(out)
+	if sample == nil {
+		t.Fatalf("no sample search in:\n%s", out)
+	}
+	var border string
+	for _, tk := range tokens {
+		if tk[1] == "border.officer" {
+			border = tk[2]
+		}
+	}
+	req, _ := http.NewRequest("POST", url[1]+"/api/v1/search", strings.NewReader(sample[1]))
+	req.Header.Set("Authorization", "Bearer "+border)
+	req.Header.Set("X-Purpose", "border-check")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct{ Hits int }
+	json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || answer.Hits == 0 {
+		t.Errorf("sample search %s: %d, %d hits", sample[1], resp.StatusCode, answer.Hits)
 	}
 	stop()
 

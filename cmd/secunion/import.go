@@ -157,38 +157,59 @@ func (s importStats) String() string {
 }
 
 // progress shows a progress bar on a terminal and logs a line every few
-// seconds otherwise.
+// seconds otherwise. It counts bytes (as an io.Writer) or items (Add).
 type progress struct {
 	bar   *progressbar.ProgressBar
 	w     io.Writer
 	what  string
+	unit  string
 	total int64
 	done  int64
 	last  time.Time
 }
 
+// newProgress counts bytes; size is -1 when unknown.
 func newProgress(e env, size int64, what string) *progress {
-	p := &progress{w: e.stderr, what: what, total: size, last: time.Now()}
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	p := &progress{w: e.stderr, what: what, unit: "bytes", total: size, last: time.Now()}
+	if isTerminal(e.stderr) {
 		p.bar = progressbar.DefaultBytes(size, what)
 	}
 	return p
 }
 
-// Write counts bytes read from the input.
+// newCounter counts items of the given unit; total is -1 when unknown.
+func newCounter(e env, total int64, what, unit string) *progress {
+	p := &progress{w: e.stderr, what: what, unit: unit, total: total, last: time.Now()}
+	if isTerminal(e.stderr) {
+		p.bar = progressbar.Default(total, what)
+	}
+	return p
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// Write counts bytes.
 func (p *progress) Write(b []byte) (int, error) {
-	p.done += int64(len(b))
+	p.Add(len(b))
+	return len(b), nil
+}
+
+// Add counts n more bytes or items.
+func (p *progress) Add(n int) {
+	p.done += int64(n)
 	if p.bar != nil {
-		p.bar.Add(len(b))
+		p.bar.Add(n)
 	} else if time.Since(p.last) >= 5*time.Second {
 		p.last = time.Now()
 		if p.total > 0 {
-			fmt.Fprintf(p.w, "%s: %d of %d bytes (%.0f%%)\n", p.what, p.done, p.total, 100*float64(p.done)/float64(p.total))
+			fmt.Fprintf(p.w, "%s: %d of %d %s (%.0f%%)\n", p.what, p.done, p.total, p.unit, 100*float64(p.done)/float64(p.total))
 		} else {
-			fmt.Fprintf(p.w, "%s: %d bytes\n", p.what, p.done)
+			fmt.Fprintf(p.w, "%s: %d %s\n", p.what, p.done, p.unit)
 		}
 	}
-	return len(b), nil
 }
 
 // Finish ends the bar.
