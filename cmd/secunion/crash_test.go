@@ -85,7 +85,8 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	if !strings.Contains(out, "audit log intact") {
 		t.Fatalf("audit verify after %d crashes: %s", rounds, out)
 	}
-	t.Logf("%d acknowledged writes survived %d SIGKILLs; %s", len(acked), rounds, strings.SplitN(out, "\n", 2)[0])
+	intact := out[strings.Index(out, "audit log intact"):]
+	t.Logf("%d acknowledged writes survived %d SIGKILLs; %s", len(acked), rounds, strings.SplitN(intact, "\n", 2)[0])
 }
 
 func freeAddr(t *testing.T) string {
