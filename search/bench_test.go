@@ -52,9 +52,9 @@ func BenchmarkESP(b *testing.B) {
 	opts := synth.Options{Persons: persons, Seed: 7, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
 
 	index := search.NewIndex()
-	owner := map[string]string{}       // "SYSTEM/id" → person
-	records := map[string][]string{}   // person → its "SYSTEM/id"
-	var rows [][]any                   // for the peer
+	owner := map[string]string{}     // "SYSTEM/id" → person
+	records := map[string][]string{} // person → its "SYSTEM/id"
+	var rows [][]any                 // for the peer
 	start := time.Now()
 	err := synth.Generate(opts, func(r identity.Record, t synth.Truth) error {
 		index.Put(r)
@@ -119,7 +119,10 @@ func BenchmarkESP(b *testing.B) {
 	report(b, "name", lat)
 	b.ReportMetric(float64(found)/float64(relevant), "recall@10")
 	b.ReportMetric(float64(top)/float64(len(qs)), "top-hit-precision")
-	b.ReportMetric(qps(len(qs), func(i int) { q := qs[i]; ask(search.Query{Surname: q.Surname, GivenNames: q.GivenNames, BirthDate: q.BirthDate}) }), "name-q/s")
+	b.ReportMetric(qps(len(qs), func(i int) {
+		q := qs[i]
+		ask(search.Query{Surname: q.Surname, GivenNames: q.GivenNames, BirthDate: q.BirthDate})
+	}), "name-q/s")
 
 	// Document numbers.
 	var docs []string

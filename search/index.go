@@ -2,8 +2,9 @@ package search
 
 import (
 	"cmp"
-	"fmt"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -86,12 +87,14 @@ func (x *Index) Put(r identity.Record) {
 	x.byRef[ref] = pos
 	x.live++
 	for _, k := range blockKeys(e.names) {
-		yk := k + "|" + fmt.Sprint(e.birth.Year)
+		k = r.System + "|" + k
+		yk := k + "|" + strconv.Itoa(e.birth.Year)
 		x.byYear[yk] = append(x.byYear[yk], pos)
 		x.byKey[k] = append(x.byKey[k], pos)
 	}
 	for _, d := range e.docs {
-		x.byDoc[d.key] = append(x.byDoc[d.key], pos)
+		dk := r.System + "|" + d.key
+		x.byDoc[dk] = append(x.byDoc[dk], pos)
 	}
 }
 
@@ -112,8 +115,8 @@ func blockKeys(ns []*names.Prepared) []string {
 	var keys []string
 	for _, n := range ns {
 		for _, t := range n.Tokens() {
-			for _, k := range []string{"k" + names.Key(t), "f" + names.Canonical(t)} {
-				if len(k) > 1 && !slices.Contains(keys, k) {
+			for _, k := range tokenKeys(t) {
+				if !slices.Contains(keys, k) {
 					keys = append(keys, k)
 				}
 			}
@@ -122,21 +125,39 @@ func blockKeys(ns []*names.Prepared) []string {
 	return keys
 }
 
-// maxCandidates bounds the candidates scored for one query, so that a
-// query on a very common name without a date of birth stays fast.
-const maxCandidates = 200_000
+// tokenKeys returns the blocking keys of one name token: its phonetic key
+// and its spelling family.
+func tokenKeys(t string) []string {
+	var keys []string
+	for _, k := range []string{"k" + names.Key(t), "f" + names.Canonical(t)} {
+		if len(k) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// Candidate limits: a query scores at most maxCandidates records that
+// share keys with at least two of its name tokens (or its only one), and,
+// when those give fewer hits than asked, at most maxWeak records that share
+// a key with one token only. Postings are per system, so each system's
+// answer touches only its own records.
+const (
+	maxCandidates = 100_000
+	maxWeak       = 20_000
+)
 
 // Search returns the best hits of system for q, best first.
 func (x *Index) Search(system string, q parsed) []Hit {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	seen := map[uint32]bool{}
 	var hits []Hit
+	scored := map[uint32]bool{}
 	consider := func(pos uint32) {
-		if seen[pos] || len(seen) >= maxCandidates {
+		if scored[pos] {
 			return
 		}
-		seen[pos] = true
+		scored[pos] = true
 		e := &x.entries[pos]
 		if e.deleted || e.system != system {
 			return
@@ -145,28 +166,64 @@ func (x *Index) Search(system string, q parsed) []Hit {
 			hits = append(hits, h)
 		}
 	}
-	for _, pos := range x.byDoc[q.doc] {
+	for _, pos := range x.byDoc[system+"|"+q.doc] {
 		consider(pos)
 	}
 	if q.hasName {
-		keys := blockKeys([]*names.Prepared{q.name})
-		if q.birth.Year != 0 {
-			for _, k := range keys {
-				for _, y := range []int{q.birth.Year, q.birth.Year - 1, q.birth.Year + 1, 0} {
-					for _, pos := range x.byYear[k+"|"+fmt.Sprint(y)] {
-						consider(pos)
+		tokens := q.name.Tokens()
+		need := min(2, len(tokens))
+		// matched holds, per candidate, which query tokens it shares a key with.
+		gather := func(postings func(key string) [][]uint32) map[uint32]uint16 {
+			matched := map[uint32]uint16{}
+			for i, t := range tokens {
+				for _, k := range tokenKeys(t) {
+					for _, list := range postings(system + "|" + k) {
+						for _, pos := range list {
+							matched[pos] |= 1 << min(i, 15)
+						}
 					}
 				}
 			}
+			return matched
+		}
+		run := func(matched map[uint32]uint16) {
+			strong, weak := 0, 0
+			var rest []uint32
+			for pos, m := range matched {
+				if bits.OnesCount16(m) >= need {
+					if strong < maxCandidates {
+						consider(pos)
+						strong++
+					}
+				} else {
+					rest = append(rest, pos)
+				}
+			}
+			if len(hits) >= q.limit {
+				return
+			}
+			slices.Sort(rest) // a deterministic choice when capped
+			for _, pos := range rest {
+				if weak++; weak > maxWeak {
+					break
+				}
+				consider(pos)
+			}
+		}
+		if q.birth.Year != 0 {
+			years := []string{strconv.Itoa(q.birth.Year), strconv.Itoa(q.birth.Year - 1), strconv.Itoa(q.birth.Year + 1), "0"}
+			run(gather(func(key string) [][]uint32 {
+				lists := make([][]uint32, len(years))
+				for i, y := range years {
+					lists[i] = x.byYear[key+"|"+y]
+				}
+				return lists
+			}))
 		}
 		// Without a date of birth, or when the years near it give too few
 		// hits (a mistyped year), every year of the keys is tried.
 		if q.birth.Year == 0 || len(hits) < q.limit {
-			for _, k := range keys {
-				for _, pos := range x.byKey[k] {
-					consider(pos)
-				}
-			}
+			run(gather(func(key string) [][]uint32 { return [][]uint32{x.byKey[key]} }))
 		}
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
