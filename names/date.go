@@ -144,12 +144,14 @@ func CompareDates(a, b Date) DateMatch {
 func digitTypo(a, b Date) bool {
 	var da, db [8]byte
 	n := 0
+	// Digits are written out by hand: this runs for every candidate of an
+	// index query, where fmt was a third of the time.
 	put := func(x, y, width int) {
-		xs, ys := fmt.Sprintf("%0*d", width, x), fmt.Sprintf("%0*d", width, y)
-		for i := range width {
-			da[n], db[n] = xs[i], ys[i]
-			n++
+		for i := width - 1; i >= 0; i-- {
+			da[n+i], db[n+i] = byte('0'+x%10), byte('0'+y%10)
+			x, y = x/10, y/10
 		}
+		n += width
 	}
 	put(a.Year, b.Year, 4)
 	if a.Month != 0 && b.Month != 0 {
@@ -158,7 +160,8 @@ func digitTypo(a, b Date) bool {
 			put(a.Day, b.Day, 2)
 		}
 	}
-	var diff []int
+	var diffs [8]int
+	diff := diffs[:0]
 	for i := range n {
 		if da[i] != db[i] {
 			diff = append(diff, i)

@@ -258,6 +258,30 @@ func score(e *entry, q parsed) (Hit, bool) {
 		}
 		h.Why = append(h.Why, "sex differs")
 	}
+	// The date is compared first: it is cheap, and a contradicting date
+	// rules most candidates out before their names are compared.
+	dateScore, dateOK, dateWhy := 0.7, true, "" // 0.7 when a date is missing on either side
+	if q.birth.Year != 0 && e.birth.Year != 0 {
+		m := names.CompareDates(q.birth, e.birth)
+		switch m {
+		case names.DateExact:
+			dateScore = 1
+		case names.DateCompatible:
+			dateScore = 0.9
+		case names.DateDayMonthSwapped:
+			dateScore = 0.8
+		case names.DateOffByOneYear, names.DateDigitTypo:
+			dateScore = 0.7
+		default:
+			dateScore, dateOK = 0, false
+		}
+		if dateOK {
+			dateWhy = "date of birth " + m.String()
+		}
+	}
+	if !dateOK && !docMatch {
+		return h, false
+	}
 	nameScore := 0.0
 	if q.hasName {
 		var best names.Score
@@ -276,24 +300,8 @@ func score(e *entry, q parsed) (Hit, bool) {
 			h.Why = append(h.Why, "name "+best.String())
 		}
 	}
-	dateScore, dateOK := 0.7, true // 0.7 when a date is missing on either side
-	if q.birth.Year != 0 && e.birth.Year != 0 {
-		m := names.CompareDates(q.birth, e.birth)
-		switch m {
-		case names.DateExact:
-			dateScore = 1
-		case names.DateCompatible:
-			dateScore = 0.9
-		case names.DateDayMonthSwapped:
-			dateScore = 0.8
-		case names.DateOffByOneYear, names.DateDigitTypo:
-			dateScore = 0.7
-		default:
-			dateScore, dateOK = 0, false
-		}
-		if dateOK {
-			h.Why = append(h.Why, "date of birth "+m.String())
-		}
+	if dateWhy != "" {
+		h.Why = append(h.Why, dateWhy)
 	}
 	switch {
 	case docMatch:
