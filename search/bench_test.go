@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 // (GIN trigram index) over the same names, already normalised and
 // transliterated by package names, with the same queries.
 //
-//	SECUNION_BENCH_PERSONS=400000 go test ./search -run '^$' -bench ESP -benchtime 1x -timeout 60m
+//	SECUNION_BENCH_PERSONS=600000 go test ./search -run '^$' -bench ESP -benchtime 1x -timeout 60m
 //
 // Records are served from memory (the store's read of each hit's record is
 // left out); the index is the one the node runs.

@@ -40,15 +40,6 @@ func permute(x, key uint64, bits uint) uint64 {
 	return x
 }
 
-// capacity returns how many numbers a passport pattern can write.
-func capacity(pattern string) uint64 {
-	n := uint64(1)
-	for i := 0; i < len(pattern); i++ {
-		n *= radix(pattern[i])
-	}
-	return n
-}
-
 func radix(c byte) uint64 {
 	switch c {
 	case 'A':

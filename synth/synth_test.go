@@ -463,3 +463,12 @@ func TestSynthPermute(t *testing.T) {
 		seen[y] = true
 	}
 }
+
+// capacity returns how many numbers a passport pattern can write.
+func capacity(pattern string) uint64 {
+	n := uint64(1)
+	for i := 0; i < len(pattern); i++ {
+		n *= radix(pattern[i])
+	}
+	return n
+}
