@@ -8,7 +8,9 @@ package names
 //   - vowels are dropped, except that a word-initial vowel is kept as A;
 //     a word-initial I, Y or J before a vowel is the glide J (IURII, YURI,
 //     JURIJ → JR), and Y, I, J after a vowel and not before one is a vowel
-//     (SERGEI, SERGEY, SERGEJ → SRK);
+//     (SERGEI, SERGEY, SERGEJ → SRK); but before E the glide goes, since
+//     the Cyrillic Е and Є that begin a name are written E, YE, JE or IE
+//     (ELENA, YELENA, JELENA → ALN);
 //   - consonants fall into classes that transliterations confuse: B P → P;
 //     F V W PH → F; D T TH DH DT → T; G K C(hard) Q CK GH → K; S Z TS TZ
 //     C(soft, before E I Y) → S; X → KS; SH SCH SZ CZ TCH TSCH SHCH and CH
@@ -60,13 +62,18 @@ func appendKey[T string | []byte](dst []byte, s T) []byte {
 			}
 		case 'I', 'Y':
 			switch {
+			case initial && nx == 'E':
+				code = 'A' // the glide of Cyrillic Е, Є: YELENA, IEVGEN
 			case initial && isVowel(nx):
 				code = 'J'
 			case initial:
 				code = 'A'
 			}
 		case 'J':
-			if initial || !prevVowel {
+			switch {
+			case initial && nx == 'E':
+				code = 'A' // JELENA, JEGOROW
+			case initial || !prevVowel:
 				code = 'J'
 			}
 		case 'B', 'P':

@@ -45,6 +45,9 @@ const (
 	scorePhonetic     = 0.90
 	scoreCorePhonetic = 0.88
 	scoreTypo1        = 0.90 // one edit; each further edit costs 0.05
+	scoreShortTypo    = 0.80 // one edit in a token of two or three letters
+	scoreNearKey      = 0.80 // keys one class apart (nearKeys), spellings close (KUZNECOW, KUZNETSOV)
+	minNearKeyJW      = 0.85 // the Jaro–Winkler similarity a near key needs
 	scoreInitial      = 0.75
 	capOtherFamily    = 0.80 // tokens of two different families, one edit apart
 	minTokenScore     = 0.70
@@ -143,6 +146,10 @@ func Prepare(n Name) *Prepared {
 	return p
 }
 
+// Set prepares n into p, reusing p: an index that keeps names compact
+// prepares each candidate into one scratch value.
+func (p *Prepared) Set(n Name) { p.reset(n) }
+
 // Tokens returns the prepared name's tokens, surname first.
 func (p *Prepared) Tokens() []string {
 	out := make([]string, 0, p.nTokens)
@@ -240,7 +247,9 @@ func (p *Prepared) reset(n Name) {
 // Tokens are paired greedily, best pair first; a pair scores 1 when
 // exact, 0.95 as variants, 0.93 with and without a particle, 0.90 by key,
 // 0.90/0.85/0.80 at one/two/three edits (two edits from eight letters,
-// three from twelve), 0.75 for an initial, and a pair across surname and
+// three from twelve), 0.80 for keys of four classes or more that differ in
+// one class, with spellings close (Jaro–Winkler 0.85: KUZNECOW, KUZNETSOV), 0.80 for
+// one edit in a token of two or three letters, 0.75 for an initial, and a pair across surname and
 // given names is worth 3% less. The value is the weighted mean of the
 // pairs (surname tokens weigh 1.25, a pair written as two words on one side
 // weighs 2) over their weight plus penalties: a token of each name left
@@ -475,10 +484,41 @@ func compareUnits(x, y *unit) (float64, MatchKind) {
 			return s, MatchTypo
 		}
 	}
+	if nearKeys(x.key, y.key) && !otherFamily && jaroWinkler(x.text, y.text) >= minNearKeyJW {
+		return scoreNearKey, MatchPhonetic
+	}
+	if shortTypo(x.text, y.text) && !otherFamily && editDistance(x.text, y.text, 1) == 1 {
+		return scoreShortTypo, MatchTypo
+	}
 	if x.n == 1 && y.n == 1 && (len(x.text) == 1) != (len(y.text) == 1) && x.text[0] == y.text[0] {
 		return scoreInitial, MatchInitial
 	}
 	return 0, MatchDifferent
+}
+
+// nearKeys reports whether phonetic keys a and b, of four classes or more,
+// differ in exactly one class at one place. A class added or dropped does
+// not count: it makes other names (MARTIN, MARTINEZ).
+func nearKeys(a, b string) bool {
+	if len(a) != len(b) || len(a) < 4 {
+		return false
+	}
+	diff := 0
+	for i := range len(a) {
+		if a[i] != b[i] {
+			diff++
+		}
+	}
+	return diff == 1
+}
+
+// shortTypo reports whether a and b are short enough that typoLimit
+// allows them no edit, yet long enough that one edit is still read as a
+// typing error: two or three letters against two to four, not both of two
+// (SU and SUN, QIN and QING, HUO and HUI, WOF and WOLF; not LI and LU).
+func shortTypo(a, b string) bool {
+	lo, hi := min(len(a), len(b)), max(len(a), len(b))
+	return lo >= 2 && lo <= 3 && hi >= 3
 }
 
 // typoLimit is the number of edits that still count as a typing error

@@ -126,6 +126,18 @@ func TestSimilarityExplains(t *testing.T) {
 			{A: "SMITH", B: "SMITH", Kind: MatchExact},
 			{A: "J", B: "JOHN", Kind: MatchInitial},
 		}},
+		{"Sun / Fang", "Su / Fang", false, []TokenMatch{
+			{A: "SUN", B: "SU", Kind: MatchTypo},
+			{A: "FANG", B: "FANG", Kind: MatchExact},
+		}},
+		{"Wang / Hui", "Wang / Huo", false, []TokenMatch{
+			{A: "WANG", B: "WANG", Kind: MatchExact},
+			{A: "HUI", B: "HUO", Kind: MatchTypo},
+		}},
+		{"Li / Na", "Lu / Na", false, []TokenMatch{
+			{A: "NA", B: "NA", Kind: MatchExact},
+			{A: "LI", B: "LU", Kind: MatchDifferent},
+		}},
 		{"Schmidt / Anna", "Schneider / Hanna", false, []TokenMatch{
 			{A: "ANNA", B: "HANNA", Kind: MatchTypo},
 			{A: "SCHMIDT", B: "SCHNEIDER", Kind: MatchDifferent},
@@ -229,6 +241,18 @@ func TestSimilarityProperties(t *testing.T) {
 		}
 		if v := Similarity(n(s), n(s)).Value; v != 1 {
 			t.Errorf("Similarity of %q with itself = %v, want 1", s, v)
+		}
+	}
+}
+
+func TestShortTypo(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{{"SU", "SUN", true}, {"QIN", "QING", true}, {"HUO", "HUI", true}, {"LI", "LU", false}, {"A", "AB", false}, {"ANNA", "HANNA", false}}
+	for _, tt := range tests {
+		if got := shortTypo(tt.a, tt.b); got != tt.want {
+			t.Errorf("shortTypo(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

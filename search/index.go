@@ -2,9 +2,9 @@ package search
 
 import (
 	"cmp"
+	"hash/maphash"
 	"math/bits"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,35 +19,82 @@ import (
 //
 // Candidates come from blocking keys: for each name token, its phonetic key
 // and its spelling family, each with the year of birth (records without one
-// under year 0), and, for queries without a date of birth, the key alone.
-// Candidates are then scored exactly with names.Compare.
+// under year 0), and, for queries without a date of birth, the key alone;
+// and from the complete date of birth itself (the date, its day and month
+// swapped, a year either side), so that a name mistyped in every token is
+// still found when the date is right. Candidates are then scored exactly
+// with names.Compare.
+//
+// Records are held compact, for an index of ten million records to fit in
+// a few gigabytes: a record's names as normalised text, prepared again
+// when the record is a candidate (about a microsecond and a half), and the
+// posting lists under 64-bit hashes of their keys (a collision only adds
+// candidates, which scoring then rejects).
 type Index struct {
 	mu      sync.RWMutex
+	seed    maphash.Seed
 	entries []entry
 	byRef   map[string]uint32   // "SYSTEM/id" → entry
-	byYear  map[string][]uint32 // "key|year" → entries
-	byKey   map[string][]uint32 // "key" → entries
-	byDoc   map[string][]uint32 // document key → entries
+	post    map[uint64][]uint32 // hashed posting key → entries
 	live    int
 }
 
+// Separators inside an entry's text fields.
+const (
+	sepField  = "\x1f" // surname from given names; document number from country
+	sepRecord = "\x1e" // one name (or document) from the next
+)
+
 type entry struct {
-	system  string
-	id      string
-	names   []*names.Prepared // the name, then aliases
-	surname *names.Prepared   // the surname alone, for queries that give no given names
-	birth   names.Date
-	sex     string
-	nats    []string
-	docs    []doc
+	ref     string // "SYSTEM/id"
+	names   string // normalised: surname sepField given, the name then its aliases, joined by sepRecord
+	nats    string // nationalities, comma-separated
+	docs    string // document key sepField issuing country, joined by sepRecord
+	birth   uint32 // packDate of the date of birth, 0 when unknown
+	sex     byte   // 'M', 'F', 'X' or 0
 	deleted bool
 }
 
-type doc struct{ key, country string }
+// inSystem reports whether e is a record of system (postings are per
+// system; this guards against hash collisions).
+func (e *entry) inSystem(system string) bool {
+	return len(e.ref) > len(system) && e.ref[len(system)] == '/' && e.ref[:len(system)] == system
+}
+
+func (e *entry) id() string { return e.ref[strings.IndexByte(e.ref, '/')+1:] }
+
+// packDate and unpackDate keep a date of birth in four bytes.
+func packDate(d names.Date) uint32 {
+	return uint32(d.Year)<<9 | uint32(d.Month)<<5 | uint32(d.Day)
+}
+
+func unpackDate(v uint32) names.Date {
+	return names.Date{Year: int(v >> 9), Month: int(v >> 5 & 15), Day: int(v & 31)}
+}
+
+// Kinds of posting keys.
+const (
+	postYear  = 'y' // name key and year of birth
+	postAny   = 'a' // name key, any year
+	postBirth = 'b' // complete date of birth
+	postDoc   = 'd' // document key
+)
+
+// postKey hashes a posting key.
+func (x *Index) postKey(kind byte, system, key string, n uint32) uint64 {
+	var h maphash.Hash
+	h.SetSeed(x.seed)
+	h.WriteByte(kind)
+	h.WriteString(system)
+	h.WriteByte(0)
+	h.WriteString(key)
+	h.Write([]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)})
+	return h.Sum64()
+}
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byRef: map[string]uint32{}, byYear: map[string][]uint32{}, byKey: map[string][]uint32{}, byDoc: map[string][]uint32{}}
+	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: map[uint64][]uint32{}}
 }
 
 // Len returns the number of records indexed.
@@ -59,43 +106,62 @@ func (x *Index) Len() int {
 
 // Put indexes a record, replacing an earlier version.
 func (x *Index) Put(r identity.Record) {
-	e := entry{system: r.System, id: r.ID}
-	if r.Person != nil {
-		e.names = append(e.names, names.Prepare(names.Name{Surname: r.Person.Surname, Given: r.Person.GivenNames}))
-		e.surname = names.Prepare(names.Name{Surname: r.Person.Surname})
-		for _, a := range r.Person.Aliases {
-			e.names = append(e.names, names.Prepare(names.Name{Surname: a.Surname, Given: a.GivenNames}))
+	e := entry{ref: r.System + "/" + r.ID}
+	var keys []string
+	if p := r.Person; p != nil {
+		all := append([]names.Name{{Surname: p.Surname, Given: p.GivenNames}}, aliasNames(p.Aliases)...)
+		parts := make([]string, len(all))
+		for i, n := range all {
+			parts[i] = names.Normalize(n.Surname) + sepField + names.Normalize(n.Given)
 		}
-		if r.Person.BirthDate != "" {
+		e.names = strings.Join(parts, sepRecord)
+		keys = blockKeys(all)
+		if p.BirthDate != "" {
 			// Validated on the way in; a date unreadable now is left out.
-			e.birth, _ = names.ParseDate(r.Person.BirthDate, time.Now())
+			d, _ := names.ParseDate(p.BirthDate, time.Now())
+			e.birth = packDate(d)
 		}
-		e.sex, e.nats = r.Person.Sex, r.Person.Nationalities
+		if p.Sex != "" {
+			e.sex = p.Sex[0]
+		}
+		e.nats = strings.Join(p.Nationalities, ",")
 	}
-	for _, d := range r.Documents {
-		e.docs = append(e.docs, doc{DocumentKey(d.Number), d.IssuingCountry})
+	docs := make([]string, len(r.Documents))
+	for i, d := range r.Documents {
+		docs[i] = DocumentKey(d.Number) + sepField + d.IssuingCountry
 	}
+	e.docs = strings.Join(docs, sepRecord)
+
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	ref := r.System + "/" + r.ID
-	if pos, ok := x.byRef[ref]; ok {
-		x.entries[pos].deleted = true // its postings are skipped and compacted away
+	if pos, ok := x.byRef[e.ref]; ok {
+		x.entries[pos].deleted = true // its postings are skipped
 		x.live--
 	}
 	pos := uint32(len(x.entries))
 	x.entries = append(x.entries, e)
-	x.byRef[ref] = pos
+	x.byRef[e.ref] = pos
 	x.live++
-	for _, k := range blockKeys(e.names) {
-		k = r.System + "|" + k
-		yk := k + "|" + strconv.Itoa(e.birth.Year)
-		x.byYear[yk] = append(x.byYear[yk], pos)
-		x.byKey[k] = append(x.byKey[k], pos)
+	add := func(k uint64) { x.post[k] = append(x.post[k], pos) }
+	birth := unpackDate(e.birth)
+	for _, k := range keys {
+		add(x.postKey(postYear, r.System, k, uint32(birth.Year)))
+		add(x.postKey(postAny, r.System, k, 0))
 	}
-	for _, d := range e.docs {
-		dk := r.System + "|" + d.key
-		x.byDoc[dk] = append(x.byDoc[dk], pos)
+	if birth.Complete() {
+		add(x.postKey(postBirth, r.System, "", e.birth))
 	}
+	for _, d := range r.Documents {
+		add(x.postKey(postDoc, r.System, DocumentKey(d.Number), 0))
+	}
+}
+
+func aliasNames(as []identity.Alias) []names.Name {
+	out := make([]names.Name, len(as))
+	for i, a := range as {
+		out[i] = names.Name{Surname: a.Surname, Given: a.GivenNames}
+	}
+	return out
 }
 
 // Delete removes a record from the index.
@@ -111,10 +177,12 @@ func (x *Index) Delete(system, id string) {
 }
 
 // blockKeys returns the distinct blocking keys of a person's names.
-func blockKeys(ns []*names.Prepared) []string {
+func blockKeys(ns []names.Name) []string {
 	var keys []string
+	var p names.Prepared
 	for _, n := range ns {
-		for _, t := range n.Tokens() {
+		p.Set(n)
+		for _, t := range p.Tokens() {
 			for _, k := range tokenKeys(t) {
 				if !slices.Contains(keys, k) {
 					keys = append(keys, k)
@@ -147,27 +215,44 @@ const (
 	maxWeak       = 20_000
 )
 
+// maxBirthList is the longest list of records born on one date that a
+// query scores whole: dates that many records share (1 January stands for
+// an unknown date in many registers) select too little to be worth it.
+const maxBirthList = 5_000
+
 // Search returns the best hits of system for q, best first.
 func (x *Index) Search(system string, q parsed) []Hit {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var hits []Hit
 	scored := map[uint32]bool{}
+	var scratch names.Prepared
 	consider := func(pos uint32) {
 		if scored[pos] {
 			return
 		}
 		scored[pos] = true
 		e := &x.entries[pos]
-		if e.deleted || e.system != system {
+		if e.deleted || !e.inSystem(system) {
 			return
 		}
-		if h, ok := score(e, q); ok {
+		if h, ok := score(e, q, &scratch); ok {
 			hits = append(hits, h)
 		}
 	}
-	for _, pos := range x.byDoc[system+"|"+q.doc] {
-		consider(pos)
+	if q.doc != "" {
+		for _, pos := range x.post[x.postKey(postDoc, system, q.doc, 0)] {
+			consider(pos)
+		}
+	}
+	if q.hasName && q.birth.Complete() {
+		for _, d := range nearDates(q.birth) {
+			if list := x.post[x.postKey(postBirth, system, "", packDate(d))]; len(list) <= maxBirthList {
+				for _, pos := range list {
+					consider(pos)
+				}
+			}
+		}
 	}
 	if q.hasName {
 		tokens := q.name.Tokens()
@@ -177,7 +262,7 @@ func (x *Index) Search(system string, q parsed) []Hit {
 			matched := map[uint32]uint16{}
 			for i, t := range tokens {
 				for _, k := range tokenKeys(t) {
-					for _, list := range postings(system + "|" + k) {
+					for _, list := range postings(k) {
 						for _, pos := range list {
 							matched[pos] |= 1 << min(i, 15)
 						}
@@ -210,12 +295,12 @@ func (x *Index) Search(system string, q parsed) []Hit {
 				consider(pos)
 			}
 		}
-		if q.birth.Year != 0 {
-			years := []string{strconv.Itoa(q.birth.Year), strconv.Itoa(q.birth.Year - 1), strconv.Itoa(q.birth.Year + 1), "0"}
+		if y := q.birth.Year; y != 0 {
+			years := []uint32{uint32(y), uint32(y - 1), uint32(y + 1), 0}
 			run(gather(func(key string) [][]uint32 {
 				lists := make([][]uint32, len(years))
 				for i, y := range years {
-					lists[i] = x.byYear[key+"|"+y]
+					lists[i] = x.post[x.postKey(postYear, system, key, y)]
 				}
 				return lists
 			}))
@@ -223,7 +308,9 @@ func (x *Index) Search(system string, q parsed) []Hit {
 		// Without a date of birth, or when the years near it give too few
 		// hits (a mistyped year), every year of the keys is tried.
 		if q.birth.Year == 0 || len(hits) < q.limit {
-			run(gather(func(key string) [][]uint32 { return [][]uint32{x.byKey[key]} }))
+			run(gather(func(key string) [][]uint32 {
+				return [][]uint32{x.post[x.postKey(postAny, system, key, 0)]}
+			}))
 		}
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
@@ -235,16 +322,28 @@ func (x *Index) Search(system string, q parsed) []Hit {
 	return hits
 }
 
+// nearDates returns d and the complete dates a mistyped d may stand for:
+// day and month swapped, a year either side.
+func nearDates(d names.Date) []names.Date {
+	out := []names.Date{d, {Year: d.Year - 1, Month: d.Month, Day: d.Day}, {Year: d.Year + 1, Month: d.Month, Day: d.Day}}
+	if d.Day <= 12 && d.Day != d.Month {
+		out = append(out, names.Date{Year: d.Year, Month: d.Day, Day: d.Month})
+	}
+	return out
+}
+
 // MinName is the least name similarity of a hit on identity data.
 const MinName = 0.75
 
-// score decides whether e matches q and how well, and says why.
-func score(e *entry, q parsed) (Hit, bool) {
-	h := Hit{System: e.system, RecordID: e.id}
+// score decides whether e matches q and how well, and says why. scratch
+// is reused to prepare e's names.
+func score(e *entry, q parsed, scratch *names.Prepared) (Hit, bool) {
+	h := Hit{System: e.ref[:strings.IndexByte(e.ref, '/')], RecordID: e.id()}
 	docMatch := false
 	if q.doc != "" {
-		for _, d := range e.docs {
-			if d.key == q.doc && (q.docCtry == "" || d.country == q.docCtry) {
+		for d := range strings.SplitSeq(e.docs, sepRecord) {
+			key, ctry, _ := strings.Cut(d, sepField)
+			if key == q.doc && (q.docCtry == "" || ctry == q.docCtry) {
 				docMatch = true
 			}
 		}
@@ -252,7 +351,7 @@ func score(e *entry, q parsed) (Hit, bool) {
 			h.Why = append(h.Why, "same document number")
 		}
 	}
-	if q.sex != "" && e.sex != "" && q.sex != "X" && e.sex != "X" && q.sex != e.sex {
+	if q.sex != "" && e.sex != 0 && q.sex != "X" && e.sex != 'X' && q.sex[0] != e.sex {
 		if !docMatch {
 			return h, false
 		}
@@ -261,8 +360,8 @@ func score(e *entry, q parsed) (Hit, bool) {
 	// The date is compared first: it is cheap, and a contradicting date
 	// rules most candidates out before their names are compared.
 	dateScore, dateOK, dateWhy := 0.7, true, "" // 0.7 when a date is missing on either side
-	if q.birth.Year != 0 && e.birth.Year != 0 {
-		m := names.CompareDates(q.birth, e.birth)
+	if birth := unpackDate(e.birth); q.birth.Year != 0 && birth.Year != 0 {
+		m := names.CompareDates(q.birth, birth)
 		switch m {
 		case names.DateExact:
 			dateScore = 1
@@ -283,21 +382,10 @@ func score(e *entry, q parsed) (Hit, bool) {
 		return h, false
 	}
 	nameScore := 0.0
-	if q.hasName {
-		var best names.Score
-		candidates := e.names
-		if !q.hasGiven && e.surname != nil {
-			// An officer who types only a surname asks about the surname.
-			candidates = []*names.Prepared{e.surname}
-		}
-		for _, n := range candidates {
-			if s := names.Compare(q.name, n); s.Value > best.Value {
-				best = s
-			}
-		}
-		nameScore = best.Value
-		if nameScore >= MinName {
-			h.Why = append(h.Why, "name "+best.String())
+	if q.hasName && e.names != "" {
+		best, why := bestName(e.names, q, scratch)
+		if nameScore = best; nameScore >= MinName {
+			h.Why = append(h.Why, why)
 		}
 	}
 	if dateWhy != "" {
@@ -311,10 +399,51 @@ func score(e *entry, q parsed) (Hit, bool) {
 	default:
 		return h, false
 	}
-	if q.nat != "" && slices.Contains(e.nats, q.nat) {
+	if q.nat != "" && slices.Contains(strings.Split(e.nats, ","), q.nat) {
 		h.Why = append(h.Why, "same nationality")
 	}
 	return h, true
+}
+
+// Factors on the name similarity of a record compared in part: one that
+// holds no given names, compared on its surname alone with a query that
+// gives some (the record does not contradict the given names, but confirms
+// none); and a name compared with the other part of the other name (a
+// surname entered as a given name).
+const (
+	absentGiven = 0.9
+	crossPart   = 0.97
+)
+
+// bestName compares the query's name with each of a record's names
+// (stored as in entry.names) and returns the best similarity and its
+// explanation. When one side has a surname only, it is compared with the
+// other's surname and, crosswise, with its given names.
+func bestName(stored string, q parsed, scratch *names.Prepared) (float64, string) {
+	best, why := 0.0, ""
+	try := func(query *names.Prepared, n names.Name, factor float64, note string) {
+		scratch.Set(n)
+		if s := names.Compare(query, scratch); s.Value*factor > best {
+			best, why = s.Value*factor, "name "+s.String()+note
+		}
+	}
+	for n := range strings.SplitSeq(stored, sepRecord) {
+		surname, given, _ := strings.Cut(n, sepField)
+		switch {
+		case !q.hasGiven:
+			// An officer who types only a surname asks about the surname.
+			try(q.name, names.Name{Surname: surname}, 1, "")
+			if given != "" {
+				try(q.name, names.Name{Surname: given}, crossPart, " (found among the given names)")
+			}
+		case given == "":
+			try(q.surname, names.Name{Surname: surname}, absentGiven, " (no given names on the record)")
+			try(q.given, names.Name{Surname: surname}, absentGiven*crossPart, " (no given names on the record; found as a given name)")
+		default:
+			try(q.name, names.Name{Surname: surname, Given: given}, 1, "")
+		}
+	}
+	return best, why
 }
 
 // Hit is one record that matched a query.

@@ -50,6 +50,8 @@ const (
 // parsed is a query checked and prepared for matching.
 type parsed struct {
 	name     *names.Prepared
+	surname  *names.Prepared // the surname alone
+	given    *names.Prepared // the given names alone, as a surname
 	hasName  bool
 	hasGiven bool
 	birth    names.Date
@@ -103,6 +105,8 @@ func (q Query) parse(now time.Time) (parsed, error) {
 			return p, secunion.Errorf(secunion.Invalid, "surname: give at least two letters")
 		}
 		p.name, p.hasName = names.Prepare(names.Name{Surname: q.Surname, Given: q.GivenNames}), true
+		p.surname = names.Prepare(names.Name{Surname: q.Surname})
+		p.given = names.Prepare(names.Name{Surname: q.GivenNames})
 		p.hasGiven = strings.TrimSpace(q.GivenNames) != ""
 	}
 	if q.BirthDate != "" {
