@@ -128,7 +128,7 @@ func CompareDates(a, b Date) DateMatch {
 		return DateExact
 	case a.Year == b.Year && monthDayAgree:
 		return DateCompatible
-	case a.Year == b.Year && a.Complete() && b.Complete() && a.Day == b.Month && a.Month == b.Day:
+	case a.Year == b.Year && (swappedAgree(a, b) || swappedAgree(b, a)):
 		return DateDayMonthSwapped
 	case (a.Year-b.Year == 1 || b.Year-a.Year == 1) && monthDayAgree:
 		return DateOffByOneYear
@@ -136,6 +136,12 @@ func CompareDates(a, b Date) DateMatch {
 		return DateDigitTypo
 	}
 	return DateDifferent
+}
+
+// swappedAgree reports whether complete date a, read with day and month
+// exchanged, agrees with b where b is known (b's month at least).
+func swappedAgree(a, b Date) bool {
+	return a.Complete() && b.Month != 0 && a.Day == b.Month && (b.Day == 0 || a.Month == b.Day)
 }
 
 // digitTypo reports whether the digits both dates know (the year, and the

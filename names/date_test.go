@@ -92,6 +92,7 @@ func TestCompareDates(t *testing.T) {
 		{"1985", "1985", DateCompatible},
 		{"1985-03", "1985-03", DateCompatible},
 		{"1985-03-12", "1985-12-03", DateDayMonthSwapped},
+		{"1973-05-11", "1973-11", DateDayMonthSwapped}, // a partial date agrees with the swap
 		{"1985-03-12", "1986-03-12", DateOffByOneYear},
 		{"1985-03-12", "1984-03", DateOffByOneYear},
 		{"1985", "1984", DateOffByOneYear},

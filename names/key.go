@@ -7,15 +7,15 @@ package names
 //
 //   - vowels are dropped, except that a word-initial vowel is kept as A;
 //     a word-initial I, Y or J before a vowel is the glide J (IURII, YURI,
-//     JURIJ → JR), and Y, I, J after a vowel and not before one is a vowel
-//     (SERGEI, SERGEY, SERGEJ → SRK); but before E the glide goes, since
-//     the Cyrillic Е and Є that begin a name are written E, YE, JE or IE
-//     (ELENA, YELENA, JELENA → ALN);
+//     JURIJ → JR), but before E the glide goes, since the Cyrillic Е and Є
+//     that begin a name are written E, YE, JE or IE (ELENA, YELENA, JELENA
+//     → ALN); inside a word I, Y and J are vowels (SERGEI, SERGEY, SERGEJ
+//     → SRK; FJODOROW, FEDOROV → FTRF, as German and Polish write Ё, Ю, Я);
 //   - consonants fall into classes that transliterations confuse: B P → P;
 //     F V W PH → F; D T TH DH DT → T; G K C(hard) Q CK GH → K; S Z TS TZ
 //     C(soft, before E I Y) → S; X → KS; SH SCH SZ CZ TCH TSCH SHCH and CH
-//     before a vowel or at the end → X; ZH DJ DZ J → J; KH, H and CH before
-//     a consonant → H; L, M, N, R stay;
+//     before a vowel or at the end → X; ZH DJ DZ and an initial J → J; KH,
+//     H and CH before a consonant → H; L, M, N, R stay;
 //   - a doubled letter counts once, as does a class repeated with no vowel
 //     between (MOHAMMED, MUHAMAD → MHMT), and a final H is silent
 //     (ABDULLAH, ABDULLA → APTL).
@@ -40,7 +40,6 @@ func appendKey[T string | []byte](dst []byte, s T) []byte {
 	start := len(dst)
 	var last byte // last class written, 0 after a vowel
 	seen := false // a letter has been read
-	prevVowel := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < 'A' || c > 'Z' {
@@ -73,7 +72,7 @@ func appendKey[T string | []byte](dst []byte, s T) []byte {
 			switch {
 			case initial && nx == 'E':
 				code = 'A' // JELENA, JEGOROW
-			case initial || !prevVowel:
+			case initial:
 				code = 'J'
 			}
 		case 'B', 'P':
@@ -171,7 +170,6 @@ func appendKey[T string | []byte](dst []byte, s T) []byte {
 		case vowel:
 			last = 0
 		}
-		prevVowel = vowel
 		i += n
 	}
 	if len(dst) == start && seen {
