@@ -4,6 +4,11 @@
 // subscribers, retrying with backoff and resuming after a restart from
 // each subscriber's durable cursor. Between nodes, events will travel over
 // NATS JetStream (DESIGN.md §1); this package is the in-process half.
+//
+// The dispatcher also keeps the outbox from growing forever: periodically it
+// deletes the events every subscriber has handled once they are older than a
+// retention, and forgets the cursors of subscribers that are gone (see
+// Retention).
 package events
 
 import (
@@ -24,14 +29,52 @@ type Event struct {
 	Created time.Time       `json:"created"`
 }
 
-// Cursor is a subscriber's durable progress: the last event it handled and
-// the state of retries of the next one.
+// Cursor is a subscriber's durable progress: every event on its topics up
+// to LastID has been handled, and Attempts, NextTry and LastError tell the
+// state of retries of the next one.
 type Cursor struct {
 	Subscriber string
 	LastID     int64
 	Attempts   int
 	NextTry    time.Time
 	LastError  string
+	// Saved is when the cursor was last stored. The store sets it on every
+	// save; it tells live subscribers from gone ones (Retention.StaleAfter).
+	Saved time.Time
+}
+
+// Retention bounds what the outbox keeps of delivered events.
+//
+// A cursor is judged stale by when it was last saved, not by when it last
+// moved: a live subscriber with nothing to handle does not move, so the
+// dispatcher re-saves each of its subscribers' cursors before every prune,
+// and moves the cursor of a subscriber with nothing pending to the newest
+// event (on any topic), so that an idle subscriber neither goes stale nor
+// holds back the events of topics it does not follow. Only the cursor of a
+// subscriber that no dispatcher runs any more (a node taken out of service,
+// a subscriber renamed) ages. StaleAfter must therefore be far longer than
+// the dispatcher's PruneEvery.
+type Retention struct {
+	// Keep is how long an event stays after its commit even once every
+	// subscriber has handled it, so that a node that restarts, or a new
+	// subscriber that replays from a recent point, still finds it.
+	Keep time.Duration
+	// StaleAfter is how long a cursor may go unsaved before its subscriber
+	// counts as gone: the prune deletes the cursor, which then no longer
+	// holds back pruning. A subscriber that comes back after that starts
+	// again from the oldest event left.
+	StaleAfter time.Duration
+	// Batch caps the events deleted in one transaction, so that pruning
+	// never holds the single writer for long.
+	Batch int
+}
+
+// Pruned tells what one prune removed.
+type Pruned struct {
+	// Events is how many events were deleted.
+	Events int64
+	// Stale are the cursors deleted as stale, as they were last saved.
+	Stale []Cursor
 }
 
 // Store is what the dispatcher needs from the database.
@@ -41,8 +84,15 @@ type Store interface {
 	EventsAfter(ctx context.Context, after int64, topics []string, limit int) ([]Event, error)
 	// Cursor returns a subscriber's cursor; a new subscriber starts at 0.
 	Cursor(ctx context.Context, subscriber string) (Cursor, error)
-	// SaveCursor stores a subscriber's cursor durably.
+	// SaveCursor stores a subscriber's cursor durably and stamps it as
+	// saved now.
 	SaveCursor(ctx context.Context, c Cursor) error
+	// LastEventID returns the ID of the newest event, 0 if none.
+	LastEventID(ctx context.Context) (int64, error)
+	// PruneEvents deletes the cursors not saved for r.StaleAfter, then, in
+	// transactions of at most r.Batch events, the events older than r.Keep
+	// that every remaining cursor has passed.
+	PruneEvents(ctx context.Context, r Retention) (Pruned, error)
 }
 
 // Handler handles one event. An error makes the dispatcher retry the same
@@ -71,12 +121,23 @@ type Dispatcher struct {
 	// MinBackoff and MaxBackoff bound the wait before retrying a failed
 	// event; the wait doubles with every failure.
 	MinBackoff, MaxBackoff time.Duration
+	// Retention is what the outbox keeps: delivered events for 7 days,
+	// cursors unsaved for 30 days count as gone, 10,000 deletions per
+	// transaction.
+	Retention Retention
+	// PruneEvery is how often the dispatcher re-saves its subscribers'
+	// cursors and prunes the outbox (one hour); FirstPrune is how long
+	// after Run starts it first does so (one minute, to keep it out of a
+	// node's start). Both are read from the dispatcher's clock.
+	PruneEvery, FirstPrune time.Duration
 }
 
 // NewDispatcher returns a dispatcher reading events from store.
 func NewDispatcher(store Store, clock secunion.Clock, log *slog.Logger) *Dispatcher {
 	return &Dispatcher{store: store, clock: clock, log: log, wake: make(chan struct{}, 1),
-		Poll: time.Second, MinBackoff: time.Second, MaxBackoff: 5 * time.Minute}
+		Poll: time.Second, MinBackoff: time.Second, MaxBackoff: 5 * time.Minute,
+		Retention:  Retention{Keep: 7 * 24 * time.Hour, StaleAfter: 30 * 24 * time.Hour, Batch: 10_000},
+		PruneEvery: time.Hour, FirstPrune: time.Minute}
 }
 
 // Subscribe registers handler under a durable name for events on topics.
@@ -97,10 +158,28 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
-// Run delivers events until ctx ends.
+// Run delivers events, and prunes the outbox, until ctx ends. It returns
+// once a prune under way has stopped too.
 func (d *Dispatcher) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	// Prunes run beside delivery, which must not wait for them: a large
+	// backlog takes many transactions. A prune asked for while one runs
+	// waits for it; further asks meanwhile add nothing.
+	prunes := make(chan struct{}, 1)
+	var pruner sync.WaitGroup
+	defer pruner.Wait()
+	pruner.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-prunes:
+				d.prune(ctx)
+			}
+		}
+	})
+	nextPrune := d.clock.Now().Add(d.FirstPrune)
 	for {
 		select {
 		case <-ctx.Done():
@@ -117,8 +196,75 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				wait = w
 			}
 		}
+		if now := d.clock.Now(); !now.Before(nextPrune) {
+			nextPrune = now.Add(d.PruneEvery)
+			// Cursors are re-saved here, in the goroutine that delivers, so
+			// that the two never race.
+			if d.touch(ctx, subs) {
+				select {
+				case prunes <- struct{}{}:
+				default:
+				}
+			}
+		}
 		timer.Reset(wait)
 	}
+}
+
+// touch re-saves the cursor of every subscriber so that it does not go
+// stale while the subscriber has nothing to handle, and moves the cursor of
+// a subscriber with nothing pending to the newest event, so that it does
+// not hold back the pruning of topics it does not follow. It reports whether
+// every cursor was saved: the outbox is pruned only then.
+func (d *Dispatcher) touch(ctx context.Context, subs []subscriber) bool {
+	// The newest ID is read before the subscriber's pending events: IDs
+	// commit in order, so if none is pending after this read, none up to
+	// head can still arrive.
+	head, err := d.store.LastEventID(ctx)
+	if err != nil {
+		d.log.Error("events: read outbox", "err", err)
+		return false
+	}
+	ok := true
+	for _, s := range subs {
+		c, err := d.store.Cursor(ctx, s.name)
+		if err != nil {
+			d.log.Error("events: read cursor", "subscriber", s.name, "err", err)
+			ok = false
+			continue
+		}
+		pending, err := d.store.EventsAfter(ctx, c.LastID, s.topics, 1)
+		if err != nil {
+			d.log.Error("events: read outbox", "subscriber", s.name, "err", err)
+			ok = false
+			continue
+		}
+		if len(pending) == 0 && head > c.LastID {
+			c = Cursor{Subscriber: s.name, LastID: head}
+		}
+		if err := d.store.SaveCursor(ctx, c); err != nil {
+			d.log.Error("events: save cursor", "subscriber", s.name, "err", err)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// prune deletes stale cursors and the events no subscriber needs any more,
+// and logs what it removed.
+func (d *Dispatcher) prune(ctx context.Context) {
+	p, err := d.store.PruneEvents(ctx, d.Retention)
+	for _, c := range p.Stale {
+		d.log.Warn("events: deleted stale cursor", "subscriber", c.Subscriber, "last_id", c.LastID,
+			"saved", c.Saved, "stale_after", d.Retention.StaleAfter.String())
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Error("events: prune outbox", "events", p.Events, "stale_cursors", len(p.Stale), "err", err)
+		}
+		return
+	}
+	d.log.Info("events: pruned outbox", "events", p.Events, "stale_cursors", len(p.Stale))
 }
 
 // deliver hands a subscriber its pending events in order, stopping at the

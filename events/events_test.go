@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -22,15 +23,15 @@ func TestMain(m *testing.M) {
 }
 
 // engines runs test on SQLite and on PostgreSQL; open opens (or reopens)
-// the same database.
-func engines(t *testing.T, test func(t *testing.T, open func() *store.DB)) {
-	opener := func(t *testing.T, do func(context.Context, store.Options) (*store.DB, error)) func() *store.DB {
+// the same database, on the system clock if clock is nil.
+func engines(t *testing.T, test func(t *testing.T, open func(clock secunion.Clock) *store.DB)) {
+	opener := func(t *testing.T, do func(context.Context, store.Options) (*store.DB, error)) func(secunion.Clock) *store.DB {
 		keys, err := store.LoadKeys(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
-		return func() *store.DB {
-			db, err := do(context.Background(), store.Options{Keys: keys, CheckpointEvery: time.Hour})
+		return func(clock secunion.Clock) *store.DB {
+			db, err := do(context.Background(), store.Options{Keys: keys, Clock: clock, CheckpointEvery: time.Hour})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,20 +55,31 @@ func emit(t *testing.T, db *store.DB, topic string, n int) {
 	}
 }
 
-// recorder collects delivered events and can be told to fail.
+// recorder collects delivered events and can be told to fail: the next
+// fails calls, and every call for an event with an ID from failFrom on
+// while failFrom is not 0.
 type recorder struct {
-	mu    sync.Mutex
-	got   []int64
-	fails int
-	seen  chan struct{}
+	mu       sync.Mutex
+	got      []int64
+	fails    int
+	failFrom int64
+	seen     chan struct{}
 }
 
 func (r *recorder) handle(_ context.Context, e events.Event) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	defer func() { r.seen <- struct{}{} }()
+	defer func() {
+		select {
+		case r.seen <- struct{}{}:
+		default:
+		}
+	}()
 	if r.fails > 0 {
 		r.fails--
+		return errors.New("subscriber down")
+	}
+	if r.failFrom != 0 && e.ID >= r.failFrom {
 		return errors.New("subscriber down")
 	}
 	r.got = append(r.got, e.ID)
@@ -96,8 +108,8 @@ func (r *recorder) wait(t *testing.T, n int) []int64 {
 // failure is retried, other topics are not delivered, and after a restart
 // delivery resumes after the last handled event.
 func TestDeliveryRetryAndResume(t *testing.T) {
-	engines(t, func(t *testing.T, open func() *store.DB) {
-		db := open()
+	engines(t, func(t *testing.T, open func(secunion.Clock) *store.DB) {
+		db := open(nil)
 		rec := &recorder{fails: 2, seen: make(chan struct{}, 100)}
 		d := events.NewDispatcher(db, secunion.SystemClock{}, slog.New(slog.DiscardHandler))
 		d.MinBackoff, d.Poll = time.Millisecond, 10*time.Millisecond
@@ -129,7 +141,7 @@ func TestDeliveryRetryAndResume(t *testing.T) {
 
 		// Events written while the node was down are delivered after restart,
 		// and nothing already handled is delivered again.
-		db = open()
+		db = open(nil)
 		defer db.Close()
 		emit(t, db, "identity.created", 4)
 		rec2 := &recorder{seen: make(chan struct{}, 100)}
@@ -141,6 +153,238 @@ func TestDeliveryRetryAndResume(t *testing.T) {
 		got2 := rec2.wait(t, 1)
 		if len(got2) != 1 || got2[0] <= got[1] {
 			t.Fatalf("after restart delivered %v (before: %v)", got2, got)
+		}
+	})
+}
+
+const day = 24 * time.Hour
+
+var epoch = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+
+// logs keeps the dispatcher's log records so tests can wait for a prune.
+type logs struct {
+	mu   sync.Mutex
+	recs []slog.Record
+	seen chan struct{}
+}
+
+func newLogs() *logs { return &logs{seen: make(chan struct{}, 1)} }
+
+func (l *logs) Enabled(context.Context, slog.Level) bool { return true }
+
+func (l *logs) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	l.recs = append(l.recs, r.Clone())
+	l.mu.Unlock()
+	select {
+	case l.seen <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (l *logs) WithAttrs([]slog.Attr) slog.Handler { return l }
+
+func (l *logs) WithGroup(string) slog.Handler { return l }
+
+// wait returns the attributes of the nth record (from 1) with message msg.
+func (l *logs) wait(t *testing.T, msg string, n int) map[string]slog.Value {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		l.mu.Lock()
+		k := 0
+		for _, r := range l.recs {
+			if r.Message != msg {
+				continue
+			}
+			if k++; k == n {
+				attrs := map[string]slog.Value{}
+				r.Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value; return true })
+				l.mu.Unlock()
+				return attrs
+			}
+		}
+		l.mu.Unlock()
+		select {
+		case <-l.seen:
+		case <-deadline:
+			t.Fatalf("no %d. log record %q", n, msg)
+		}
+	}
+}
+
+// waitCursor waits until subscriber's cursor stands at last.
+func waitCursor(t *testing.T, db *store.DB, subscriber string, last int64) {
+	t.Helper()
+	var c events.Cursor
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if c, _ = db.Cursor(context.Background(), subscriber); c.LastID == last {
+			return
+		}
+	}
+	t.Fatalf("cursor of %s = %+v, want last ID %d", subscriber, c, last)
+}
+
+func outboxIDs(t *testing.T, db *store.DB, topics ...string) []int64 {
+	t.Helper()
+	evs, err := db.EventsAfter(context.Background(), 0, topics, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, e := range evs {
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+func start(t *testing.T, d *events.Dispatcher) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// TestPruneKeepsWhatSubscribersNeed: the dispatcher prunes the outbox on its
+// clock, but never an event a subscriber has not handled nor one younger
+// than the retention, so a subscriber that was down receives every event,
+// in order, across prunes.
+func TestPruneKeepsWhatSubscribersNeed(t *testing.T) {
+	engines(t, func(t *testing.T, open func(secunion.Clock) *store.DB) {
+		clock := secunion.NewFakeClock(epoch)
+		db := open(clock)
+		t.Cleanup(func() { db.Close() }) // after the dispatcher stops
+		for i := range 5 {
+			emit(t, db, "t", i)
+		}
+		old := outboxIDs(t, db, "t")
+		log := newLogs()
+		d := events.NewDispatcher(db, clock, slog.New(log))
+		d.Poll = 5 * time.Millisecond
+		fast := &recorder{seen: make(chan struct{}, 1)}
+		slow := &recorder{failFrom: old[2], seen: make(chan struct{}, 1)}
+		d.Subscribe("fast", []string{"t"}, fast.handle)
+		d.Subscribe("slow", []string{"t"}, slow.handle)
+		db.OnWrite(d.Wake)
+		start(t, d)
+		fast.wait(t, 5)
+		slow.wait(t, 2)
+		waitCursor(t, db, "fast", old[4])
+		waitCursor(t, db, "slow", old[1])
+
+		// Eight days on, only what both handled goes.
+		clock.Advance(8 * day)
+		d.Wake()
+		if got := log.wait(t, "events: pruned outbox", 1); got["events"].Int64() != 2 {
+			t.Fatalf("first prune: %v, want 2 events deleted", got)
+		}
+		if left := outboxIDs(t, db, "t"); !slices.Equal(left, old[2:]) {
+			t.Fatalf("left %v, want the events slow has not handled: %v", left, old[2:])
+		}
+		emit(t, db, "t", 5)
+		all := slices.Concat(old, outboxIDs(t, db, "t")[3:])
+		fast.wait(t, 6)
+		waitCursor(t, db, "fast", all[5])
+
+		// The slow subscriber recovers and gets the rest in order.
+		slow.mu.Lock()
+		slow.failFrom = 0
+		slow.mu.Unlock()
+		clock.Advance(time.Hour)
+		d.Wake()
+		if got := slow.wait(t, 6); !slices.Equal(got, all) {
+			t.Fatalf("slow received %v, want %v", got, all)
+		}
+		waitCursor(t, db, "slow", all[5])
+		// Every hour brings one prune; the one of this hour may have run
+		// before slow caught up, the next one certainly after. The event of
+		// day 8 is still recent.
+		second := log.wait(t, "events: pruned outbox", 2)
+		clock.Advance(time.Hour)
+		d.Wake()
+		third := log.wait(t, "events: pruned outbox", 3)
+		if n := second["events"].Int64() + third["events"].Int64(); n != 3 {
+			t.Fatalf("second and third prunes deleted %d events, want 3", n)
+		}
+		if left := outboxIDs(t, db, "t"); !slices.Equal(left, all[5:]) {
+			t.Fatalf("left %v, want the recent event %d kept", left, all[5])
+		}
+		clock.Advance(8 * day)
+		d.Wake()
+		if got := log.wait(t, "events: pruned outbox", 4); got["events"].Int64() != 1 {
+			t.Fatalf("fourth prune: %v, want 1 event deleted", got)
+		}
+		// Delivery goes on after the outbox was emptied.
+		emit(t, db, "t", 6)
+		if got := slow.wait(t, 7); got[6] <= all[5] {
+			t.Fatalf("after the prunes slow received %v", got)
+		}
+	})
+}
+
+// TestPruneStaleAndIdleSubscribers: an idle subscriber stays live and does
+// not hold back the events of other topics, while the cursor of a node that
+// is gone holds back pruning only until it is stale, then is deleted with a
+// log line naming it.
+func TestPruneStaleAndIdleSubscribers(t *testing.T) {
+	engines(t, func(t *testing.T, open func(secunion.Clock) *store.DB) {
+		ctx := context.Background()
+		clock := secunion.NewFakeClock(epoch)
+		db := open(clock)
+		t.Cleanup(func() { db.Close() }) // after the dispatcher stops
+		emit(t, db, "x", 0)
+		for i := range 3 {
+			emit(t, db, "y", i)
+		}
+		if err := db.SaveCursor(ctx, events.Cursor{Subscriber: "search-index@gone", LastID: 0}); err != nil {
+			t.Fatal(err)
+		}
+		log := newLogs()
+		d := events.NewDispatcher(db, clock, slog.New(log))
+		d.Poll = 5 * time.Millisecond
+		idle := &recorder{seen: make(chan struct{}, 1)}
+		busy := &recorder{seen: make(chan struct{}, 1)}
+		d.Subscribe("links", []string{"x"}, idle.handle)
+		d.Subscribe("search-index@here", []string{"y"}, busy.handle)
+		db.OnWrite(d.Wake)
+		start(t, d)
+		idle.wait(t, 1)
+		busy.wait(t, 3)
+		head, err := db.LastEventID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitCursor(t, db, "search-index@here", head)
+
+		// Shortly after start the first prune runs; the gone node's cursor
+		// still holds everything back.
+		clock.Advance(d.FirstPrune)
+		d.Wake()
+		if got := log.wait(t, "events: pruned outbox", 1); got["events"].Int64() != 0 {
+			t.Fatalf("first prune: %v, want nothing deleted", got)
+		}
+
+		// A month on, with nothing new for either live subscriber, the gone
+		// node's cursor is stale and goes; the live ones stay.
+		clock.Advance(31 * day)
+		d.Wake()
+		got := log.wait(t, "events: pruned outbox", 2)
+		if got["events"].Int64() != 4 || got["stale_cursors"].Int64() != 1 {
+			t.Fatalf("second prune: %v, want 4 events and 1 stale cursor deleted", got)
+		}
+		if stale := log.wait(t, "events: deleted stale cursor", 1); stale["subscriber"].String() != "search-index@gone" {
+			t.Fatalf("stale cursor log: %v", stale)
+		}
+		for _, name := range []string{"links", "search-index@here"} {
+			if c, err := db.Cursor(ctx, name); err != nil || c.LastID != head || !c.Saved.Equal(clock.Now()) {
+				t.Errorf("cursor %s = %+v, %v; want it kept at %d, saved now", name, c, err, head)
+			}
+		}
+		// The idle subscriber still gets what comes next.
+		emit(t, db, "x", 1)
+		if got := idle.wait(t, 2); got[1] <= head {
+			t.Fatalf("idle subscriber received %v", got)
 		}
 	})
 }
