@@ -118,14 +118,15 @@ var loadFamilies = sync.OnceValue(func() *familyIndex {
 // four classes long, belongs to that family (KATERINNA → EKATERINA; not
 // MOUHAMMED, whose key MHMT MUHAMMAD and MAHMOUD share).
 func Canonical(token string) string {
-	if f := family(token); f != "" {
+	if f := Family(token); f != "" {
 		return f
 	}
 	return token
 }
 
-// family returns the family of token, or "".
-func family(token string) string {
+// Family returns the name of the spelling family of a normalised token,
+// or "" when it belongs to none (see Canonical).
+func Family(token string) string {
 	var buf [48]byte
 	return familyKeyed(token, appendKey(buf[:0], token))
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"cmp"
 	"hash/maphash"
 	"math/bits"
@@ -18,50 +19,69 @@ import (
 // from committed changes. Safe for concurrent use.
 //
 // Candidates come from blocking keys: for each name token, its phonetic key
-// and its spelling family, each with the year of birth (records without one
-// under year 0), and, for queries without a date of birth, the key alone;
-// and from the complete date of birth itself (the date, its day and month
-// swapped, a year either side), so that a name mistyped in every token is
-// still found when the date is right. Candidates are then scored exactly
-// with names.Compare.
+// and, for names with a spelling family, the family, each with the year of
+// birth (records without one under year 0; a query without a date of birth
+// reads every year); and from the complete date of birth itself (the date,
+// its day and month swapped, a year either side), so that a name mistyped
+// in every token is still found when the date is right. Candidates are
+// then scored exactly with names.Compare.
 //
-// Records are held compact, for an index of ten million records to fit in
-// a few gigabytes: a record's names as normalised text, prepared again
-// when the record is a candidate (about a microsecond and a half), and the
-// posting lists under 64-bit hashes of their keys (a collision only adds
-// candidates, which scoring then rejects).
+// Records are held compact, about 220 bytes each, so that ten million fit
+// in a few gigabytes: an entry of 24 bytes and one string per record, whose
+// names are prepared again when the record is a candidate (about a
+// microsecond and a half), and posting lists under 64-bit hashes of their
+// keys (a collision only adds candidates, which scoring then rejects).
 type Index struct {
 	mu      sync.RWMutex
 	seed    maphash.Seed
 	entries []entry
-	byRef   map[string]uint32   // "SYSTEM/id" → entry
-	post    map[uint64][]uint32 // hashed posting key → entries
+	byRef   map[string]uint32 // "SYSTEM/id" → entry
+	post    postings
 	live    int
+	maxYear int // the latest year of birth indexed
 }
 
-// Separators inside an entry's text fields.
+// Separators inside an entry's text.
 const (
-	sepField  = "\x1f" // surname from given names; document number from country
-	sepRecord = "\x1e" // one name (or document) from the next
+	sepField   = "\x1f" // surname from given names; document number from country
+	sepRecord  = "\x1e" // one name (or document) from the next
+	sepSection = "\x1d" // names from nationalities from documents
 )
 
+// entry is one record as the index holds it: 24 bytes and one string.
 type entry struct {
-	ref     string // "SYSTEM/id"
-	names   string // normalised: surname sepField given, the name then its aliases, joined by sepRecord
-	nats    string // nationalities, comma-separated
-	docs    string // document key sepField issuing country, joined by sepRecord
+	// text is the reference "SYSTEM/id" (refLen bytes), then the names
+	// (normalised: surname sepField given; the name then its aliases,
+	// joined by sepRecord), the nationalities (comma-separated) and the
+	// documents (document key sepField issuing country, joined by
+	// sepRecord), the three separated by sepSection. Only the reference
+	// may hold any byte: the rest are letters, digits and separators.
+	text    string
 	birth   uint32 // packDate of the date of birth, 0 when unknown
-	sex     byte   // 'M', 'F', 'X' or 0
+	refLen  uint8
+	sex     byte // 'M', 'F', 'X' or 0
 	deleted bool
+}
+
+func (e *entry) ref() string { return e.text[:e.refLen] }
+
+func (e *entry) system() string { r := e.ref(); return r[:strings.IndexByte(r, '/')] }
+
+func (e *entry) id() string { r := e.ref(); return r[strings.IndexByte(r, '/')+1:] }
+
+// sections returns the names, nationalities and documents of e.
+func (e *entry) sections() (names, nats, docs string) {
+	names, rest, _ := strings.Cut(e.text[e.refLen:], sepSection)
+	nats, docs, _ = strings.Cut(rest, sepSection)
+	return names, nats, docs
 }
 
 // inSystem reports whether e is a record of system (postings are per
 // system; this guards against hash collisions).
 func (e *entry) inSystem(system string) bool {
-	return len(e.ref) > len(system) && e.ref[len(system)] == '/' && e.ref[:len(system)] == system
+	r := e.ref()
+	return len(r) > len(system) && r[len(system)] == '/' && r[:len(system)] == system
 }
-
-func (e *entry) id() string { return e.ref[strings.IndexByte(e.ref, '/')+1:] }
 
 // packDate and unpackDate keep a date of birth in four bytes.
 func packDate(d names.Date) uint32 {
@@ -72,10 +92,46 @@ func unpackDate(v uint32) names.Date {
 	return names.Date{Year: int(v >> 9), Month: int(v >> 5 & 15), Day: int(v & 31)}
 }
 
+// postings maps hashed keys to the entries filed under them. Most keys
+// (a document number, a rare name in one year) have a single entry, held
+// in the map's value itself; a key with more points to a list.
+type postings struct {
+	head  map[uint64]uint32 // key → entry, or inList | index in lists
+	lists [][]uint32
+}
+
+const inList = 1 << 31
+
+func (p *postings) add(key uint64, pos uint32) {
+	v, ok := p.head[key]
+	switch {
+	case !ok:
+		p.head[key] = pos
+	case v&inList == 0:
+		p.lists = append(p.lists, []uint32{v, pos})
+		p.head[key] = inList | uint32(len(p.lists)-1)
+	default:
+		p.lists[v&^inList] = append(p.lists[v&^inList], pos)
+	}
+}
+
+// get returns the entries under key; one is returned in one, whose
+// storage the caller provides.
+func (p *postings) get(key uint64, one *[1]uint32) []uint32 {
+	v, ok := p.head[key]
+	switch {
+	case !ok:
+		return nil
+	case v&inList == 0:
+		one[0] = v
+		return one[:]
+	}
+	return p.lists[v&^inList]
+}
+
 // Kinds of posting keys.
 const (
 	postYear  = 'y' // name key and year of birth
-	postAny   = 'a' // name key, any year
 	postBirth = 'b' // complete date of birth
 	postDoc   = 'd' // document key
 )
@@ -94,7 +150,7 @@ func (x *Index) postKey(kind byte, system, key string, n uint32) uint64 {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: map[uint64][]uint32{}}
+	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: postings{head: map[uint64]uint32{}}}
 }
 
 // Len returns the number of records indexed.
@@ -106,15 +162,20 @@ func (x *Index) Len() int {
 
 // Put indexes a record, replacing an earlier version.
 func (x *Index) Put(r identity.Record) {
-	e := entry{ref: r.System + "/" + r.ID}
+	ref := r.System + "/" + r.ID
+	// The text is built in a scratch buffer and copied once, at its size.
+	text := bytes.NewBuffer(make([]byte, 0, 256))
+	text.WriteString(ref)
+	e := entry{refLen: uint8(len(ref))}
 	var keys []string
 	if p := r.Person; p != nil {
 		all := append([]names.Name{{Surname: p.Surname, Given: p.GivenNames}}, aliasNames(p.Aliases)...)
-		parts := make([]string, len(all))
 		for i, n := range all {
-			parts[i] = names.Normalize(n.Surname) + sepField + names.Normalize(n.Given)
+			if i > 0 {
+				text.WriteString(sepRecord)
+			}
+			text.WriteString(names.Normalize(n.Surname) + sepField + names.Normalize(n.Given))
 		}
-		e.names = strings.Join(parts, sepRecord)
 		keys = blockKeys(all)
 		if p.BirthDate != "" {
 			// Validated on the way in; a date unreadable now is left out.
@@ -124,35 +185,41 @@ func (x *Index) Put(r identity.Record) {
 		if p.Sex != "" {
 			e.sex = p.Sex[0]
 		}
-		e.nats = strings.Join(p.Nationalities, ",")
+		text.WriteString(sepSection + strings.Join(p.Nationalities, ","))
+	} else {
+		text.WriteString(sepSection)
 	}
-	docs := make([]string, len(r.Documents))
+	text.WriteString(sepSection)
 	for i, d := range r.Documents {
-		docs[i] = DocumentKey(d.Number) + sepField + d.IssuingCountry
+		if i > 0 {
+			text.WriteString(sepRecord)
+		}
+		text.WriteString(DocumentKey(d.Number) + sepField + d.IssuingCountry)
 	}
-	e.docs = strings.Join(docs, sepRecord)
+	e.text = text.String()
+	// The reference in the map shares the entry's text.
+	ref = e.ref()
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if pos, ok := x.byRef[e.ref]; ok {
+	if pos, ok := x.byRef[ref]; ok {
 		x.entries[pos].deleted = true // its postings are skipped
 		x.live--
 	}
 	pos := uint32(len(x.entries))
 	x.entries = append(x.entries, e)
-	x.byRef[e.ref] = pos
+	x.byRef[ref] = pos
 	x.live++
-	add := func(k uint64) { x.post[k] = append(x.post[k], pos) }
 	birth := unpackDate(e.birth)
+	x.maxYear = max(x.maxYear, birth.Year)
 	for _, k := range keys {
-		add(x.postKey(postYear, r.System, k, uint32(birth.Year)))
-		add(x.postKey(postAny, r.System, k, 0))
+		x.post.add(x.postKey(postYear, r.System, k, uint32(birth.Year)), pos)
 	}
 	if birth.Complete() {
-		add(x.postKey(postBirth, r.System, "", e.birth))
+		x.post.add(x.postKey(postBirth, r.System, "", e.birth), pos)
 	}
 	for _, d := range r.Documents {
-		add(x.postKey(postDoc, r.System, DocumentKey(d.Number), 0))
+		x.post.add(x.postKey(postDoc, r.System, DocumentKey(d.Number), 0), pos)
 	}
 }
 
@@ -194,13 +261,12 @@ func blockKeys(ns []names.Name) []string {
 }
 
 // tokenKeys returns the blocking keys of one name token: its phonetic key
-// and its spelling family.
+// and, for a name with a spelling family, the family (whose members need
+// not share a key: MOHAMMED, MEHMET).
 func tokenKeys(t string) []string {
-	var keys []string
-	for _, k := range []string{"k" + names.Key(t), "f" + names.Canonical(t)} {
-		if len(k) > 1 {
-			keys = append(keys, k)
-		}
+	keys := []string{"k" + names.Key(t)}
+	if f := names.Family(t); f != "" {
+		keys = append(keys, "f"+f)
 	}
 	return keys
 }
@@ -227,6 +293,7 @@ func (x *Index) Search(system string, q parsed) []Hit {
 	var hits []Hit
 	scored := map[uint32]bool{}
 	var scratch names.Prepared
+	var one [1]uint32
 	consider := func(pos uint32) {
 		if scored[pos] {
 			return
@@ -241,13 +308,13 @@ func (x *Index) Search(system string, q parsed) []Hit {
 		}
 	}
 	if q.doc != "" {
-		for _, pos := range x.post[x.postKey(postDoc, system, q.doc, 0)] {
+		for _, pos := range x.post.get(x.postKey(postDoc, system, q.doc, 0), &one) {
 			consider(pos)
 		}
 	}
 	if q.hasName && q.birth.Complete() {
 		for _, d := range nearDates(q.birth) {
-			if list := x.post[x.postKey(postBirth, system, "", packDate(d))]; len(list) <= maxBirthList {
+			if list := x.post.get(x.postKey(postBirth, system, "", packDate(d)), &one); len(list) <= maxBirthList {
 				for _, pos := range list {
 					consider(pos)
 				}
@@ -258,15 +325,15 @@ func (x *Index) Search(system string, q parsed) []Hit {
 		tokens := q.name.Tokens()
 		need := min(2, len(tokens))
 		// matched holds, per candidate, which query tokens it shares a key with.
-		gather := func(postings func(key string) [][]uint32) map[uint32]uint16 {
+		gather := func(lists func(key string, visit func([]uint32))) map[uint32]uint16 {
 			matched := map[uint32]uint16{}
 			for i, t := range tokens {
 				for _, k := range tokenKeys(t) {
-					for _, list := range postings(k) {
+					lists(k, func(list []uint32) {
 						for _, pos := range list {
 							matched[pos] |= 1 << min(i, 15)
 						}
-					}
+					})
 				}
 			}
 			return matched
@@ -297,19 +364,21 @@ func (x *Index) Search(system string, q parsed) []Hit {
 		}
 		if y := q.birth.Year; y != 0 {
 			years := []uint32{uint32(y), uint32(y - 1), uint32(y + 1), 0}
-			run(gather(func(key string) [][]uint32 {
-				lists := make([][]uint32, len(years))
-				for i, y := range years {
-					lists[i] = x.post[x.postKey(postYear, system, key, y)]
+			run(gather(func(key string, visit func([]uint32)) {
+				for _, y := range years {
+					visit(x.post.get(x.postKey(postYear, system, key, y), &one))
 				}
-				return lists
 			}))
 		}
 		// Without a date of birth, or when the years near it give too few
 		// hits (a mistyped year), every year of the keys is tried.
 		if q.birth.Year == 0 || len(hits) < q.limit {
-			run(gather(func(key string) [][]uint32 {
-				return [][]uint32{x.post[x.postKey(postAny, system, key, 0)]}
+			run(gather(func(key string, visit func([]uint32)) {
+				for y := range x.maxYear + 1 {
+					if y == 0 || y >= names.MinYear {
+						visit(x.post.get(x.postKey(postYear, system, key, uint32(y)), &one))
+					}
+				}
 			}))
 		}
 	}
@@ -338,10 +407,11 @@ const MinName = 0.75
 // score decides whether e matches q and how well, and says why. scratch
 // is reused to prepare e's names.
 func score(e *entry, q parsed, scratch *names.Prepared) (Hit, bool) {
-	h := Hit{System: e.ref[:strings.IndexByte(e.ref, '/')], RecordID: e.id()}
+	h := Hit{System: e.system(), RecordID: e.id()}
+	nameText, nats, docs := e.sections()
 	docMatch := false
 	if q.doc != "" {
-		for d := range strings.SplitSeq(e.docs, sepRecord) {
+		for d := range strings.SplitSeq(docs, sepRecord) {
 			key, ctry, _ := strings.Cut(d, sepField)
 			if key == q.doc && (q.docCtry == "" || ctry == q.docCtry) {
 				docMatch = true
@@ -382,8 +452,8 @@ func score(e *entry, q parsed, scratch *names.Prepared) (Hit, bool) {
 		return h, false
 	}
 	nameScore := 0.0
-	if q.hasName && e.names != "" {
-		best, why := bestName(e.names, q, scratch)
+	if q.hasName && nameText != "" {
+		best, why := bestName(nameText, q, scratch)
 		if nameScore = best; nameScore >= MinName {
 			h.Why = append(h.Why, why)
 		}
@@ -399,7 +469,7 @@ func score(e *entry, q parsed, scratch *names.Prepared) (Hit, bool) {
 	default:
 		return h, false
 	}
-	if q.nat != "" && slices.Contains(strings.Split(e.nats, ","), q.nat) {
+	if q.nat != "" && slices.Contains(strings.Split(nats, ","), q.nat) {
 		h.Why = append(h.Why, "same nationality")
 	}
 	return h, true
