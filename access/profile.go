@@ -1,6 +1,8 @@
 package access
 
 import (
+	"strings"
+
 	"secunion"
 )
 
@@ -120,6 +122,34 @@ func ProfileFor(kind Kind, purpose secunion.Purpose) (Profile, bool) {
 type Declaration struct {
 	Purpose       secunion.Purpose `json:"purpose"`
 	Justification string           `json:"justification,omitempty"`
+	// OnBehalfOf names the end user ("AUTHORITY/login") for whom another
+	// secunion node's service user asks, as that node states it. It grants
+	// nothing: the caller's own profile applies. Audit entries record that
+	// user as the recipient of the data (Directive 2016/680 Art 25).
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+}
+
+// Recipients returns the recipients of the data to record in an audit
+// entry: the end user named by OnBehalfOf, or none when the caller asked
+// for itself.
+func (d Declaration) Recipients() []string {
+	if d.OnBehalfOf == "" {
+		return nil
+	}
+	return []string{d.OnBehalfOf}
+}
+
+// ParseOnBehalfOf checks the end user that another node names (an
+// authority code and a login, "DE-BPOL/anna"); an empty name is no one.
+func ParseOnBehalfOf(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	code, login, ok := strings.Cut(s, "/")
+	if !ok || !codePattern.MatchString(code) || !loginPattern.MatchString(login) {
+		return "", secunion.Errorf(secunion.Invalid, "X-On-Behalf-Of: name the end user as AUTHORITY/login, e.g. DE-BPOL/anna")
+	}
+	return s, nil
 }
 
 // Declare checks a purpose and justification given by actor and returns the

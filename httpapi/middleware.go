@@ -12,7 +12,8 @@ import (
 )
 
 // wrap applies a route's requirements: Bearer authentication, then the
-// declaration of a purpose for routes on personal data. Refusals of an
+// declaration of a purpose for routes on personal data, with the end user
+// another node asks for (X-On-Behalf-Of), if any. Refusals of an
 // authenticated caller are audited.
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -26,6 +27,9 @@ func (s *Server) wrap(rt route) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, actor))
 			if rt.purpose {
 				decl, prof, err := access.Declare(actor, r.Header.Get("X-Purpose"), r.Header.Get("X-Justification"))
+				if err == nil {
+					decl.OnBehalfOf, err = access.ParseOnBehalfOf(r.Header.Get("X-On-Behalf-Of"))
+				}
 				if err != nil {
 					refused := access.Declaration{Purpose: secunion.Purpose(r.Header.Get("X-Purpose"))}
 					if derr := s.cfg.DB.RecordDenial(r.Context(), actor, refused, rt.method+" "+rt.path, secunion.MessageOf(err)); derr != nil {

@@ -34,7 +34,8 @@ func (s *Server) openapi() map[string]any {
 		if rt.purpose {
 			params = append(params,
 				map[string]any{"$ref": "#/components/parameters/Purpose"},
-				map[string]any{"$ref": "#/components/parameters/Justification"})
+				map[string]any{"$ref": "#/components/parameters/Justification"},
+				map[string]any{"$ref": "#/components/parameters/OnBehalfOf"})
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -77,6 +78,8 @@ func (s *Server) openapi() map[string]any {
 					"schema": map[string]any{"type": "string", "enum": purposes}},
 				"Justification": map[string]any{"name": "X-Justification", "in": "header", "description": "Case reference or other justification; required for law-enforcement and passenger-screening.",
 					"schema": map[string]any{"type": "string", "maxLength": 500}},
+				"OnBehalfOf": map[string]any{"name": "X-On-Behalf-Of", "in": "header", "description": "Sent by another secunion node's service user: the end user it asks for, as AUTHORITY/login. Grants nothing; the audit entry records that user as the recipient.",
+					"schema": map[string]any{"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{1,31}/[a-z0-9][a-z0-9._-]{1,63}$"}},
 			},
 			"schemas": schemas(purposes, kinds),
 		},
@@ -224,6 +227,10 @@ func schemas(purposes, kinds []string) map[string]any {
 		"SystemList": obj([]string{"systems"}, map[string]any{"systems": map[string]any{"type": "array", "items": obj([]string{"name", "in_cir"},
 			map[string]any{"name": map[string]any{"type": "string", "enum": identity.Systems}, "in_cir": boolean})}}),
 		"Record": recordSchema(),
+		"SystemStatus": obj([]string{"system", "state", "remote", "ms"}, map[string]any{"system": map[string]any{"type": "string", "enum": identity.Systems},
+			"state": map[string]any{"type": "string", "enum": []string{"up", "down"}}, "remote": map[string]any{"type": "boolean", "description": "held by another node"},
+			"records": map[string]any{"type": "integer", "description": "records the system holds, when known"}, "ms": integer,
+			"last_error": str, "last_error_at": when}),
 		"SearchQuery": obj(nil, map[string]any{"surname": str, "given_names": str, "birth_date": str, "sex": str, "nationality": str,
 			"document_number": str, "document_country": str, "mrz": map[string]any{"type": "string", "description": "2 or 3 MRZ lines separated by newlines"},
 			"systems": strs, "limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 100}}),

@@ -71,7 +71,12 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	decl, prof := declOf(r)
-	rec, err := s.cfg.DB.GetRecord(r.Context(), actorOf(r), decl, prof, sys, id)
+	var rec identity.Record
+	if s.cfg.Portal != nil && s.cfg.Portal.Remote(sys) {
+		rec, err = s.cfg.Portal.Record(r.Context(), actorOf(r), decl, prof, sys, id)
+	} else {
+		rec, err = s.cfg.DB.GetRecord(r.Context(), actorOf(r), decl, prof, sys, id)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -91,4 +96,25 @@ func (s *Server) deleteRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// systemStatus says whether a source system of the caller's profile
+// answers. A system outside the profile is answered as if it did not exist.
+func (s *Server) systemStatus(w http.ResponseWriter, r *http.Request) {
+	sys, err := identity.ParseSystem(r.PathValue("system"))
+	if err != nil {
+		writeError(w, r, secunion.Errorf(secunion.NotFound, "no such system"))
+		return
+	}
+	if s.cfg.Portal == nil {
+		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no search portal"))
+		return
+	}
+	decl, prof := declOf(r)
+	st, err := s.cfg.Portal.Status(r.Context(), actorOf(r), decl, prof, sys)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
 }

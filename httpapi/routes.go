@@ -48,8 +48,9 @@ func (s *Server) routes() []route {
 
 		{method: "POST", path: "/api/v1/search", summary: "European Search Portal: one query across every system the profile allows. Streams answers per system with Accept: application/x-ndjson or text/event-stream; one JSON answer otherwise. Audited as consultation.", auth: true, purpose: true, request: "SearchQuery", response: "SearchResult", handler: s.search},
 		{method: "GET", path: "/api/v1/systems", summary: "The source systems the caller's profile reaches for the declared purpose.", auth: true, purpose: true, response: "SystemList", handler: s.listSystems},
+		{method: "GET", path: "/api/v1/systems/{system}/status", summary: "Whether a source system of the caller's profile answers: up or down, held here or by another node, records held, time taken, last error.", auth: true, purpose: true, response: "SystemStatus", handler: s.systemStatus},
 		{method: "PUT", path: "/api/v1/systems/{system}/records/{id}", summary: "Create or replace a record (authorities that enter the system's data); audited as collection or alteration.", auth: true, purpose: true, request: "Record", response: "Record", handler: s.putRecord},
-		{method: "GET", path: "/api/v1/systems/{system}/records/{id}", summary: "One record, with the fields the profile allows; audited as consultation.", auth: true, purpose: true, response: "Record", handler: s.getRecord},
+		{method: "GET", path: "/api/v1/systems/{system}/records/{id}", summary: "One record, with the fields the profile allows, from the node that holds the system; audited as consultation.", auth: true, purpose: true, response: "Record", handler: s.getRecord},
 		{method: "DELETE", path: "/api/v1/systems/{system}/records/{id}", summary: "Erase a record and its CIR individual file; audited as erasure.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.deleteRecord},
 
 		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, response: "Checkpoint", handler: s.latestCheckpoint},

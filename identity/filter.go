@@ -46,6 +46,22 @@ func (r Record) Filter(fields []string) Record {
 	return out
 }
 
+// Categories names the data categories a record holds (identity, travel
+// document, biometrics), for the audit entries about it.
+func (r Record) Categories() []string {
+	var c []string
+	if r.Person != nil {
+		c = append(c, access.FieldIdentity)
+	}
+	if len(r.Documents) > 0 {
+		c = append(c, access.FieldDocument)
+	}
+	if len(r.Biometrics) > 0 {
+		c = append(c, access.FieldBiometrics)
+	}
+	return c
+}
+
 // CIRFile is an individual file of the Common Identity Repository: the
 // identity, travel-document and biometric data of one source record, kept
 // apart per system, with the reference to its source.

@@ -15,15 +15,44 @@ import (
 )
 
 // Source is one source system as the portal sees it: held by this node
-// (Local) or by another node over HTTP.
+// (Local) or by another node over HTTP (Remote).
 type Source interface {
 	// Search returns the best hits for q, best first, with full records.
 	Search(ctx context.Context, q Query) ([]Hit, error)
+	// Record returns one record of the system, with the fields the source
+	// gives.
+	Record(ctx context.Context, id string) (identity.Record, error)
+	// Status says whether the system answers, and how.
+	Status(ctx context.Context) SystemStatus
+}
+
+// The states of a source system.
+const (
+	Up   = "up"
+	Down = "down"
+)
+
+// SystemStatus says whether a source system answers. It holds no personal
+// data.
+type SystemStatus struct {
+	System      string    `json:"system"`
+	State       string    `json:"state"`                  // Up or Down
+	Remote      bool      `json:"remote"`                 // held by another node
+	Records     *int      `json:"records,omitempty"`      // records the system holds, when known
+	Millis      int64     `json:"ms"`                     // time the check took
+	LastError   string    `json:"last_error,omitempty"`   // safe text
+	LastErrorAt time.Time `json:"last_error_at,omitzero"` // when the last error happened, if known
 }
 
 // Records reads stored records.
 type Records interface {
 	Record(ctx context.Context, system, id string) (identity.Record, error)
+}
+
+// Counter counts stored records: a Local whose Records is also a Counter
+// reports how many records its system holds.
+type Counter interface {
+	CountRecords(ctx context.Context, system string) (int, error)
 }
 
 // Local is a source system held by this node, searched through the shared
@@ -50,6 +79,30 @@ func (l Local) Search(ctx context.Context, q Query) ([]Hit, error) {
 		hits[i].Record = r
 	}
 	return hits, nil
+}
+
+// Record returns a stored record as it is.
+func (l Local) Record(ctx context.Context, id string) (identity.Record, error) {
+	return l.Records.Record(ctx, l.System, id)
+}
+
+// Status reports the system up, with the number of its records when the
+// store counts them; down when the store fails to.
+func (l Local) Status(ctx context.Context) SystemStatus {
+	st := SystemStatus{System: l.System, State: Up}
+	c, ok := l.Records.(Counter)
+	if !ok {
+		return st
+	}
+	start := time.Now()
+	n, err := c.CountRecords(ctx, l.System)
+	st.Millis = time.Since(start).Milliseconds()
+	if err != nil {
+		st.State, st.LastError, st.LastErrorAt = Down, secunion.MessageOf(err), l.Clock.Now()
+		return st
+	}
+	st.Records = &n
+	return st
 }
 
 // Status of one system's answer.
@@ -111,7 +164,7 @@ func (p *Portal) Search(ctx context.Context, actor secunion.Actor, decl access.D
 	}
 	entry := audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 		Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
-		Categories: q.categories(), Outcome: "ok", Detail: "search portal query"}
+		Recipients: decl.Recipients(), Categories: q.categories(), Outcome: "ok", Detail: "search portal query"}
 	// The consultation is logged before any answer leaves: if it cannot be,
 	// there is no search.
 	if err := p.Audit(ctx, entry, q.values()...); err != nil {
@@ -121,6 +174,7 @@ func (p *Portal) Search(ctx context.Context, actor secunion.Actor, decl access.D
 	if timeout == 0 {
 		timeout = 2 * time.Second
 	}
+	ctx = withCaller(ctx, actor, decl)
 	out := make(chan Answer, len(systems))
 	answers := make(chan Answer, len(systems))
 	var wg sync.WaitGroup
@@ -196,4 +250,87 @@ func (p *Portal) ask(ctx context.Context, system string, q Query, prof access.Pr
 		a.Status = TimedOut
 	}
 	return a
+}
+
+// Record returns one record of a system in the profile, with the fields the
+// profile allows, and records the consultation. A system outside the
+// profile is refused as if the record did not exist. The store serves the
+// records of systems held here with its own rules (store.DB.GetRecord); the
+// portal serves those of systems held elsewhere (see Remote).
+func (p *Portal) Record(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, system, id string) (identity.Record, error) {
+	ref := "record:" + system + "/" + id
+	src, err := p.source(ctx, actor, decl, prof, system, "read "+ref)
+	switch {
+	case secunion.CodeOf(err) == secunion.NotFound:
+		return identity.Record{}, secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+	case err != nil:
+		return identity.Record{}, err
+	case src == nil:
+		return identity.Record{}, secunion.Errorf(secunion.Unavailable, "%s is not connected to this node", system)
+	}
+	r, err := src.Record(withCaller(ctx, actor, decl), id)
+	if err != nil {
+		return identity.Record{}, err
+	}
+	r = r.Filter(prof.Fields)
+	err = p.Audit(ctx, audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
+		Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{ref},
+		Recipients: decl.Recipients(), Categories: r.Categories(), Results: 1, Outcome: "ok"})
+	if err != nil {
+		return identity.Record{}, err
+	}
+	return r, nil
+}
+
+// Status returns the status of a system in the profile; a system outside
+// it is refused as if it did not exist.
+func (p *Portal) Status(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, system string) (SystemStatus, error) {
+	src, err := p.source(ctx, actor, decl, prof, system, "status of system:"+system)
+	switch {
+	case err != nil:
+		return SystemStatus{}, err
+	case src == nil:
+		return SystemStatus{System: system, State: Down, LastError: "the system is not connected to this node"}, nil
+	}
+	return src.Status(withCaller(ctx, actor, decl)), nil
+}
+
+// Remote reports whether system is held by another node.
+func (p *Portal) Remote(system string) bool {
+	_, ok := p.Sources[system].(*Remote)
+	return ok
+}
+
+// source returns the source of a system the profile reaches, nil if none
+// is connected. A system outside the profile is a NotFound error, the
+// refusal audited.
+func (p *Portal) source(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, system, what string) (Source, error) {
+	if !slices.Contains(prof.Systems, system) {
+		err := p.Audit(ctx, audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpAccessDenied,
+			Purpose: string(decl.Purpose), Justification: decl.Justification, Recipients: decl.Recipients(),
+			Outcome: "denied", Detail: what + ": system outside the profile"})
+		if err != nil {
+			return nil, err
+		}
+		return nil, secunion.Errorf(secunion.NotFound, "no such system")
+	}
+	return p.Sources[system], nil
+}
+
+// caller is who asks a source: sources held elsewhere pass the purpose,
+// justification and end user on to the node that holds them.
+type caller struct {
+	actor secunion.Actor
+	decl  access.Declaration
+}
+
+type callerKey struct{}
+
+func withCaller(ctx context.Context, actor secunion.Actor, decl access.Declaration) context.Context {
+	return context.WithValue(ctx, callerKey{}, caller{actor, decl})
+}
+
+func callerOf(ctx context.Context) (caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(caller)
+	return c, ok
 }

@@ -133,15 +133,16 @@ func TestQueryRules(t *testing.T) {
 	}
 }
 
-// slow never answers before its context ends.
-type slow struct{}
+// slow never answers a search before its context ends.
+type slow struct{ Source }
 
 func (slow) Search(ctx context.Context, q Query) ([]Hit, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
 
-type broken struct{}
+// broken fails every search.
+type broken struct{ Source }
 
 func (broken) Search(context.Context, Query) ([]Hit, error) {
 	return nil, secunion.Errorf(secunion.Unavailable, "system down for maintenance")

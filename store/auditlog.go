@@ -559,7 +559,7 @@ func (db *DB) RecordDenial(ctx context.Context, actor secunion.Actor, decl acces
 		return tx.Audit(audit.Entry{
 			Authority: secunion.Clip(actor.Authority, 64), User: secunion.Clip(actor.Login, 64), Operation: audit.OpAccessDenied,
 			Purpose: secunion.Clip(string(decl.Purpose), 64), Justification: secunion.Clip(decl.Justification, 500),
-			Outcome: "denied", Detail: secunion.Clip(what+": "+why, 500),
+			Recipients: decl.Recipients(), Outcome: "denied", Detail: secunion.Clip(what+": "+why, 500),
 		})
 	})
 }

@@ -50,7 +50,7 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 		}
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: op,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
-			Categories: recordCategories(r), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
+			Categories: r.Categories(), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
 	})
 	return created, err
 }
@@ -109,22 +109,6 @@ func sameContent(stored string, r identity.Record) bool {
 	return string(a) == string(b)
 }
 
-// recordCategories names the data categories a record holds, for its
-// audit entry.
-func recordCategories(r identity.Record) []string {
-	var c []string
-	if r.Person != nil {
-		c = append(c, access.FieldIdentity)
-	}
-	if len(r.Documents) > 0 {
-		c = append(c, access.FieldDocument)
-	}
-	if len(r.Biometrics) > 0 {
-		c = append(c, access.FieldBiometrics)
-	}
-	return c
-}
-
 // GetRecord returns a record of a system in actor's profile, with only the
 // fields the profile allows, and records the consultation. A record of a
 // system outside the profile is refused as if the system did not exist.
@@ -150,7 +134,7 @@ func (db *DB) GetRecord(ctx context.Context, actor secunion.Actor, decl access.D
 	err = db.Write(ctx, func(tx *Tx) error {
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{recordRef(system, id)},
-			Categories: recordCategories(out), Results: 1, Outcome: "ok"})
+			Recipients: decl.Recipients(), Categories: out.Categories(), Results: 1, Outcome: "ok"})
 	})
 	return out, err
 }
@@ -159,6 +143,13 @@ func (db *DB) GetRecord(ctx context.Context, actor secunion.Actor, decl access.D
 // portal, which audits the query as a whole.
 func (db *DB) Record(ctx context.Context, system, id string) (identity.Record, error) {
 	return db.record(ctx, system, id)
+}
+
+// CountRecords returns how many records of system this node holds.
+func (db *DB) CountRecords(ctx context.Context, system string) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM records WHERE system = ?`, system).Scan(&n)
+	return n, dbError(err, "count records")
 }
 
 func (db *DB) record(ctx context.Context, system, id string) (identity.Record, error) {

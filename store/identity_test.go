@@ -43,6 +43,12 @@ func TestRecordsAndCIR(t *testing.T) {
 		if f, err := db.CIRFile(ctx, access.VIS, "V1"); err != nil || f.Person.Surname != "Eriksson" {
 			t.Fatalf("CIR file: %+v %v", f, err)
 		}
+		if n, err := db.CountRecords(ctx, access.VIS); n != 1 || err != nil {
+			t.Errorf("VIS records counted: %d %v", n, err)
+		}
+		if n, err := db.CountRecords(ctx, access.SIS); n != 0 || err != nil {
+			t.Errorf("SIS records counted: %d %v", n, err)
+		}
 		changed := visRecord("V1")
 		changed.VIS.Status = "revoked"
 		if created, err := db.PutRecord(ctx, visa, decl, changed); err != nil || created {

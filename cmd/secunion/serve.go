@@ -20,6 +20,7 @@ import (
 // serveFlags are the flags of serve and demo.
 type serveFlags struct {
 	storeFlags
+	remoteFlags
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
 }
@@ -35,6 +36,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", e.getenv("SECUNION_SECURE_COOKIES") == "true",
 		"mark console cookies Secure, for a node behind a TLS-terminating proxy (env SECUNION_SECURE_COOKIES=true)")
+	f.remoteFlags.register(fs, e)
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -64,7 +66,11 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	portal, err := startSearch(ctx, db, d, log)
+	remote, err := f.sources(log)
+	if err != nil {
+		return err
+	}
+	portal, err := startSearch(ctx, db, d, log, remote)
 	if err != nil {
 		return err
 	}
