@@ -32,7 +32,8 @@ import (
 // microsecond and a half), and posting lists under 64-bit hashes of their
 // keys (a collision only adds candidates, which scoring then rejects).
 type Index struct {
-	mu      sync.RWMutex
+	wmu     sync.Mutex   // held by writers: one change at a time
+	mu      sync.RWMutex // held by writers while they change, by readers
 	seed    maphash.Seed
 	entries []entry
 	byRef   map[string]uint32 // "SYSTEM/id" → entry
@@ -167,7 +168,6 @@ func (x *Index) Put(r identity.Record) {
 	text := bytes.NewBuffer(make([]byte, 0, 256))
 	text.WriteString(ref)
 	e := entry{refLen: uint8(len(ref))}
-	var keys []string
 	if p := r.Person; p != nil {
 		all := append([]names.Name{{Surname: p.Surname, Given: p.GivenNames}}, aliasNames(p.Aliases)...)
 		for i, n := range all {
@@ -176,7 +176,6 @@ func (x *Index) Put(r identity.Record) {
 			}
 			text.WriteString(names.Normalize(n.Surname) + sepField + names.Normalize(n.Given))
 		}
-		keys = blockKeys(all)
 		if p.BirthDate != "" {
 			// Validated on the way in; a date unreadable now is left out.
 			d, _ := names.ParseDate(p.BirthDate, time.Now())
@@ -197,30 +196,84 @@ func (x *Index) Put(r identity.Record) {
 		text.WriteString(DocumentKey(d.Number) + sepField + d.IssuingCountry)
 	}
 	e.text = text.String()
-	// The reference in the map shares the entry's text.
-	ref = e.ref()
+	keys := x.postKeys(&e)
 
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if pos, ok := x.byRef[ref]; ok {
+	if pos, ok := x.byRef[e.ref()]; ok {
 		x.entries[pos].deleted = true // its postings are skipped
 		x.live--
 	}
+	x.insert(e, keys)
+	dead := len(x.entries) - x.live
+	x.mu.Unlock()
+	if dead >= minCompact && dead > x.live {
+		x.compact()
+	}
+}
+
+// insert appends e with its posting keys. The caller holds both locks.
+func (x *Index) insert(e entry, keys []uint64) {
 	pos := uint32(len(x.entries))
 	x.entries = append(x.entries, e)
-	x.byRef[ref] = pos
+	x.byRef[e.ref()] = pos // the map's key shares the entry's text
 	x.live++
-	birth := unpackDate(e.birth)
-	x.maxYear = max(x.maxYear, birth.Year)
+	x.maxYear = max(x.maxYear, unpackDate(e.birth).Year)
 	for _, k := range keys {
-		x.post.add(x.postKey(postYear, r.System, k, uint32(birth.Year)), pos)
+		x.post.add(k, pos)
+	}
+}
+
+// minCompact is the number of replaced or deleted entries from which the
+// index is compacted, once they also outnumber the live ones: so memory
+// stays within twice the live records, at the cost of one rebuild per as
+// many changes as there are records.
+const minCompact = 100_000
+
+// compact rebuilds the entries and postings without the dead entries.
+// The caller holds the writers' lock only: searches go on over the old
+// structures while the new ones are built, and wait only for the swap.
+func (x *Index) compact() {
+	fresh := &Index{seed: x.seed, entries: make([]entry, 0, x.live), byRef: make(map[string]uint32, x.live),
+		post: postings{head: map[uint64]uint32{}}}
+	for i := range x.entries {
+		if e := &x.entries[i]; !e.deleted {
+			fresh.insert(*e, x.postKeys(e))
+		}
+	}
+	x.mu.Lock()
+	x.entries, x.byRef, x.post, x.maxYear = fresh.entries, fresh.byRef, fresh.post, fresh.maxYear
+	x.mu.Unlock()
+}
+
+// postKeys returns the hashed posting keys of e: its names' blocking keys
+// with its year of birth, its complete date of birth, its documents.
+func (x *Index) postKeys(e *entry) []uint64 {
+	system := e.system()
+	nameText, _, docs := e.sections()
+	birth := unpackDate(e.birth)
+	var keys []uint64
+	if nameText != "" {
+		var ns []names.Name
+		for n := range strings.SplitSeq(nameText, sepRecord) {
+			surname, given, _ := strings.Cut(n, sepField)
+			ns = append(ns, names.Name{Surname: surname, Given: given})
+		}
+		for _, k := range blockKeys(ns) {
+			keys = append(keys, x.postKey(postYear, system, k, uint32(birth.Year)))
+		}
 	}
 	if birth.Complete() {
-		x.post.add(x.postKey(postBirth, r.System, "", e.birth), pos)
+		keys = append(keys, x.postKey(postBirth, system, "", e.birth))
 	}
-	for _, d := range r.Documents {
-		x.post.add(x.postKey(postDoc, r.System, DocumentKey(d.Number), 0), pos)
+	if docs != "" {
+		for d := range strings.SplitSeq(docs, sepRecord) {
+			key, _, _ := strings.Cut(d, sepField)
+			keys = append(keys, x.postKey(postDoc, system, key, 0))
+		}
 	}
+	return keys
 }
 
 func aliasNames(as []identity.Alias) []names.Name {
@@ -233,13 +286,19 @@ func aliasNames(as []identity.Alias) []names.Name {
 
 // Delete removes a record from the index.
 func (x *Index) Delete(system, id string) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	ref := system + "/" + id
 	if pos, ok := x.byRef[ref]; ok {
 		x.entries[pos].deleted = true
 		delete(x.byRef, ref)
 		x.live--
+	}
+	dead := len(x.entries) - x.live
+	x.mu.Unlock()
+	if dead >= minCompact && dead > x.live {
+		x.compact()
 	}
 }
 
