@@ -31,6 +31,15 @@ func recordPath(r *http.Request) (string, string, error) {
 	return sys, r.PathValue("id"), err
 }
 
+// heldHere refuses a write to a system this node sends to another node:
+// there it would be stored where no search reads it.
+func (s *Server) heldHere(system string) error {
+	if s.cfg.Portal != nil && s.cfg.Portal.Remote(system) {
+		return secunion.Errorf(secunion.Conflict, "%s is held by another node: write its records there", system)
+	}
+	return nil
+}
+
 func (s *Server) putRecord(w http.ResponseWriter, r *http.Request) {
 	sys, id, err := recordPath(r)
 	if err != nil {
@@ -49,6 +58,10 @@ func (s *Server) putRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	if rec.System != sys || rec.ID != id {
 		writeError(w, r, secunion.Errorf(secunion.Invalid, "the body names %s/%s but the path %s/%s", rec.System, rec.ID, sys, id))
+		return
+	}
+	if err := s.heldHere(sys); err != nil {
+		writeError(w, r, err)
 		return
 	}
 	decl, _ := declOf(r)
@@ -87,6 +100,10 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteRecord(w http.ResponseWriter, r *http.Request) {
 	sys, id, err := recordPath(r)
 	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.heldHere(sys); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -258,6 +258,12 @@ func TestRemoteSystems(t *testing.T) {
 	if r := n.a.call(t, "lena", "GET", "/api/v1/systems/SIS/records/NONE", nil, etiasCheck, &ae); r.StatusCode != 404 {
 		t.Errorf("absent record through A: %d %+v", r.StatusCode, ae)
 	}
+	// A write to a system held by B is refused on A, where no search
+	// would read it.
+	put := identity.Record{Person: &identity.Person{Surname: "Doe", GivenNames: "Jane", BirthDate: "1990-01-01"}}
+	if r := n.a.call(t, "lena", "PUT", "/api/v1/systems/VIS/records/V9", put, etiasCheck, &ae); r.StatusCode != 409 || !strings.Contains(ae.Error.Message, "held by another node") {
+		t.Errorf("write to a remote system on A: %d %+v", r.StatusCode, ae)
+	}
 	if e := n.b.auditOf(t, "node-a", "consultation"); len(e) != len(entries)+1 || e[0].Objects[0] != "record:VIS/V1" || e[0].Recipients[0] != "EU-ETIAS-CU/lena" {
 		t.Errorf("B's log of the record read: %+v", e)
 	}

@@ -39,7 +39,8 @@ type Index struct {
 	byRef   map[string]uint32 // "SYSTEM/id" → entry
 	post    postings
 	live    int
-	maxYear int // the latest year of birth indexed
+	maxYear int              // the latest year of birth indexed
+	systems map[string]uint8 // system → its number in entries
 }
 
 // Separators inside an entry's text.
@@ -60,7 +61,8 @@ type entry struct {
 	text    string
 	birth   uint32 // packDate of the date of birth, 0 when unknown
 	refLen  uint8
-	sex     byte // 'M', 'F', 'X' or 0
+	sys     uint8 // the system's number (Index.systems)
+	sex     byte  // 'M', 'F', 'X' or 0
 	deleted bool
 }
 
@@ -77,13 +79,6 @@ func (e *entry) sections() (names, nats, docs string) {
 	return names, nats, docs
 }
 
-// inSystem reports whether e is a record of system (postings are per
-// system; this guards against hash collisions).
-func (e *entry) inSystem(system string) bool {
-	r := e.ref()
-	return len(r) > len(system) && r[len(system)] == '/' && r[:len(system)] == system
-}
-
 // packDate and unpackDate keep a date of birth in four bytes.
 func packDate(d names.Date) uint32 {
 	return uint32(d.Year)<<9 | uint32(d.Month)<<5 | uint32(d.Day)
@@ -93,32 +88,37 @@ func unpackDate(v uint32) names.Date {
 	return names.Date{Year: int(v >> 9), Month: int(v >> 5 & 15), Day: int(v & 31)}
 }
 
-// postings maps hashed keys to the entries filed under them. Most keys
-// (a document number, a rare name in one year) have a single entry, held
-// in the map's value itself; a key with more points to a list.
+// postings maps hashed keys to the entries filed under them. A posting is
+// an entry's position with its packed date of birth above it, so that a
+// query rules out candidates born on other dates without reading their
+// entries. Most keys (a document number, a rare name in one year) have a
+// single posting, held in the map's value itself; a key with more points
+// to a list.
 type postings struct {
-	head  map[uint64]uint32 // key → entry, or inList | index in lists
-	lists [][]uint32
+	head  map[uint64]uint64 // key → posting, or inList | index in lists
+	lists [][]uint64
 }
 
-const inList = 1 << 31
+const inList = 1 << 63
 
-func (p *postings) add(key uint64, pos uint32) {
-	v, ok := p.head[key]
+func posting(pos, birth uint32) uint64 { return uint64(birth)<<32 | uint64(pos) }
+
+func (p *postings) add(key uint64, v uint64) {
+	old, ok := p.head[key]
 	switch {
 	case !ok:
-		p.head[key] = pos
-	case v&inList == 0:
-		p.lists = append(p.lists, []uint32{v, pos})
-		p.head[key] = inList | uint32(len(p.lists)-1)
+		p.head[key] = v
+	case old&inList == 0:
+		p.lists = append(p.lists, []uint64{old, v})
+		p.head[key] = inList | uint64(len(p.lists)-1)
 	default:
-		p.lists[v&^inList] = append(p.lists[v&^inList], pos)
+		p.lists[old&^inList] = append(p.lists[old&^inList], v)
 	}
 }
 
-// get returns the entries under key; one is returned in one, whose
-// storage the caller provides.
-func (p *postings) get(key uint64, one *[1]uint32) []uint32 {
+// get returns the postings under key; a single one is returned in one,
+// whose storage the caller provides.
+func (p *postings) get(key uint64, one *[1]uint64) []uint64 {
 	v, ok := p.head[key]
 	switch {
 	case !ok:
@@ -151,7 +151,7 @@ func (x *Index) postKey(kind byte, system, key string, n uint32) uint64 {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: postings{head: map[uint64]uint32{}}}
+	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: postings{head: map[uint64]uint64{}}, systems: map[string]uint8{}}
 }
 
 // Len returns the number of records indexed.
@@ -216,12 +216,18 @@ func (x *Index) Put(r identity.Record) {
 // insert appends e with its posting keys. The caller holds both locks.
 func (x *Index) insert(e entry, keys []uint64) {
 	pos := uint32(len(x.entries))
+	sys, ok := x.systems[e.system()]
+	if !ok {
+		sys = uint8(len(x.systems))
+		x.systems[e.system()] = sys
+	}
+	e.sys = sys
 	x.entries = append(x.entries, e)
 	x.byRef[e.ref()] = pos // the map's key shares the entry's text
 	x.live++
 	x.maxYear = max(x.maxYear, unpackDate(e.birth).Year)
 	for _, k := range keys {
-		x.post.add(k, pos)
+		x.post.add(k, posting(pos, e.birth))
 	}
 }
 
@@ -236,14 +242,14 @@ const minCompact = 100_000
 // structures while the new ones are built, and wait only for the swap.
 func (x *Index) compact() {
 	fresh := &Index{seed: x.seed, entries: make([]entry, 0, x.live), byRef: make(map[string]uint32, x.live),
-		post: postings{head: map[uint64]uint32{}}}
+		post: postings{head: map[uint64]uint64{}}, systems: x.systems}
 	for i := range x.entries {
 		if e := &x.entries[i]; !e.deleted {
 			fresh.insert(*e, x.postKeys(e))
 		}
 	}
 	x.mu.Lock()
-	x.entries, x.byRef, x.post, x.maxYear = fresh.entries, fresh.byRef, fresh.post, fresh.maxYear
+	x.entries, x.byRef, x.post, x.maxYear, x.systems = fresh.entries, fresh.byRef, fresh.post, fresh.maxYear, fresh.systems
 	x.mu.Unlock()
 }
 
@@ -346,108 +352,113 @@ const (
 const maxBirthList = 5_000
 
 // Search returns the best hits of system for q, best first.
+//
+// Candidates are gathered in one map from entry to the query tokens whose
+// keys it shares (bit 15: already scored). A posting whose date of birth
+// contradicts the query's is dropped before its entry is read.
 func (x *Index) Search(system string, q parsed) []Hit {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	sys, ok := x.systems[system]
+	if !ok {
+		return nil
+	}
 	var hits []Hit
-	scored := map[uint32]bool{}
+	seen := map[uint32]uint16{}
+	const scoredBit = 1 << 15
 	var scratch names.Prepared
-	var one [1]uint32
+	var one [1]uint64
+	dateOK := func(p uint64) bool {
+		b := uint32(p >> 32)
+		return b == 0 || q.birth.Year == 0 || names.CompareDates(q.birth, unpackDate(b)) <= names.DateDigitTypo
+	}
 	consider := func(pos uint32) {
-		if scored[pos] {
+		if seen[pos]&scoredBit != 0 {
 			return
 		}
-		scored[pos] = true
+		seen[pos] |= scoredBit
 		e := &x.entries[pos]
-		if e.deleted || !e.inSystem(system) {
-			return
+		if e.deleted || e.sys != sys {
+			return // replaced, or a collision of hashed keys
 		}
 		if h, ok := score(e, q, &scratch); ok {
 			hits = append(hits, h)
 		}
 	}
 	if q.doc != "" {
-		for _, pos := range x.post.get(x.postKey(postDoc, system, q.doc, 0), &one) {
-			consider(pos)
+		for _, p := range x.post.get(x.postKey(postDoc, system, q.doc, 0), &one) {
+			consider(uint32(p))
 		}
 	}
 	if q.hasName && q.birth.Complete() {
 		for _, d := range nearDates(q.birth) {
 			if list := x.post.get(x.postKey(postBirth, system, "", packDate(d)), &one); len(list) <= maxBirthList {
-				for _, pos := range list {
-					consider(pos)
+				for _, p := range list {
+					consider(uint32(p))
 				}
 			}
 		}
 	}
-	if q.hasName {
-		tokens := q.name.Tokens()
-		need := min(2, len(tokens))
-		// matched holds, per candidate, which query tokens it shares a key with.
-		gather := func(lists func(key string, visit func([]uint32))) map[uint32]uint16 {
-			matched := map[uint32]uint16{}
-			for i, t := range tokens {
-				for _, k := range tokenKeys(t) {
-					lists(k, func(list []uint32) {
-						for _, pos := range list {
-							matched[pos] |= 1 << min(i, 15)
-						}
-					})
-				}
-			}
-			return matched
+	if !q.hasName {
+		return sortHits(hits, q.limit)
+	}
+	// The years searched: the year of birth and one either side (records
+	// without a year are under 0), or every year for a query without one.
+	var years []uint32
+	if y := q.birth.Year; y != 0 {
+		years = []uint32{uint32(y), uint32(y - 1), uint32(y + 1), 0}
+	} else {
+		years = append(years, 0)
+		for y := names.MinYear; y <= x.maxYear; y++ {
+			years = append(years, uint32(y))
 		}
-		run := func(matched map[uint32]uint16) {
-			strong, weak := 0, 0
-			var rest []uint32
-			for pos, m := range matched {
-				if bits.OnesCount16(m) >= need {
-					if strong < maxCandidates {
-						consider(pos)
-						strong++
+	}
+	tokens := q.name.Tokens()
+	for i, t := range tokens {
+		bit := uint16(1) << min(i, 14)
+		for _, k := range tokenKeys(t) {
+			for _, y := range years {
+				for _, p := range x.post.get(x.postKey(postYear, system, k, y), &one) {
+					if dateOK(p) {
+						seen[uint32(p)] |= bit
 					}
-				} else {
-					rest = append(rest, pos)
 				}
 			}
-			if len(hits) >= q.limit {
-				return
-			}
-			slices.Sort(rest) // a deterministic choice when capped
-			for _, pos := range rest {
-				if weak++; weak > maxWeak {
-					break
-				}
+		}
+	}
+	// Candidates that share keys with two query tokens (or the only one)
+	// are scored; those that share one only, when the others gave fewer
+	// hits than asked.
+	need := min(2, len(tokens))
+	strong := 0
+	var weak []uint32
+	for pos, m := range seen {
+		switch {
+		case m&scoredBit != 0:
+		case bits.OnesCount16(m) >= need:
+			if strong < maxCandidates {
 				consider(pos)
+				strong++
 			}
-		}
-		if y := q.birth.Year; y != 0 {
-			years := []uint32{uint32(y), uint32(y - 1), uint32(y + 1), 0}
-			run(gather(func(key string, visit func([]uint32)) {
-				for _, y := range years {
-					visit(x.post.get(x.postKey(postYear, system, key, y), &one))
-				}
-			}))
-		}
-		// Without a date of birth, or when the years near it give too few
-		// hits (a mistyped year), every year of the keys is tried.
-		if q.birth.Year == 0 || len(hits) < q.limit {
-			run(gather(func(key string, visit func([]uint32)) {
-				for y := range x.maxYear + 1 {
-					if y == 0 || y >= names.MinYear {
-						visit(x.post.get(x.postKey(postYear, system, key, uint32(y)), &one))
-					}
-				}
-			}))
+		default:
+			weak = append(weak, pos)
 		}
 	}
+	if len(hits) < q.limit {
+		slices.Sort(weak) // a deterministic choice when capped
+		for _, pos := range weak[:min(len(weak), maxWeak)] {
+			consider(pos)
+		}
+	}
+	return sortHits(hits, q.limit)
+}
+
+// sortHits returns the best limit hits, best first.
+func sortHits(hits []Hit, limit int) []Hit {
 	slices.SortFunc(hits, func(a, b Hit) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.RecordID, b.RecordID))
 	})
-	if len(hits) > q.limit {
-		hits = hits[:q.limit]
-	}
-	return hits
+	return hits[:min(len(hits), limit)]
 }
 
 // nearDates returns d and the complete dates a mistyped d may stand for:

@@ -352,7 +352,12 @@ func (c *Console) recordPage(w http.ResponseWriter, r *http.Request, s store.Ses
 		c.fail(w, r, &s, secunion.Errorf(secunion.NotFound, "no such system"))
 		return
 	}
-	rec, err := c.db.GetRecord(r.Context(), s.Actor, decl, prof, sys, id)
+	var rec identity.Record
+	if c.portal != nil && c.portal.Remote(sys) {
+		rec, err = c.portal.Record(r.Context(), s.Actor, decl, prof, sys, id)
+	} else {
+		rec, err = c.db.GetRecord(r.Context(), s.Actor, decl, prof, sys, id)
+	}
 	if err != nil {
 		c.fail(w, r, &s, err)
 		return
