@@ -122,6 +122,7 @@ const (
 type unit struct {
 	text, core, show string
 	key, coreKey     string
+	somaliKey        string // key of the Somali reading, when it differs (see somaliReading)
 	fam              string
 	first, n         uint8
 	part             part
@@ -233,6 +234,13 @@ func (p *Prepared) reset(n Name) {
 			u.coreKey = str[spCore[i].lo:spCore[i].hi]
 		}
 		u.fam = familyKeyed(u.text, u.key)
+		u.somaliKey = ""
+		if u.n == 1 && strings.ContainsAny(u.text, "CX") {
+			var rbuf, kbuf [48]byte
+			if k := appendKey(kbuf[:0], somaliReading(rbuf[:0], u.text)); string(k) != u.key {
+				u.somaliKey = string(k)
+			}
+		}
 	}
 }
 
@@ -245,7 +253,10 @@ func (p *Prepared) reset(n Name) {
 // symmetric.
 //
 // Tokens are paired greedily, best pair first; a pair scores 1 when
-// exact, 0.95 as variants, 0.93 with and without a particle, 0.90 by key,
+// exact, 0.95 as variants, 0.93 with and without a particle, 0.90 by key
+// (0.80 for names of four letters or less with one first letter and a key
+// of two classes: NUR, NOOR), 0.88 by the key of the Somali reading
+// (XALIIMO, HALIMA; see somaliReading),
 // 0.90/0.85/0.80 at one/two/three edits (two edits from eight letters,
 // three from twelve), 0.80 for keys of four classes or more that differ in
 // one class, with spellings close (Jaro–Winkler 0.85: KUZNECOW, KUZNETSOV), 0.80 for
@@ -466,8 +477,17 @@ func compareUnits(x, y *unit) (float64, MatchKind) {
 	if particles && (x.core == y.core || x.core == y.text || x.text == y.core) {
 		return scoreParticle, MatchParticle
 	}
-	if !otherFamily && x.key == y.key && (len(x.key) >= 3 || jaroWinkler(x.text, y.text) >= 0.85) {
-		return scorePhonetic, MatchPhonetic
+	if !otherFamily && x.key == y.key {
+		switch {
+		case len(x.key) >= 3 || jaroWinkler(x.text, y.text) >= 0.85:
+			return scorePhonetic, MatchPhonetic
+		case len(x.key) == 2 && max(len(x.text), len(y.text)) <= 4 && x.text[0] == y.text[0]:
+			// Short names spelt with other vowels: NUR, NOOR; BEG, BAIG.
+			return scoreShortTypo, MatchPhonetic
+		}
+	}
+	if !otherFamily && (x.somaliKey != "" && (x.somaliKey == y.key || x.somaliKey == y.somaliKey) || y.somaliKey != "" && y.somaliKey == x.key) {
+		return scoreCorePhonetic, MatchPhonetic
 	}
 	if particles && !otherFamily && len(x.coreKey) >= 3 && (x.coreKey == y.coreKey || x.coreKey == y.key || x.key == y.coreKey) {
 		return scoreCorePhonetic, MatchParticle
@@ -494,6 +514,24 @@ func compareUnits(x, y *unit) (float64, MatchKind) {
 		return scoreInitial, MatchInitial
 	}
 	return 0, MatchDifferent
+}
+
+// somaliReading appends to dst a token read as written in the official
+// Somali orthography, where X writes the Arabic ḥ, C the ʿayn (not written
+// in other spellings) and doubled vowels are long: XALIIMO → HALIMO, CIISE
+// → ISE, CABDI → ABDI, to be keyed against HALIMA, ISSE, ABDI.
+func somaliReading(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == 'X':
+			dst = append(dst, 'H')
+		case c == 'C' && at(s, i+1) != 'H':
+		case isVowel(c) && i > 0 && s[i-1] == c:
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // nearKeys reports whether phonetic keys a and b, of four classes or more,

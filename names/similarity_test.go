@@ -134,6 +134,18 @@ func TestSimilarityExplains(t *testing.T) {
 			{A: "WANG", B: "WANG", Kind: MatchExact},
 			{A: "HUI", B: "HUO", Kind: MatchTypo},
 		}},
+		{"Abdille / Xaliimo", "Abdille / Halima", false, []TokenMatch{
+			{A: "ABDILLE", B: "ABDILLE", Kind: MatchExact},
+			{A: "XALIIMO", B: "HALIMA", Kind: MatchPhonetic},
+		}},
+		{"Ciise / Cabdi", "Isse / Abdi", false, []TokenMatch{
+			{A: "CIISE", B: "ISSE", Kind: MatchPhonetic},
+			{A: "CABDI", B: "ABDI", Kind: MatchPhonetic},
+		}},
+		{"Popal / Nur", "Popal / Noor", false, []TokenMatch{
+			{A: "POPAL", B: "POPAL", Kind: MatchExact},
+			{A: "NUR", B: "NOOR", Kind: MatchPhonetic},
+		}},
 		{"Li / Na", "Lu / Na", false, []TokenMatch{
 			{A: "NA", B: "NA", Kind: MatchExact},
 			{A: "LI", B: "LU", Kind: MatchDifferent},
