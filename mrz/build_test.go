@@ -185,7 +185,7 @@ func TestBuildTruncatesNames(t *testing.T) {
 func specimenDocument(f Format) Document {
 	code := map[Format]string{TD1: "I", TD2: "I", TD3: "P", MRVA: "V", MRVB: "V"}[f]
 	return Document{Format: f, DocumentCode: code, IssuingState: "UTO", Surname: "ERIKSSON", GivenNames: "ANNA MARIA",
-		DocumentNumber: "L898902C3", Nationality: "UTO", BirthDate: Date{1974, 8, 12}, Sex: "F", ExpiryDate: Date{2032, 4, 15}}
+		DocumentNumber: "L898902C3", Nationality: "UTO", BirthDate: Date{Year: 1974, Month: 8, Day: 12}, Sex: "F", ExpiryDate: Date{Year: 2032, Month: 4, Day: 15}}
 }
 
 func TestBuildNormalises(t *testing.T) {
@@ -217,14 +217,14 @@ func TestBuildErrors(t *testing.T) {
 		{"unknown country", TD3, func(d *Document) { d.IssuingState = "ZZZ" }, "issuingState", `issuingState "ZZZ" is not an ICAO 9303 country code`},
 		{"untransliterated name", TD3, func(d *Document) { d.Surname = "MÜLLER" }, "surname", "transliterate it first"},
 		{"no name", TD3, func(d *Document) { d.Surname, d.GivenNames = "", " - " }, "surname", "both empty"},
-		{"birth in the future", TD3, func(d *Document) { d.BirthDate = Date{2030, 1, 1} }, "birthDate",
+		{"birth in the future", TD3, func(d *Document) { d.BirthDate = Date{Year: 2030, Month: 1, Day: 1} }, "birthDate",
 			"birth date 2030-01-01 cannot be written with a two-digit year: read on 2026-05-01, 30 means 1930"},
-		{"birth more than a century ago", TD3, func(d *Document) { d.BirthDate = Date{1920, 1, 1} }, "birthDate", "20 means 2020"},
-		{"expiry too far ahead", TD3, func(d *Document) { d.ExpiryDate = Date{2080, 1, 1} }, "expiryDate", "80 means 1980"},
-		{"February 30", TD3, func(d *Document) { d.BirthDate = Date{1974, 2, 30} }, "birthDate", "day 30 does not exist in 1974-02"},
-		{"month 13", TD3, func(d *Document) { d.ExpiryDate = Date{2030, 13, 1} }, "expiryDate", "month 13 is not 1–12"},
-		{"day without month", TD3, func(d *Document) { d.BirthDate = Date{1974, 0, 3} }, "birthDate", "a day but no month"},
-		{"month without year", TD3, func(d *Document) { d.BirthDate = Date{0, 3, 0} }, "birthDate", "no year"},
+		{"birth more than a century ago", TD3, func(d *Document) { d.BirthDate = Date{Year: 1920, Month: 1, Day: 1} }, "birthDate", "20 means 2020"},
+		{"expiry too far ahead", TD3, func(d *Document) { d.ExpiryDate = Date{Year: 2080, Month: 1, Day: 1} }, "expiryDate", "80 means 1980"},
+		{"February 30", TD3, func(d *Document) { d.BirthDate = Date{Year: 1974, Month: 2, Day: 30} }, "birthDate", "day 30 does not exist in 1974-02"},
+		{"month 13", TD3, func(d *Document) { d.ExpiryDate = Date{Year: 2030, Month: 13, Day: 1} }, "expiryDate", "month 13 is not 1–12"},
+		{"day without month", TD3, func(d *Document) { d.BirthDate = Date{Year: 1974, Month: 0, Day: 3} }, "birthDate", "a day but no month"},
+		{"month without year", TD3, func(d *Document) { d.BirthDate = Date{Year: 0, Month: 3, Day: 0} }, "birthDate", "no year"},
 		{"sex Q", TD3, func(d *Document) { d.Sex = "Q" }, "sex", `sex "Q" is not M, F or X`},
 		{"empty document number", TD3, func(d *Document) { d.DocumentNumber = "<<" }, "documentNumber", "document number is empty"},
 		{"long number in a passport", TD3, func(d *Document) { d.DocumentNumber = "L898902C34" }, "documentNumber", "a TD3 document number has at most 9"},
@@ -258,7 +258,7 @@ func TestBuildErrors(t *testing.T) {
 // The zero Parser reads against the wall clock.
 func TestPackageFunctions(t *testing.T) {
 	d := specimenDocument(TD2)
-	d.ExpiryDate = Date{time.Now().Year() + 1, 1, 1}
+	d.ExpiryDate = Date{Year: time.Now().Year() + 1, Month: 1, Day: 1}
 	lines, err := Build(d)
 	if err != nil {
 		t.Fatal(err)

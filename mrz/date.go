@@ -1,71 +1,17 @@
 package mrz
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
-	"secunion"
+	"secunion/names"
 )
 
 // Date is a date of a machine-readable zone, where parts may be unknown:
 // a zero Month means the month and day are unknown, a zero Day the day, and
-// a zero Year the whole date.
-type Date struct {
-	Year, Month, Day int
-}
-
-// String returns the date as "YYYY-MM-DD", "YYYY-MM" or "YYYY" according to
-// the parts known, or "" when the date is unknown.
-func (d Date) String() string {
-	switch {
-	case d.Year == 0:
-		return ""
-	case d.Month == 0:
-		return fmt.Sprintf("%04d", d.Year)
-	case d.Day == 0:
-		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
-}
-
-// MarshalText returns the date as String does, so JSON shows "1974-08-12".
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText reads a date written by MarshalText: "YYYY-MM-DD",
-// "YYYY-MM", "YYYY" or "". It checks the form, not that the date exists;
-// Build does that.
-func (d *Date) UnmarshalText(text []byte) error {
-	if len(text) == 0 {
-		*d = Date{}
-		return nil
-	}
-	parts := strings.Split(string(text), "-")
-	if len(parts) > 3 {
-		return dateTextError(text)
-	}
-	var v [3]int
-	for i, p := range parts {
-		width := 2
-		if i == 0 {
-			width = 4
-		}
-		if len(p) != width || strings.Trim(p, "0123456789") != "" {
-			return dateTextError(text)
-		}
-		v[i], _ = strconv.Atoi(p)
-		if v[i] == 0 {
-			return dateTextError(text)
-		}
-	}
-	*d = Date{Year: v[0], Month: v[1], Day: v[2]}
-	return nil
-}
-
-func dateTextError(text []byte) error {
-	return secunion.Errorf(secunion.Invalid, "mrz: date %q is not YYYY-MM-DD, YYYY-MM, YYYY or empty", text)
-}
+// a zero Year the whole date. It is the partial date of package names,
+// written "YYYY-MM-DD", "YYYY-MM" or "YYYY" in JSON; Build checks that it
+// exists.
+type Date = names.Date
 
 // birthYear returns the year of a birth date written yy: the latest century
 // that does not put the date after now, an unknown month or day read as the

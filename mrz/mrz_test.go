@@ -28,24 +28,24 @@ var (
 
 func TestParseSpecimens(t *testing.T) {
 	anna := Document{DocumentCode: "I", IssuingState: "UTO", Surname: "ERIKSSON", GivenNames: "ANNA MARIA",
-		DocumentNumber: "D23145890", Nationality: "UTO", BirthDate: Date{1974, 8, 12}, Sex: "F", ExpiryDate: Date{2012, 4, 15}}
+		DocumentNumber: "D23145890", Nationality: "UTO", BirthDate: Date{Year: 1974, Month: 8, Day: 12}, Sex: "F", ExpiryDate: Date{Year: 2012, Month: 4, Day: 15}}
 	tests := []struct {
 		name  string
 		lines []string
 		want  Document
 	}{
 		{"TD3", specimenTD3, Document{Format: TD3, DocumentCode: "P", IssuingState: "UTO", Surname: "ERIKSSON", GivenNames: "ANNA MARIA",
-			DocumentNumber: "L898902C3", Nationality: "UTO", BirthDate: Date{1974, 8, 12}, Sex: "F", ExpiryDate: Date{2012, 4, 15},
+			DocumentNumber: "L898902C3", Nationality: "UTO", BirthDate: Date{Year: 1974, Month: 8, Day: 12}, Sex: "F", ExpiryDate: Date{Year: 2012, Month: 4, Day: 15},
 			PersonalNumber: "ZE184226B"}},
 		{"TD1", specimenTD1, with(anna, func(d *Document) { d.Format = TD1 })},
 		{"TD2", specimenTD2, with(anna, func(d *Document) { d.Format = TD2 })},
 		{"MRV-A", specimenMRVA, Document{Format: MRVA, DocumentCode: "V", IssuingState: "UTO", Surname: "ERIKSSON", GivenNames: "ANNA MARIA",
-			DocumentNumber: "L8988901C", Nationality: "XXX", BirthDate: Date{1940, 9, 7}, Sex: "F", ExpiryDate: Date{1996, 12, 10},
+			DocumentNumber: "L8988901C", Nationality: "XXX", BirthDate: Date{Year: 1940, Month: 9, Day: 7}, Sex: "F", ExpiryDate: Date{Year: 1996, Month: 12, Day: 10},
 			OptionalData1: "6ZE184226B"}},
 		{"German passport", germanTD3, Document{Format: TD3, DocumentCode: "P", IssuingState: "D", Surname: "MUSTERMANN", GivenNames: "ERIKA",
-			DocumentNumber: "C01X00T47", Nationality: "D", BirthDate: Date{1964, 8, 12}, Sex: "F", ExpiryDate: Date{2027, 2, 28}}},
+			DocumentNumber: "C01X00T47", Nationality: "D", BirthDate: Date{Year: 1964, Month: 8, Day: 12}, Sex: "F", ExpiryDate: Date{Year: 2027, Month: 2, Day: 28}}},
 		{"TD1 long document number", longTD1, Document{Format: TD1, DocumentCode: "ID", IssuingState: "UTO", Surname: "SPECIMEN", GivenNames: "JANE",
-			DocumentNumber: "1234567890", Nationality: "UTO", BirthDate: Date{1986, 1, 1}, Sex: "M", ExpiryDate: Date{2030, 1, 1}}},
+			DocumentNumber: "1234567890", Nationality: "UTO", BirthDate: Date{Year: 1986, Month: 1, Day: 1}, Sex: "M", ExpiryDate: Date{Year: 2030, Month: 1, Day: 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

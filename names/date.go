@@ -9,8 +9,9 @@ import (
 	"secunion"
 )
 
-// Date is a date of birth that may be partly unknown: Month 0 means month
-// and day unknown, Day 0 day unknown, and the zero Date no date at all.
+// Date is a date that may be partly unknown, as dates of birth and the
+// dates of a machine-readable zone are: Month 0 means month and day
+// unknown, Day 0 day unknown, and the zero Date no date at all.
 type Date struct {
 	Year, Month, Day int
 }
@@ -35,6 +36,43 @@ func (d Date) String() string {
 		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// MarshalText returns the date as String does, so JSON shows "1974-08-12".
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a date written by MarshalText: "YYYY-MM-DD",
+// "YYYY-MM", "YYYY" or "". It checks the form, not that the date exists
+// (ParseDate does, for a date of birth).
+func (d *Date) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*d = Date{}
+		return nil
+	}
+	parts := strings.Split(string(text), "-")
+	if len(parts) > 3 {
+		return dateTextError(text)
+	}
+	var v [3]int
+	for i, p := range parts {
+		width := 2
+		if i == 0 {
+			width = 4
+		}
+		if len(p) != width || strings.Trim(p, "0123456789") != "" {
+			return dateTextError(text)
+		}
+		v[i], _ = strconv.Atoi(p)
+		if v[i] == 0 {
+			return dateTextError(text)
+		}
+	}
+	*d = Date{Year: v[0], Month: v[1], Day: v[2]}
+	return nil
+}
+
+func dateTextError(text []byte) error {
+	return secunion.Errorf(secunion.Invalid, "date %q is not YYYY-MM-DD, YYYY-MM, YYYY or empty", text)
 }
 
 // ParseDate reads a date of birth written YYYY-MM-DD, YYYY-MM or YYYY,
