@@ -336,20 +336,45 @@ func tokenKeys(t string) []string {
 	return keys
 }
 
-// Candidate limits: a query scores at most maxCandidates records that
-// share keys with at least two of its name tokens (or its only one), and,
-// when those give fewer hits than asked, at most maxWeak records that share
-// a key with one token only. Postings are per system, so each system's
-// answer touches only its own records.
+// Candidate budgets, per system and query: at most maxStrong records that
+// share keys with at least two of the query's name tokens (or its only
+// one) are scored, and, when those give fewer hits than asked, at most
+// maxWeak that share a key with one token only. Over budget, the likeliest
+// go first: more query tokens shared, then a closer date of birth. The
+// budgets bound the work of a query on common names, whose candidates
+// grow with the index; the likeliest thousands hold the person sought.
 const (
-	maxCandidates = 100_000
-	maxWeak       = 20_000
+	maxStrong = 3_000
+	maxWeak   = 1_000
 )
 
 // maxBirthList is the longest list of records born on one date that a
 // query scores whole: dates that many records share (1 January stands for
 // an unknown date in many registers) select too little to be worth it.
-const maxBirthList = 5_000
+const maxBirthList = 1_000
+
+// Bits of a candidate's mark in Search: the query tokens whose keys it
+// shares (bits 0–11), how close its date of birth is (dateRank, bits
+// 12–13), and whether it was scored (bit 15).
+const (
+	tokenBits = 1<<12 - 1
+	rankShift = 12
+	scoredBit = 1 << 15
+)
+
+// dateRank grades how close a candidate's date of birth is to the query's,
+// 3 for the closest, for the order of candidates over budget.
+func dateRank(m names.DateMatch) uint16 {
+	switch m {
+	case names.DateExact:
+		return 3
+	case names.DateCompatible, names.DateMissing:
+		return 2
+	case names.DateDayMonthSwapped, names.DateOffByOneYear:
+		return 1
+	}
+	return 0
+}
 
 // Search returns the best hits of system for q, best first.
 //
@@ -364,14 +389,9 @@ func (x *Index) Search(system string, q parsed) []Hit {
 		return nil
 	}
 	var hits []Hit
-	seen := map[uint32]uint16{}
-	const scoredBit = 1 << 15
+	seen := map[uint32]uint16{} // candidate → mark (tokenBits, rank, scoredBit)
 	var scratch names.Prepared
 	var one [1]uint64
-	dateOK := func(p uint64) bool {
-		b := uint32(p >> 32)
-		return b == 0 || q.birth.Year == 0 || names.CompareDates(q.birth, unpackDate(b)) <= names.DateDigitTypo
-	}
 	consider := func(pos uint32) {
 		if seen[pos]&scoredBit != 0 {
 			return
@@ -415,42 +435,66 @@ func (x *Index) Search(system string, q parsed) []Hit {
 	}
 	tokens := q.name.Tokens()
 	for i, t := range tokens {
-		bit := uint16(1) << min(i, 14)
+		bit := uint16(1) << min(i, 11)
 		for _, k := range tokenKeys(t) {
 			for _, y := range years {
 				for _, p := range x.post.get(x.postKey(postYear, system, k, y), &one) {
-					if dateOK(p) {
-						seen[uint32(p)] |= bit
+					b := uint32(p >> 32)
+					m := names.DateMissing
+					if b != 0 && q.birth.Year != 0 {
+						if m = names.CompareDates(q.birth, unpackDate(b)); m > names.DateDigitTypo {
+							continue // a contradicting date: not a candidate
+						}
 					}
+					seen[uint32(p)] |= dateRank(m)<<rankShift | bit
 				}
 			}
 		}
 	}
-	// Candidates that share keys with two query tokens (or the only one)
-	// are scored; those that share one only, when the others gave fewer
-	// hits than asked.
 	need := min(2, len(tokens))
-	strong := 0
-	var weak []uint32
+	var strong, weak byPriority
 	for pos, m := range seen {
 		switch {
 		case m&scoredBit != 0:
-		case bits.OnesCount16(m) >= need:
-			if strong < maxCandidates {
-				consider(pos)
-				strong++
-			}
+		case bits.OnesCount16(m&tokenBits) >= need:
+			strong.add(pos, m)
 		default:
-			weak = append(weak, pos)
+			weak.add(pos, m)
 		}
 	}
+	for _, pos := range strong.first(maxStrong) {
+		consider(pos)
+	}
 	if len(hits) < q.limit {
-		slices.Sort(weak) // a deterministic choice when capped
-		for _, pos := range weak[:min(len(weak), maxWeak)] {
+		for _, pos := range weak.first(maxWeak) {
 			consider(pos)
 		}
 	}
 	return sortHits(hits, q.limit)
+}
+
+// byPriority holds candidates by priority: the number of query tokens
+// shared, then the closeness of the date of birth.
+type byPriority [13 * 4][]uint32 // 0–12 tokens × 4 date ranks
+
+func (b *byPriority) add(pos uint32, mark uint16) {
+	p := bits.OnesCount16(mark&tokenBits)<<2 | int(mark>>rankShift&3)
+	b[p] = append(b[p], pos)
+}
+
+// first returns at most n candidates, the likeliest first; ties go by
+// position, so that the choice is the same every time.
+func (b *byPriority) first(n int) []uint32 {
+	var out []uint32
+	for p := len(b) - 1; p >= 0 && len(out) < n; p-- {
+		c := b[p]
+		if len(out)+len(c) > n {
+			slices.Sort(c)
+			c = c[:n-len(out)]
+		}
+		out = append(out, c...)
+	}
+	return out
 }
 
 // sortHits returns the best limit hits, best first.
