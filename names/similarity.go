@@ -254,8 +254,8 @@ func (p *Prepared) reset(n Name) {
 //
 // Tokens are paired greedily, best pair first; a pair scores 1 when
 // exact, 0.95 as variants, 0.93 with and without a particle, 0.90 by key
-// (0.80 for names of four letters or less with one first letter and a key
-// of two classes: NUR, NOOR), 0.88 by the key of the Somali reading
+// (0.80 for names of five letters or less, with a key of two classes, that
+// differ only inside: NUR, NOOR; LEILA, LAYLA), 0.88 by the key of the Somali reading
 // (XALIIMO, HALIMA; see somaliReading),
 // 0.90/0.85/0.80 at one/two/three edits (two edits from eight letters,
 // three from twelve), 0.80 for keys of four classes or more that differ in
@@ -481,8 +481,9 @@ func compareUnits(x, y *unit) (float64, MatchKind) {
 		switch {
 		case len(x.key) >= 3 || jaroWinkler(x.text, y.text) >= 0.85:
 			return scorePhonetic, MatchPhonetic
-		case len(x.key) == 2 && max(len(x.text), len(y.text)) <= 4 && x.text[0] == y.text[0]:
-			// Short names spelt with other vowels: NUR, NOOR; BEG, BAIG.
+		case len(x.key) == 2 && max(len(x.text), len(y.text)) <= 5 && x.text[0] == y.text[0] && x.text[len(x.text)-1] == y.text[len(y.text)-1]:
+			// Short names spelt with other vowels inside: NUR, NOOR; BEG,
+			// BAIG; LEILA, LAYLA.
 			return scoreShortTypo, MatchPhonetic
 		}
 	}

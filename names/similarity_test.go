@@ -146,6 +146,10 @@ func TestSimilarityExplains(t *testing.T) {
 			{A: "POPAL", B: "POPAL", Kind: MatchExact},
 			{A: "NUR", B: "NOOR", Kind: MatchPhonetic},
 		}},
+		{"Haddad / Leila", "Haddad / Layla", false, []TokenMatch{
+			{A: "HADDAD", B: "HADDAD", Kind: MatchExact},
+			{A: "LEILA", B: "LAYLA", Kind: MatchPhonetic},
+		}},
 		{"Li / Na", "Lu / Na", false, []TokenMatch{
 			{A: "NA", B: "NA", Kind: MatchExact},
 			{A: "LI", B: "LU", Kind: MatchDifferent},
