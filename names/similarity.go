@@ -264,7 +264,8 @@ func (p *Prepared) reset(n Name) {
 // given names is worth 3% less. The value is the weighted mean of the
 // pairs (surname tokens weigh 1.25, a pair written as two words on one side
 // weighs 2) over their weight plus penalties: a token of each name left
-// unmatched counts as a conflict of full weight, a token only one name has
+// unmatched in the same part (surname, given names) counts as a conflict of
+// full weight, a token only one name has
 // adds 0.15 (a middle name, a second surname), or 0.5 for the first token
 // of a surname or given names that matched nothing at all.
 func Similarity(a, b Name) Score {
@@ -355,30 +356,36 @@ func Compare(a, b *Prepared) Score {
 			leftB[pt] = append(leftB[pt], i)
 		}
 	}
-	// Conflicts: unmatched tokens of both names, surname against surname
-	// first. Then what is left on one side only is missing from the other.
+	// Conflicts: unmatched tokens of both names in the same part, surname
+	// against surname and given name against given name. What is left on
+	// one side only is missing from the other: a second surname and a
+	// middle name do not contradict each other.
 	type pair struct{ a, b int } // token indices, -1 for none
 	var pbuf [2 * maxTokens]pair
 	pairs := pbuf[:0]
-	nSur := min(len(leftA[partSurname]), len(leftB[partSurname]))
-	for k := range nSur {
-		pairs = append(pairs, pair{int(leftA[partSurname][k]), int(leftB[partSurname][k])})
-		den += weightSurname
+	for _, pt := range []part{partSurname, partGiven} {
+		weight := 1.0
+		if pt == partSurname {
+			weight = weightSurname
+		}
+		n := min(len(leftA[pt]), len(leftB[pt]))
+		for k := range n {
+			pairs = append(pairs, pair{int(leftA[pt][k]), int(leftB[pt][k])})
+			den += weight
+		}
+		leftA[pt], leftB[pt] = leftA[pt][n:], leftB[pt][n:]
 	}
-	restA := append(leftA[partSurname][nSur:], leftA[partGiven]...)
-	restB := append(leftB[partSurname][nSur:], leftB[partGiven]...)
-	nRest := min(len(restA), len(restB))
-	for k := range nRest {
-		pairs = append(pairs, pair{int(restA[k]), int(restB[k])})
-		den++
+	for _, pt := range []part{partSurname, partGiven} {
+		for _, i := range leftA[pt] {
+			pairs = append(pairs, pair{int(i), -1})
+			den += extraPenalty(pt, &matchedA)
+		}
 	}
-	for _, i := range restA[nRest:] {
-		pairs = append(pairs, pair{int(i), -1})
-		den += extraPenalty(a.tokPart[i], &matchedA)
-	}
-	for _, i := range restB[nRest:] {
-		pairs = append(pairs, pair{-1, int(i)})
-		den += extraPenalty(b.tokPart[i], &matchedB)
+	for _, pt := range []part{partSurname, partGiven} {
+		for _, i := range leftB[pt] {
+			pairs = append(pairs, pair{-1, int(i)})
+			den += extraPenalty(pt, &matchedB)
+		}
 	}
 
 	var sc Score
