@@ -252,20 +252,27 @@ func (p *Prepared) reset(n Name) {
 // name (Canonical) and transliteration variants (Key). Similarity is
 // symmetric.
 //
-// Tokens are paired greedily, best pair first; a pair scores 1 when
-// exact, 0.95 as variants, 0.93 with and without a particle, 0.90 by key
-// (0.80 for names of five letters or less, with a key of two classes, that
-// differ only inside: NUR, NOOR; LEILA, LAYLA), 0.88 by the key of the Somali reading
-// (XALIIMO, HALIMA; see somaliReading),
-// 0.90/0.85/0.80 at one/two/three edits (two edits from eight letters,
-// three from twelve), 0.80 for keys of four classes or more that differ in
-// one class, with spellings close (Jaro–Winkler 0.85: KUZNECOW, KUZNETSOV), 0.80 for
-// one edit in a token of two or three letters, 0.75 for an initial, and a pair across surname and
-// given names is worth 3% less. The value is the weighted mean of the
-// pairs (surname tokens weigh 1.25, a pair written as two words on one side
-// weighs 2) over their weight plus penalties: a token of each name left
-// unmatched in the same part (surname, given names) counts as a conflict of
-// full weight, a token only one name has
+// Tokens are paired greedily, best pair first. A pair scores:
+//   - 1 when exact, 0.95 as variants (Canonical), 0.93 with and without a
+//     particle;
+//   - 0.90 by key (Key); 0.80 for names of five letters or less, with a
+//     key of two classes, that differ only inside (NUR, NOOR; LEILA,
+//     LAYLA); 0.88 by the key of the Somali reading (XALIIMO, HALIMA; see
+//     somaliReading);
+//   - 0.90/0.85/0.80 at one/two/three edits (two edits from eight letters,
+//     three from twelve); 0.85 and less for a typing error of the name of
+//     the other's family (MUHAMMA, MOHAMMED); 0.80 for keys of four classes
+//     or more that differ in one class, spellings close (Jaro–Winkler 0.85:
+//     KUZNECOW, KUZNETSOV); 0.80 for one edit in a token of two or three
+//     letters (SU, SUN);
+//   - 0.80 for a given name and its short form of five letters or more
+//     (NAJIB, NAJIBULLAH), 0.75 for an initial;
+//
+// and a pair across surname and given names is worth 3% less. The value is
+// the weighted mean of the pairs (surname tokens weigh 1.25, a pair written
+// as two words on one side weighs 2) over their weight plus penalties: a
+// token of each name left unmatched in the same part (surname, given
+// names) counts as a conflict of full weight, a token only one name has
 // adds 0.15 (a middle name, a second surname), or 0.5 for the first token
 // of a surname or given names that matched nothing at all.
 func Similarity(a, b Name) Score {
@@ -512,6 +519,12 @@ func compareUnits(x, y *unit) (float64, MatchKind) {
 			return s, MatchTypo
 		}
 	}
+	if s, ok := familyTypo(x, y); ok {
+		return s, MatchTypo
+	}
+	if s, ok := familyTypo(y, x); ok {
+		return s, MatchTypo
+	}
 	if nearKeys(x.key, y.key) && !otherFamily && jaroWinkler(x.text, y.text) >= minNearKeyJW {
 		return scoreNearKey, MatchPhonetic
 	}
@@ -521,7 +534,32 @@ func compareUnits(x, y *unit) (float64, MatchKind) {
 	if x.n == 1 && y.n == 1 && (len(x.text) == 1) != (len(y.text) == 1) && x.text[0] == y.text[0] {
 		return scoreInitial, MatchInitial
 	}
+	if shortForm(x, y) || shortForm(y, x) {
+		return scoreShortTypo, MatchTypo
+	}
 	return 0, MatchDifferent
+}
+
+// familyTypo scores a token x outside any family that is a typing error of
+// the name of y's family: MUHAMMA, one letter from MUHAMMAD, against
+// MOHAMMED, three letters away.
+func familyTypo(x, y *unit) (float64, bool) {
+	if x.fam != "" || y.fam == "" || y.fam == y.text {
+		return 0, false
+	}
+	limit := typoLimit(len(x.text), len(y.fam))
+	if d := editDistance(x.text, y.fam, limit); limit > 0 && d <= limit {
+		return scoreTypo1 - 0.05*float64(d), true // a step further than a typo of y itself
+	}
+	return 0, false
+}
+
+// shortForm reports whether given name x is a short form of given name y
+// that keeps y's first five letters or more: NAJIB, NAJIBULLAH; CHRISTOPH,
+// CHRISTOPHER. Surnames are left out: MARTIN is not MARTINEZ.
+func shortForm(x, y *unit) bool {
+	return x.part == partGiven && y.part == partGiven && x.n == 1 && y.n == 1 &&
+		len(x.text) >= 5 && len(y.text) > len(x.text) && strings.HasPrefix(y.text, x.text)
 }
 
 // somaliReading appends to dst a token read as written in the official

@@ -150,6 +150,14 @@ func TestSimilarityExplains(t *testing.T) {
 			{A: "HADDAD", B: "HADDAD", Kind: MatchExact},
 			{A: "LEILA", B: "LAYLA", Kind: MatchPhonetic},
 		}},
+		{"Al Bakri / Muhamma", "Al Bakri / Mohammed", false, []TokenMatch{
+			{A: "ALBAKRI", B: "ALBAKRI", Kind: MatchExact},
+			{A: "MUHAMMA", B: "MOHAMMED", Kind: MatchTypo},
+		}},
+		{"Karimi / Najib", "Karimi / Najibullah", false, []TokenMatch{
+			{A: "KARIMI", B: "KARIMI", Kind: MatchExact},
+			{A: "NAJIB", B: "NAJIBULLAH", Kind: MatchTypo},
+		}},
 		{"Li / Na", "Lu / Na", false, []TokenMatch{
 			{A: "NA", B: "NA", Kind: MatchExact},
 			{A: "LI", B: "LU", Kind: MatchDifferent},
