@@ -553,8 +553,10 @@ func score(e *entry, q parsed, scratch *names.Prepared) (Hit, bool) {
 			dateScore = 0.9
 		case names.DateDayMonthSwapped:
 			dateScore = 0.8
-		case names.DateOffByOneYear, names.DateDigitTypo:
+		case names.DateOffByOneYear:
 			dateScore = 0.7
+		case names.DateDigitTypo:
+			dateScore = 0.6 // the loosest: many dates are one digit apart
 		default:
 			dateScore, dateOK = 0, false
 		}
