@@ -26,7 +26,7 @@ import (
 // in every token is still found when the date is right. Candidates are
 // then scored exactly with names.Compare.
 //
-// Records are held compact, about 220 bytes each, so that ten million fit
+// Records are held compact, about 325 bytes each, so that ten million fit
 // in a few gigabytes: an entry of 24 bytes and one string per record, whose
 // names are prepared again when the record is a candidate (about a
 // microsecond and a half), and posting lists under 64-bit hashes of their
