@@ -210,6 +210,26 @@ func TestExactConcurrent(t *testing.T) {
 		}
 	}()
 	wg.Wait()
+	// Afterwards the index holds exactly the templates put and not
+	// deleted, each found as itself.
+	deleted := map[int]bool{}
+	for i := range vs {
+		if i%3 == 0 {
+			deleted[i/2] = true
+		}
+	}
+	if x.Len() != len(vs)-len(deleted) {
+		t.Fatalf("Len = %d, want %d", x.Len(), len(vs)-len(deleted))
+	}
+	for i, v := range vs {
+		m, err := x.Identify(face("", slices.Clone(v)), 1, 0.99)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found := len(m) == 1 && m[0].ID == fmt.Sprint("T", i); found == deleted[i] {
+			t.Errorf("T%d: found %v, deleted %v (%+v)", i, found, deleted[i], m)
+		}
+	}
 }
 
 // BenchmarkExactIdentify measures one 1:N top-10 search over 100,000 face

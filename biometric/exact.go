@@ -137,17 +137,11 @@ func (x *Exact) Verify(probe Template, id string) (float32, error) {
 	return dot(probe.Vector, x.vectors[i*x.dims:(i+1)*x.dims]), nil
 }
 
-// checkProbe validates a probe for this index and a result size, scaling
-// a copy of its vector.
+// checkProbe checks a probe for this index and a result size, scaling a
+// copy of its vector; a probe needs no reference, only a vector.
 func (x *Exact) checkProbe(probe *Template, k int) error {
 	probe.Vector = slices.Clone(probe.Vector)
-	if probe.ID == "" {
-		probe.ID = "probe"
-	}
-	if probe.System == "" || probe.RecordID == "" {
-		probe.System, probe.RecordID = "probe", "probe"
-	}
-	if err := probe.Validate(); err != nil {
+	if err := unitVector(probe.Modality, probe.Vector, "probe"); err != nil {
 		return err
 	}
 	if probe.Modality != x.modality {

@@ -67,36 +67,45 @@ type Template struct {
 }
 
 // Validate checks t and scales its vector to unit length. It refuses, with
-// an Invalid error naming the problem, an unknown modality, a vector of the
-// wrong length, values that are not finite numbers, an all-zero vector, a
-// quality outside 0–100 and a missing reference.
+// an Invalid error naming the problem, a missing reference, a quality
+// outside 0–100, and the vector faults of unitVector.
 func (t *Template) Validate() error {
-	dims := Dims(t.Modality)
 	switch {
 	case t.ID == "" || len(t.ID) > 100:
 		return secunion.Errorf(secunion.Invalid, "template: id: give 1 to 100 characters")
 	case t.System == "" || t.RecordID == "":
 		return secunion.Errorf(secunion.Invalid, "template %s: give the system and record it belongs to", t.ID)
-	case dims == 0:
-		return secunion.Errorf(secunion.Invalid, "template %s: unknown modality %q: use face or fingerprint", t.ID, t.Modality)
-	case len(t.Vector) != dims:
-		return secunion.Errorf(secunion.Invalid, "template %s: a %s template has %d values, not %d", t.ID, t.Modality, dims, len(t.Vector))
 	case t.Quality < 0 || t.Quality > 100:
 		return secunion.Errorf(secunion.Invalid, "template %s: quality %d is not 0–100", t.ID, t.Quality)
 	}
+	return unitVector(t.Modality, t.Vector, "template "+t.ID)
+}
+
+// unitVector checks a vector of modality m and scales it to unit length in
+// place. It refuses an unknown modality, a vector of the wrong length,
+// values that are not finite numbers and an all-zero vector, naming what
+// as the vector's owner.
+func unitVector(m Modality, v []float32, what string) error {
+	dims := Dims(m)
+	switch {
+	case dims == 0:
+		return secunion.Errorf(secunion.Invalid, "%s: unknown modality %q: use face or fingerprint", what, m)
+	case len(v) != dims:
+		return secunion.Errorf(secunion.Invalid, "%s: a %s template has %d values, not %d", what, m, dims, len(v))
+	}
 	var sum float64
-	for i, v := range t.Vector {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return secunion.Errorf(secunion.Invalid, "template %s: value %d is %v, not a finite number", t.ID, i, v)
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return secunion.Errorf(secunion.Invalid, "%s: value %d is %v, not a finite number", what, i, x)
 		}
-		sum += float64(v) * float64(v)
+		sum += float64(x) * float64(x)
 	}
 	if sum == 0 {
-		return secunion.Errorf(secunion.Invalid, "template %s: an all-zero vector describes nobody", t.ID)
+		return secunion.Errorf(secunion.Invalid, "%s: an all-zero vector describes nobody", what)
 	}
 	scale := float32(1 / math.Sqrt(sum))
-	for i := range t.Vector {
-		t.Vector[i] *= scale
+	for i := range v {
+		v[i] *= scale
 	}
 	return nil
 }
