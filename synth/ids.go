@@ -106,12 +106,12 @@ func personID(i int) string {
 }
 
 // biometricRef writes a template reference of the shared biometric
-// matching service: kind and 16 hexadecimal digits, distinct per person.
-func biometricRef(kind string, i int, key uint64) string {
+// matching service: kind and 16 hexadecimal digits, distinct per record.
+func biometricRef(kind string, record string, key uint64) string {
 	var b [32]byte
 	out := append(b[:0], kind...)
 	out = append(out, '-')
-	v := mix64(uint64(i) ^ key)
+	v := hashString(record) ^ key
 	const hex = "0123456789abcdef"
 	for shift := 60; shift >= 0; shift -= 4 {
 		out = append(out, hex[v>>uint(shift)&15])

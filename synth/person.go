@@ -49,7 +49,6 @@ type person struct {
 	aliasG  *entry
 	victim  int // -1, or the person whose passport this one uses
 	second  bool
-	fp, fc  string // fingerprint and facial template references
 }
 
 // chance reports true with a probability of perMille/1000.

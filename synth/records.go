@@ -117,7 +117,7 @@ func (g *gen) records() {
 			m.docs[0] = doc
 			rec.Documents = m.docs[:1:1]
 		}
-		rec.Biometrics = g.biometrics(p, s, m, false, r)
+		rec.Biometrics = g.biometrics(rec.ID, s, m, false, r)
 		g.details(&rec, s, m, r)
 		g.recs = append(g.recs, pending{rec: rec, truth: Truth{Person: p.id, Noise: m.noise.a[:m.noise.n:m.noise.n]}})
 	}
@@ -163,9 +163,10 @@ func sexText(sex byte) string {
 	return "X"
 }
 
-// biometrics returns the template references a record of system s holds;
-// force gives it at least one.
-func (g *gen) biometrics(p *person, s int, m *recordMem, force bool, r *rand.Rand) []string {
+// biometrics returns the template references record id of system s holds,
+// one per capture: every record has templates of its own, taken when its
+// data were collected; force gives it at least one.
+func (g *gen) biometrics(id string, s int, m *recordMem, force bool, r *rand.Rand) []string {
 	fp, face := false, false
 	switch s {
 	case sysVIS, sysEES, sysEurodac:
@@ -180,17 +181,11 @@ func (g *gen) biometrics(p *person, s int, m *recordMem, force bool, r *rand.Ran
 	}
 	n := 0
 	if fp {
-		if p.fp == "" {
-			p.fp = biometricRef("fp", p.i, g.bioKey[0])
-		}
-		m.bio[n] = p.fp
+		m.bio[n] = biometricRef("fp", id, g.bioKey[0])
 		n++
 	}
 	if face {
-		if p.fc == "" {
-			p.fc = biometricRef("face", p.i, g.bioKey[1])
-		}
-		m.bio[n] = p.fc
+		m.bio[n] = biometricRef("face", id, g.bioKey[1])
 		n++
 	}
 	if n == 0 {
@@ -338,7 +333,7 @@ func (g *gen) secondIdentity(p *person, r *rand.Rand) {
 		m.docs[0] = g.passport(p.c, p.i, 2, r, false)
 		rec.Documents = m.docs[:1:1]
 	}
-	rec.Biometrics = g.biometrics(p, s, m, true, r)
+	rec.Biometrics = g.biometrics(rec.ID, s, m, true, r)
 	g.details(&rec, s, m, r)
 	g.recs = append(g.recs, pending{rec: rec, truth: Truth{Person: p.id, Noise: m.noise.a[:1:1]}})
 }
