@@ -82,6 +82,12 @@ func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
 	if err != nil {
 		return false, false, dbError(err, "write record")
 	}
+	if !created {
+		// Templates the record no longer refers to go.
+		if err := t.dropUnlisted(r.System, r.ID, r.Biometrics); err != nil {
+			return false, false, err
+		}
+	}
 	if err := t.Emit(RecordTopic, RecordEvent{System: r.System, ID: r.ID}); err != nil {
 		return false, false, err
 	}
@@ -161,6 +167,11 @@ func (db *DB) record(ctx context.Context, system, id string) (identity.Record, e
 	if err != nil {
 		return identity.Record{}, dbError(err, "read record")
 	}
+	return decodeRecord(data)
+}
+
+// decodeRecord reads a stored record.
+func decodeRecord(data string) (identity.Record, error) {
 	var r identity.Record
 	if err := json.Unmarshal([]byte(data), &r); err != nil {
 		return r, secunion.Wrap(secunion.Internal, err, "a stored record is damaged")
@@ -175,6 +186,10 @@ func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl acces
 		return db.deny(ctx, actor, decl, "delete "+recordRef(system, id), "authorities of kind "+actor.AuthorityKind+" do not enter "+system+" data")
 	}
 	return db.Write(ctx, func(tx *Tx) error {
+		templates, err := tx.templatesOf(system, id)
+		if err != nil {
+			return err
+		}
 		res, err := tx.Exec(`DELETE FROM records WHERE system = ? AND id = ?`, system, id)
 		if err != nil {
 			return dbError(err, "delete record")
@@ -189,6 +204,10 @@ func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl acces
 		if identity.InCIR(system) {
 			// The file goes with its record (ON DELETE CASCADE).
 			objects = append(objects, "cir:"+system+"/"+id)
+		}
+		// So do its templates; the record's event tells the index.
+		for _, tid := range templates {
+			objects = append(objects, templateRef(tid))
 		}
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpErasure,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects, Results: 1, Outcome: "ok"})
@@ -268,9 +287,9 @@ func (db *DB) EachRecord(ctx context.Context, fn func(identity.Record) error) er
 		if err := rows.Scan(&data); err != nil {
 			return dbError(err, "read records")
 		}
-		var r identity.Record
-		if err := json.Unmarshal([]byte(data), &r); err != nil {
-			return secunion.Wrap(secunion.Internal, err, "a stored record is damaged")
+		r, err := decodeRecord(data)
+		if err != nil {
+			return err
 		}
 		if err := fn(r); err != nil {
 			return err
