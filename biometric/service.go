@@ -161,3 +161,9 @@ func (s *Service) Verify(probe Template, id string) (Match, error) {
 	}
 	return Match{ID: id, System: p.system, RecordID: p.record, Score: score}, nil
 }
+
+// CheckProbe checks a probe — a modality and a vector, no reference — and
+// scales its vector to unit length in place.
+func CheckProbe(probe *Template) error {
+	return unitVector(probe.Modality, probe.Vector, "probe")
+}

@@ -10,6 +10,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/biometric"
 	"secunion/identity"
 )
 
@@ -177,6 +178,10 @@ var (
 	boolean = map[string]any{"type": "boolean"}
 	when    = map[string]any{"type": "string", "format": "date-time"}
 	strs    = map[string]any{"type": "array", "items": str}
+	number  = map[string]any{"type": "number"}
+	// A template's vector: biometric.Dims(modality) finite numbers.
+	modality = map[string]any{"type": "string", "enum": []string{string(biometric.Face), string(biometric.Fingerprint)}}
+	vector   = map[string]any{"type": "array", "items": number, "description": "512 values for a face, 256 for a fingerprint; finite; scaled to unit length"}
 )
 
 func schemas(purposes, kinds []string) map[string]any {
@@ -233,13 +238,26 @@ func schemas(purposes, kinds []string) map[string]any {
 			"last_error": str, "last_error_at": when}),
 		"SearchQuery": obj(nil, map[string]any{"surname": str, "given_names": str, "birth_date": str, "sex": str, "nationality": str,
 			"document_number": str, "document_country": str, "mrz": map[string]any{"type": "string", "description": "2 or 3 MRZ lines separated by newlines"},
-			"systems": strs, "limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 100}}),
+			"biometric": obj([]string{"modality", "vector"}, map[string]any{"modality": modality, "vector": vector}),
+			"systems":   strs, "limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 100}}),
 		"SearchAnswer": obj([]string{"system", "status", "hits", "ms"}, map[string]any{"system": str,
 			"status": map[string]any{"type": "string", "enum": []string{"answered", "no-hit", "timed-out", "failed"}}, "ms": integer, "error": str,
 			"hits": map[string]any{"type": "array", "items": obj([]string{"system", "record_id", "score", "why", "record"},
 				map[string]any{"system": str, "record_id": str, "score": map[string]any{"type": "number"}, "why": strs, "record": ref("Record")})}}),
 		"SearchResult": map[string]any{"description": "One JSON object {answers, hits}; or, streamed, NDJSON lines {\"answer\": SearchAnswer} then {\"done\": {hits, systems}}, or Server-Sent Events answer and done with the same data.",
 			"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "array", "items": ref("SearchAnswer")}, "hits": integer}},
+		"Template": obj([]string{"system", "record_id", "modality", "quality", "vector"}, map[string]any{"id": str,
+			"system": map[string]any{"type": "string", "enum": identity.Systems}, "record_id": str, "modality": modality,
+			"quality": map[string]any{"type": "integer", "minimum": 0, "maximum": 100}, "vector": vector}),
+		"TemplateInfo": obj([]string{"id", "system", "record_id", "modality", "quality"}, map[string]any{"id": str, "system": str, "record_id": str, "modality": modality, "quality": integer}),
+		"IdentifyRequest": obj([]string{"modality", "vector"}, map[string]any{"modality": modality, "vector": vector,
+			"k": map[string]any{"type": "integer", "minimum": 1, "maximum": biometric.MaxK, "description": "candidates per system; 10 if omitted"}, "systems": strs}),
+		"IdentifyResult": obj([]string{"matches", "threshold"}, map[string]any{"matches": map[string]any{"type": "array", "items": ref("BiometricMatch")}, "threshold": number}),
+		"BiometricMatch": obj([]string{"id", "system", "record_id", "score"}, map[string]any{"id": str, "system": str, "record_id": str,
+			"score": map[string]any{"type": "number", "description": "cosine similarity"}}),
+		"VerifyRequest": obj([]string{"modality", "vector", "template_id"}, map[string]any{"modality": modality, "vector": vector, "template_id": str}),
+		"VerifyResult": obj([]string{"id", "system", "record_id", "score", "threshold", "same"}, map[string]any{"id": str, "system": str, "record_id": str,
+			"score": number, "threshold": number, "same": boolean}),
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
 			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
 	}

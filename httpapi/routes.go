@@ -53,6 +53,11 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/v1/systems/{system}/records/{id}", summary: "One record, with the fields the profile allows, from the node that holds the system; audited as consultation.", auth: true, purpose: true, response: "Record", handler: s.getRecord},
 		{method: "DELETE", path: "/api/v1/systems/{system}/records/{id}", summary: "Erase a record and its CIR individual file; audited as erasure.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.deleteRecord},
 
+		{method: "PUT", path: "/api/v1/templates/{id}", summary: "Enrol a biometric template (a face or fingerprint feature vector, never an image) of a record that lists it; audited as collection or alteration.", auth: true, purpose: true, request: "Template", response: "TemplateInfo", handler: s.putTemplate},
+		{method: "DELETE", path: "/api/v1/templates/{id}", summary: "Erase a biometric template; it leaves the index at once; audited as erasure.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.deleteTemplate},
+		{method: "POST", path: "/api/v1/biometric/identify", summary: "1:N identification: the templates of the profile's systems that score at or above the modality's threshold, best first; audited as consultation.", auth: true, purpose: true, request: "IdentifyRequest", response: "IdentifyResult", handler: s.identify},
+		{method: "POST", path: "/api/v1/biometric/verify", summary: "1:1 verification of a probe against one template of a system the profile reaches; audited as consultation.", auth: true, purpose: true, request: "VerifyRequest", response: "VerifyResult", handler: s.verify},
+
 		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, response: "Checkpoint", handler: s.latestCheckpoint},
 		{method: "GET", path: "/api/v1/audit/checkpoints/{size}", summary: "The signed checkpoint of a given tree size.", auth: true, response: "Checkpoint", handler: s.checkpointOfSize},
 		{method: "GET", path: "/api/v1/audit/proofs/inclusion", summary: "RFC 6962 inclusion proof of an entry in a tree size.", auth: true, response: "Proof",

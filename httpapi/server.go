@@ -21,6 +21,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/biometric"
 	"secunion/search"
 	"secunion/store"
 )
@@ -34,6 +35,7 @@ type Config struct {
 	VerifierKey string
 	Console     Console // the operator console; nil serves the API alone
 	Portal      *search.Portal
+	Templates   *biometric.Service // 1:N and 1:1 biometric matching; nil if the node runs none
 	Logger      *slog.Logger
 	Version     string
 	// MaxBody caps request bodies; 1 MiB if zero.

@@ -11,6 +11,7 @@ import (
 	"secunion"
 	"secunion/access"
 	"secunion/audit"
+	"secunion/biometric"
 	"secunion/identity"
 )
 
@@ -56,29 +57,71 @@ type Counter interface {
 }
 
 // Local is a source system held by this node, searched through the shared
-// index.
+// name index and, for biometric queries, the node's biometric service.
 type Local struct {
-	System  string
-	Index   *Index
-	Records Records
-	Clock   secunion.Clock
+	System    string
+	Index     *Index
+	Templates *biometric.Service // nil: the node holds no templates
+	Records   Records
+	Clock     secunion.Clock
 }
 
-// Search searches the index and loads the records of the hits.
+// Search searches the indexes and loads the records of the hits. A record
+// deleted since it was indexed is left out.
 func (l Local) Search(ctx context.Context, q Query) ([]Hit, error) {
 	p, err := q.parse(l.Clock.Now())
 	if err != nil {
 		return nil, err
 	}
-	hits := l.Index.Search(l.System, p)
-	for i := range hits {
-		r, err := l.Records.Record(ctx, l.System, hits[i].RecordID)
+	var hits []Hit
+	if p.hasName || p.doc != "" {
+		hits = l.Index.Search(l.System, p)
+	}
+	if p.probe != nil && l.Templates != nil {
+		matches, err := l.Templates.Identify(l.System, *p.probe, min(biometric.MaxK, 4*p.limit))
 		if err != nil {
 			return nil, err
 		}
-		hits[i].Record = r
+		hits = mergeBiometric(hits, p.probe.Modality, matches, p.limit)
 	}
-	return hits, nil
+	out := hits[:0]
+	for _, h := range hits {
+		r, err := l.Records.Record(ctx, l.System, h.RecordID)
+		switch {
+		case secunion.CodeOf(err) == secunion.NotFound:
+			continue
+		case err != nil:
+			return nil, err
+		}
+		h.Record = r
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// mergeBiometric adds the records of biometric matches to name hits: one
+// hit per record, with the higher score and every reason, best first.
+func mergeBiometric(hits []Hit, mod biometric.Modality, matches []biometric.Match, limit int) []Hit {
+	at := map[string]int{}
+	for i, h := range hits {
+		at[h.RecordID] = i
+	}
+	for _, m := range matches {
+		why := fmt.Sprintf("%s template %s scores %.2f (threshold %.2f)", mod, m.ID, m.Score, biometric.Threshold(mod))
+		i, ok := at[m.RecordID]
+		if !ok {
+			at[m.RecordID] = len(hits)
+			hits = append(hits, Hit{System: m.System, RecordID: m.RecordID, Score: float64(m.Score), Why: []string{why}})
+			continue
+		}
+		if hits[i].Score < float64(m.Score) {
+			hits[i].Score = float64(m.Score)
+		}
+		if !slices.ContainsFunc(hits[i].Why, func(w string) bool { return strings.HasPrefix(w, string(mod)+" template") }) {
+			hits[i].Why = append(hits[i].Why, why)
+		}
+	}
+	return sortHits(hits, limit)
 }
 
 // Record returns a stored record as it is.
@@ -156,6 +199,9 @@ func (p *Portal) Search(ctx context.Context, actor secunion.Actor, decl access.D
 	}
 	if len(systems) == 0 {
 		return nil, secunion.Errorf(secunion.Forbidden, "purpose %s reaches no source system", decl.Purpose)
+	}
+	if q.Biometric != nil && !slices.Contains(prof.Fields, access.FieldBiometrics) {
+		return nil, secunion.Errorf(secunion.Forbidden, "purpose %s does not allow searching by biometrics", decl.Purpose)
 	}
 	q.Limit = pq.limit
 	objects := make([]string, len(systems))

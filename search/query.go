@@ -15,14 +15,22 @@
 //     (after removing fillers and spaces), optionally with its country.
 //   - The score of a hit is 0.7 × name similarity + 0.3 × date agreement,
 //     or 1 for a document-number match.
+//   - A biometric template alone is a lawful query, for a profile that
+//     sees biometrics. Its hits are the records holding a template that
+//     scores at least biometric.Threshold, their score the template's
+//     cosine similarity; a record found both ways keeps the higher score
+//     and both reasons.
 package search
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"secunion"
+	"secunion/access"
+	"secunion/biometric"
 	"secunion/mrz"
 	"secunion/names"
 )
@@ -37,8 +45,18 @@ type Query struct {
 	DocumentNumber  string   `json:"document_number,omitempty"`
 	DocumentCountry string   `json:"document_country,omitempty"`
 	MRZ             string   `json:"mrz,omitempty"`     // the 2 or 3 lines of a machine-readable zone
-	Systems         []string `json:"systems,omitempty"` // a subset of the profile's systems; all when empty
+	// Biometric is a face or fingerprint template to identify: hits are the
+	// records whose templates score at or above the modality's threshold.
+	Biometric *Probe   `json:"biometric,omitempty"`
+	Systems   []string `json:"systems,omitempty"` // a subset of the profile's systems; all when empty
 	Limit           int      `json:"limit,omitempty"`   // hits per system; DefaultLimit when zero
+}
+
+// Probe is a biometric template to search for, as an extractor made it
+// from a capture: a modality and its vector (biometric.Dims values).
+type Probe struct {
+	Modality biometric.Modality `json:"modality"`
+	Vector   []float32          `json:"vector"`
 }
 
 // Hits per system.
@@ -59,6 +77,7 @@ type parsed struct {
 	nat      string
 	doc      string
 	docCtry  string
+	probe    *biometric.Template // at unit length
 	limit    int
 }
 
@@ -134,8 +153,14 @@ func (q Query) parse(now time.Time) (parsed, error) {
 		return p, secunion.Errorf(secunion.Invalid, "document_country %q is not an ICAO country code", q.DocumentCountry)
 	}
 	p.docCtry = q.DocumentCountry
-	if !p.hasName && p.doc == "" {
-		return p, secunion.Errorf(secunion.Invalid, "the query is too broad to be lawful: give a surname, a document number or an MRZ")
+	if q.Biometric != nil {
+		p.probe = &biometric.Template{Modality: q.Biometric.Modality, Vector: slices.Clone(q.Biometric.Vector)}
+		if err := biometric.CheckProbe(p.probe); err != nil {
+			return p, secunion.Errorf(secunion.Invalid, "biometric: %s", secunion.MessageOf(err))
+		}
+	}
+	if !p.hasName && p.doc == "" && p.probe == nil {
+		return p, secunion.Errorf(secunion.Invalid, "the query is too broad to be lawful: give a surname, a document number, an MRZ or a biometric template")
 	}
 	return p, nil
 }
@@ -151,6 +176,9 @@ func (q Query) categories() []string {
 	}
 	if q.MRZ != "" {
 		c = append(c, "mrz")
+	}
+	if q.Biometric != nil {
+		c = append(c, access.FieldBiometrics)
 	}
 	return c
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -41,8 +42,9 @@ func (db *DB) PutTemplate(ctx context.Context, actor secunion.Actor, decl access
 	}
 	var created bool
 	err := db.Write(ctx, func(tx *Tx) error {
+		var changed bool
 		var err error
-		if created, err = tx.putTemplate(t); err != nil {
+		if created, changed, err = tx.putTemplate(t); err != nil || !changed {
 			return err
 		}
 		op := audit.OpAlteration
@@ -56,33 +58,39 @@ func (db *DB) PutTemplate(ctx context.Context, actor secunion.Actor, decl access
 	return created, err
 }
 
-// putTemplate writes a validated template; it reports whether it is new.
-func (t *Tx) putTemplate(tp biometric.Template) (bool, error) {
+// putTemplate writes a validated template; it reports whether it is new
+// and whether anything changed.
+func (t *Tx) putTemplate(tp biometric.Template) (created, changed bool, err error) {
 	var data string
-	err := t.QueryRow(`SELECT data FROM records WHERE system = ? AND id = ?`, tp.System, tp.RecordID).Scan(&data)
+	err = t.QueryRow(`SELECT data FROM records WHERE system = ? AND id = ?`, tp.System, tp.RecordID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, secunion.Errorf(secunion.NotFound, "template %s: no record %s in %s", tp.ID, tp.RecordID, tp.System)
+		return false, false, secunion.Errorf(secunion.NotFound, "template %s: no record %s in %s", tp.ID, tp.RecordID, tp.System)
 	}
 	if err != nil {
-		return false, dbError(err, "read record")
+		return false, false, dbError(err, "read record")
 	}
 	r, err := decodeRecord(data)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if !slices.Contains(r.Biometrics, tp.ID) {
-		return false, secunion.Errorf(secunion.Conflict, "template %s is not among the biometrics of record %s in %s: add its reference to the record first", tp.ID, tp.RecordID, tp.System)
+		return false, false, secunion.Errorf(secunion.Conflict, "template %s is not among the biometrics of record %s in %s: add its reference to the record first", tp.ID, tp.RecordID, tp.System)
 	}
-	var owner, ownerSystem string
-	err = t.QueryRow(`SELECT record_id, system FROM templates WHERE id = ?`, tp.ID).Scan(&owner, &ownerSystem)
-	created := errors.Is(err, sql.ErrNoRows)
+	var owner, ownerSystem, modality string
+	var quality int
+	var oldVec []byte
+	err = t.QueryRow(`SELECT record_id, system, modality, quality, vector FROM templates WHERE id = ?`, tp.ID).Scan(&owner, &ownerSystem, &modality, &quality, &oldVec)
+	created = errors.Is(err, sql.ErrNoRows)
 	switch {
 	case err != nil && !created:
-		return false, dbError(err, "read template")
+		return false, false, dbError(err, "read template")
 	case !created && (owner != tp.RecordID || ownerSystem != tp.System):
-		return false, secunion.Errorf(secunion.Conflict, "template %s belongs to record %s in %s", tp.ID, owner, ownerSystem)
+		return false, false, secunion.Errorf(secunion.Conflict, "template %s belongs to record %s in %s", tp.ID, owner, ownerSystem)
 	}
 	vec := encodeVector(tp.Vector)
+	if !created && modality == string(tp.Modality) && quality == tp.Quality && bytes.Equal(oldVec, vec) {
+		return false, false, nil // enrolled again unchanged
+	}
 	if created {
 		_, err = t.Exec(`INSERT INTO templates (id, system, record_id, modality, quality, vector, created_ns) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			tp.ID, tp.System, tp.RecordID, string(tp.Modality), tp.Quality, vec, nanos(t.Now()))
@@ -90,9 +98,9 @@ func (t *Tx) putTemplate(tp biometric.Template) (bool, error) {
 		_, err = t.Exec(`UPDATE templates SET modality = ?, quality = ?, vector = ? WHERE id = ?`, string(tp.Modality), tp.Quality, vec, tp.ID)
 	}
 	if err != nil {
-		return false, dbError(err, "write template")
+		return false, false, dbError(err, "write template")
 	}
-	return created, t.Emit(TemplateTopic, TemplateEvent{ID: tp.ID})
+	return created, true, t.Emit(TemplateTopic, TemplateEvent{ID: tp.ID})
 }
 
 // dropUnlisted deletes the templates of record r that it no longer lists,
@@ -193,26 +201,30 @@ func (db *DB) EachTemplate(ctx context.Context, fn func(biometric.Template) erro
 }
 
 // ImportTemplates writes templates of one import as the local operator in
-// one transaction, with one audit entry naming them all. It returns how
-// many were new.
-func (db *DB) ImportTemplates(ctx context.Context, tps []biometric.Template) (int, error) {
+// one transaction, with one audit entry naming those that changed. It
+// returns how many were new and how many replaced; templates enrolled
+// again unchanged are neither.
+func (db *DB) ImportTemplates(ctx context.Context, tps []biometric.Template) (created, changed int, err error) {
 	for i := range tps {
 		tps[i].Vector = slices.Clone(tps[i].Vector)
 		if err := tps[i].Validate(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	created := 0
-	err := db.Write(ctx, func(tx *Tx) error {
-		created = 0
+	err = db.Write(ctx, func(tx *Tx) error {
+		created, changed = 0, 0
 		objects := make([]string, 0, len(tps))
 		for _, tp := range tps {
-			c, err := tx.putTemplate(tp)
-			if err != nil {
+			c, ch, err := tx.putTemplate(tp)
+			switch {
+			case err != nil:
 				return err
-			}
-			if c {
+			case c:
 				created++
+			case ch:
+				changed++
+			default:
+				continue
 			}
 			objects = append(objects, templateRef(tp.ID))
 		}
@@ -222,9 +234,9 @@ func (db *DB) ImportTemplates(ctx context.Context, tps []biometric.Template) (in
 		op := secunion.LocalOperator
 		return tx.Audit(audit.Entry{User: op.Login, Operation: audit.OpCollection, Purpose: string(secunion.PurposeAdministration),
 			Objects: objects, Categories: []string{access.FieldBiometrics}, Results: len(objects), Outcome: "ok",
-			Detail: fmt.Sprintf("import: %d templates, %d new", len(tps), created)})
+			Detail: fmt.Sprintf("import: %d templates created, %d changed", created, changed)})
 	})
-	return created, err
+	return created, changed, err
 }
 
 func scanTemplate(scan func(...any) error) (biometric.Template, error) {

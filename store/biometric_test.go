@@ -50,7 +50,11 @@ func TestTemplates(t *testing.T) {
 			{"not listed by the record", faceTemplate("face-9", "V1", 1), secunion.Conflict},
 			{"no such record", faceTemplate("face-2", "V404", 1), secunion.NotFound},
 			{"wrong length", func() biometric.Template { x := faceTemplate("face-2", "V1", 1); x.Vector = x.Vector[:128]; return x }(), secunion.Invalid},
-			{"NaN", func() biometric.Template { x := faceTemplate("face-2", "V1", 1); x.Vector[5] = float32(math.NaN()); return x }(), secunion.Invalid},
+			{"NaN", func() biometric.Template {
+				x := faceTemplate("face-2", "V1", 1)
+				x.Vector[5] = float32(math.NaN())
+				return x
+			}(), secunion.Invalid},
 			{"another record's template", func() biometric.Template {
 				x := faceTemplate("face-1", "V2", 1)
 				return x

@@ -237,7 +237,7 @@ func TestSearchErrorsKeepTheForm(t *testing.T) {
 		kept    []string // values shown again
 	}{
 		{"too broad", url.Values{"purpose": {"identity-check"}, "sex": {"F"}, "nationality": {"swe"}},
-			"the query is too broad to be lawful: give a surname, a document number or an MRZ", "",
+			"the query is too broad to be lawful: give a surname, a document number, an MRZ or a biometric template", "",
 			[]string{`name="nationality" value="SWE"`, `<option value="F" selected>`, `<option value="identity-check" selected>`}},
 		{"impossible date", url.Values{"purpose": {"border-check"}, "surname": {"Eriksson"}, "birth_date": {"1974-02-30"}},
 			"birth_date: ", "birth_date", []string{`name="surname" value="Eriksson"`, `value="1974-02-30"`}},

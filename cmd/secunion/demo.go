@@ -13,6 +13,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/biometric"
 	"secunion/identity"
 	"secunion/store"
 	"secunion/synth"
@@ -127,29 +128,42 @@ func seedDemo(ctx context.Context, db *store.DB, persons int, e env) error {
 	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })
 }
 
-// loadSynthetic generates persons (seed 1) and imports their records, as
-// `secunion synth` followed by `secunion import` would.
+// loadSynthetic generates persons (seed 1) and imports their records and
+// biometric templates, as `secunion synth --templates` followed by
+// `secunion import` would.
 func loadSynthetic(ctx context.Context, db *store.DB, persons int, e env) error {
 	if persons == 0 {
 		return nil
 	}
 	prog := newCounter(e, -1, "loading synthetic records", "records")
 	batch := make([]identity.Record, 0, importBatch)
+	var templates []biometric.Template
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		_, _, err := db.ImportBatch(ctx, batch)
+		if _, _, err := db.ImportBatch(ctx, batch); err != nil {
+			return err
+		}
+		if _, _, err := db.ImportTemplates(ctx, templates); err != nil {
+			return err
+		}
 		prog.Add(len(batch))
-		batch = batch[:0]
-		return err
+		batch, templates = batch[:0], templates[:0]
+		return nil
 	}
 	sample := ""
-	err := synth.Generate(synth.Options{Persons: persons, Seed: 1, Now: db.Clock().Now()}, func(r identity.Record, _ synth.Truth) error {
+	o := synth.Options{Persons: persons, Seed: 1, Now: db.Clock().Now()}
+	err := synth.Generate(o, func(r identity.Record, t synth.Truth) error {
 		if sample == "" && r.Person != nil && r.Person.BirthDate != "" && r.System == "VIS" {
 			b, _ := json.Marshal(map[string]string{"surname": r.Person.Surname, "birth_date": r.Person.BirthDate})
 			sample = string(b)
 		}
+		tps, err := synth.Templates(o, r, t)
+		if err != nil {
+			return err
+		}
+		templates = append(templates, tps...)
 		batch = append(batch, r)
 		if len(batch) == importBatch {
 			return flush()

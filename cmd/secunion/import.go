@@ -16,7 +16,9 @@ import (
 	"golang.org/x/term"
 
 	"secunion"
+	"secunion/biometric"
 	"secunion/identity"
+	"secunion/store"
 )
 
 // importBatch is how many records share one transaction and audit entry.
@@ -29,7 +31,9 @@ func runImport(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: secunion import [flags] SYSTEM FILE\n\nSYSTEM is one of "+strings.Join(identity.Systems, ", ")+";\nFILE is JSON Lines (.jsonl) or CSV (.csv), or - for stdin with --format.\n\n")
+		fmt.Fprint(e.stderr, "usage: secunion import [flags] SYSTEM FILE\n       secunion import [flags] templates FILE\n\n"+
+			"SYSTEM is one of "+strings.Join(identity.Systems, ", ")+";\nFILE is JSON Lines (.jsonl) or CSV (.csv), or - for stdin with --format.\n"+
+			"Biometric templates come as JSON Lines, one template per line, after the\nrecords that list them.\n\n")
 		fs.PrintDefaults()
 	}
 	var sf storeFlags
@@ -52,6 +56,10 @@ func runImport(ctx context.Context, args []string, e env) error {
 		return secunion.Errorf(secunion.Invalid, "import needs a SYSTEM and a FILE")
 	}
 	system, err := identity.ParseSystem(pos[0])
+	if pos[0] == "templates" {
+		system, err = pos[0], nil
+		*format = string(identity.JSONLines)
+	}
 	if err != nil {
 		return err
 	}
@@ -94,6 +102,9 @@ func runImport(ctx context.Context, args []string, e env) error {
 	defer db.Close()
 
 	prog := newProgress(e, size, "importing "+system)
+	if system == "templates" {
+		return importTemplates(ctx, db, biometric.NewReader(io.TeeReader(in, prog)), prog, rejectOut, e)
+	}
 	rd, err := identity.NewReader(io.TeeReader(in, prog), system, f, db.Clock().Now())
 	if err != nil {
 		return err
@@ -108,9 +119,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
-		st.created += c
-		st.changed += ch
-		st.unchanged += len(batch) - c - ch
+		st.add(c, ch, len(batch))
 		batch = batch[:0]
 		return nil
 	}
@@ -148,8 +157,84 @@ func runImport(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// importTemplates loads biometric templates, each for a record stored
+// already that lists it; bad lines and templates of unknown records are
+// reported and skipped.
+func importTemplates(ctx context.Context, db *store.DB, rd *biometric.Reader, prog *progress, rejectOut io.Writer, e env) error {
+	var st importStats
+	batch := make([]biometric.Template, 0, importBatch)
+	lines := make([]int, 0, importBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		defer func() { batch, lines = batch[:0], lines[:0] }()
+		c, ch, err := db.ImportTemplates(ctx, batch)
+		if err == nil {
+			st.add(c, ch, len(batch))
+			return nil
+		}
+		if code := secunion.CodeOf(err); code != secunion.NotFound && code != secunion.Conflict {
+			return err
+		}
+		// One template spoils the batch: write them one by one to find it.
+		for i, tp := range batch {
+			c, ch, err := db.ImportTemplates(ctx, []biometric.Template{tp})
+			switch code := secunion.CodeOf(err); {
+			case err == nil:
+				st.add(c, ch, 1)
+			case code == secunion.NotFound || code == secunion.Conflict:
+				st.rejected++
+				fmt.Fprintf(rejectOut, "line %d: %s\n", lines[i], secunion.MessageOf(err))
+			default:
+				return err
+			}
+		}
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			flush()
+			return secunion.Errorf(secunion.Unavailable, "import interrupted after line %d: %s (the lines before are kept; run it again to finish)", st.lines, st)
+		}
+		l, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			flush()
+			return secunion.Wrap(secunion.CodeOf(err), err, "cannot read the input: "+secunion.MessageOf(err))
+		}
+		st.lines++
+		if l.Err != nil {
+			st.rejected++
+			fmt.Fprintf(rejectOut, "line %d: %s\n", l.N, secunion.MessageOf(l.Err))
+			continue
+		}
+		batch, lines = append(batch, l.Template), append(lines, l.N)
+		if len(batch) == importBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	prog.Finish()
+	fmt.Fprintf(e.stdout, "imported templates: %s\n", st)
+	return nil
+}
+
 type importStats struct {
 	lines, created, changed, unchanged, rejected int
+}
+
+// add counts a written batch of n items.
+func (s *importStats) add(created, changed, n int) {
+	s.created += created
+	s.changed += changed
+	s.unchanged += n - created - changed
 }
 
 func (s importStats) String() string {

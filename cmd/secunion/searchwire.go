@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"secunion"
+	"secunion/biometric"
 	"secunion/events"
 	"secunion/identity"
 	"secunion/search"
@@ -21,7 +22,7 @@ import (
 // startSearch builds the search index from the stored records, keeps it
 // current from committed record changes, and returns the portal over the
 // systems this node holds and those in remote, held by other nodes.
-func startSearch(ctx context.Context, db *store.DB, d *events.Dispatcher, log *slog.Logger, remote map[string]search.Source) (*search.Portal, error) {
+func startSearch(ctx context.Context, db *store.DB, d *events.Dispatcher, log *slog.Logger, remote map[string]search.Source, templates *biometric.Service) (*search.Portal, error) {
 	index := search.NewIndex()
 	// Changes committed while the index is built are replayed after: the
 	// handler reads each record's current state, so a replay is harmless.
@@ -64,12 +65,63 @@ func startSearch(ctx context.Context, db *store.DB, d *events.Dispatcher, log *s
 	})
 	p := &search.Portal{Sources: map[string]search.Source{}, Clock: db.Clock(), Audit: db.Append}
 	for _, sys := range identity.Systems {
-		p.Sources[sys] = search.Local{System: sys, Index: index, Records: db, Clock: db.Clock()}
+		p.Sources[sys] = search.Local{System: sys, Index: index, Templates: templates, Records: db, Clock: db.Clock()}
 		if r, ok := remote[sys]; ok {
 			p.Sources[sys] = r
 		}
 	}
 	return p, nil
+}
+
+// startTemplates loads the stored biometric templates into the matching
+// service and keeps it current from committed changes: a template written
+// or deleted, and a record deleted, whose templates go with it.
+func startTemplates(ctx context.Context, db *store.DB, d *events.Dispatcher, log *slog.Logger) (*biometric.Service, error) {
+	svc := biometric.NewService()
+	last, err := db.LastEventID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start, n := time.Now(), 0
+	err = db.EachTemplate(ctx, func(t biometric.Template) error {
+		if n++; n%100_000 == 0 {
+			log.Info("loading biometric templates", "templates", n)
+		}
+		return svc.Put(t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("biometric templates loaded", "templates", n, "seconds", time.Since(start).Seconds())
+	host, _ := os.Hostname()
+	name := "biometric-index@" + host
+	if err := db.SaveCursor(ctx, events.Cursor{Subscriber: name, LastID: last}); err != nil {
+		return nil, err
+	}
+	d.Subscribe(name, []string{store.TemplateTopic, store.RecordTopic}, func(ctx context.Context, e events.Event) error {
+		if e.Topic == store.RecordTopic {
+			var re store.RecordEvent
+			if json.Unmarshal(e.Payload, &re) == nil && re.Deleted {
+				svc.DeleteRecord(re.System, re.ID)
+			}
+			return nil
+		}
+		var te store.TemplateEvent
+		if err := json.Unmarshal(e.Payload, &te); err != nil {
+			return nil // a malformed event never parses
+		}
+		t, err := db.Template(ctx, te.ID)
+		switch {
+		case secunion.CodeOf(err) == secunion.NotFound:
+			svc.Delete(te.ID)
+		case err != nil:
+			return err
+		default:
+			return svc.Put(t)
+		}
+		return nil
+	})
+	return svc, nil
 }
 
 // remoteFlags name the source systems held by other nodes and how to

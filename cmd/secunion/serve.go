@@ -70,7 +70,11 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	portal, err := startSearch(ctx, db, d, log, remote)
+	templates, err := startTemplates(ctx, db, d, log)
+	if err != nil {
+		return err
+	}
+	portal, err := startSearch(ctx, db, d, log, remote, templates)
 	if err != nil {
 		return err
 	}
@@ -81,7 +85,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Logger: log, Version: version()})
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Logger: log, Version: version()})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,

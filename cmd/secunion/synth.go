@@ -21,8 +21,9 @@ import (
 
 // Files that synth writes beside one <system>.jsonl per system.
 const (
-	synthTruthFile   = "truth.jsonl"
-	synthQueriesFile = "queries.jsonl"
+	synthTruthFile     = "truth.jsonl"
+	synthQueriesFile   = "queries.jsonl"
+	synthTemplatesFile = "templates.jsonl"
 )
 
 // runSynth writes synthetic records of every system, their ground truth
@@ -32,10 +33,12 @@ func runSynth(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("synth", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: secunion synth --persons N --seed S --out DIR [--queries Q] [--now YYYY-MM-DD] [--force]\n\n"+
+		fmt.Fprint(e.stderr, "usage: secunion synth --persons N --seed S --out DIR [--queries Q] [--templates] [--now YYYY-MM-DD] [--force]\n\n"+
 			"Writes one JSON Lines file per system (SIS.jsonl, VIS.jsonl, …; load each with\n"+
 			"`secunion import SYSTEM FILE`), truth.jsonl (each record's person and noise)\n"+
-			"and queries.jsonl. The same persons, seed and date give the same bytes.\n\n")
+			"and queries.jsonl; with --templates also templates.jsonl, the biometric templates\n"+
+			"the records refer to (`secunion import templates FILE`, after the records).\n"+
+			"The same persons, seed and date give the same bytes.\n\n")
 		fs.PrintDefaults()
 	}
 	persons := fs.Int("persons", 10000, "how many synthetic persons (1 to 100000000)")
@@ -43,6 +46,7 @@ func runSynth(ctx context.Context, args []string, e env) error {
 	out := fs.String("out", "", "folder to write into (created if missing)")
 	queries := fs.Int("queries", 0, "how many queries with ground truth to write")
 	nowFlag := fs.String("now", time.Now().UTC().Format(time.DateOnly), "reference date of the data, YYYY-MM-DD")
+	templates := fs.Bool("templates", false, "also write the records' biometric templates (about 6 KB each) to templates.jsonl")
 	force := fs.Bool("force", false, "write into a folder that is not empty, replacing synth's files")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -85,14 +89,34 @@ func runSynth(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	var tplFile *synthFile
+	if *templates {
+		if tplFile, err = files.create(filepath.Join(*out, synthTemplatesFile)); err != nil {
+			return err
+		}
+	} else if err := os.Remove(filepath.Join(*out, synthTemplatesFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return secunion.Wrap(secunion.Unavailable, err, "cannot remove the old "+synthTemplatesFile)
+	}
 	counts := make([]int, len(identity.Systems))
-	total := 0
+	total, nTemplates := 0, 0
 	err = generatePipelined(ctx, o, func(r identity.Record, t synth.Truth) error {
 		total++
 		i := slices.Index(identity.Systems, r.System)
 		counts[i]++
 		if err := systems[i].enc.Encode(r); err != nil {
 			return err
+		}
+		if tplFile != nil {
+			tps, err := synth.Templates(o, r, t)
+			if err != nil {
+				return err
+			}
+			for _, tp := range tps {
+				if err := tplFile.enc.Encode(tp); err != nil {
+					return err
+				}
+			}
+			nTemplates += len(tps)
 		}
 		return truth.enc.Encode(synthTruthLine{System: r.System, ID: r.ID, Truth: t})
 	})
@@ -119,8 +143,8 @@ func runSynth(ctx context.Context, args []string, e env) error {
 	for i, sys := range identity.Systems {
 		per = append(per, fmt.Sprintf("%s %d", sys, counts[i]))
 	}
-	fmt.Fprintf(e.stdout, "synth: wrote %d persons, %d records (%s) and %d queries to %s in %.1f s\n",
-		*persons, total, strings.Join(per, ", "), *queries, *out, time.Since(start).Seconds())
+	fmt.Fprintf(e.stdout, "synth: wrote %d persons, %d records (%s), %d templates and %d queries to %s in %.1f s\n",
+		*persons, total, strings.Join(per, ", "), nTemplates, *queries, *out, time.Since(start).Seconds())
 	return nil
 }
 

@@ -58,9 +58,13 @@ func TestSynth(t *testing.T) {
 	if _, _, err := cli(t, "", synthArgs(dir)...); err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("overwrite without --force: %v", err)
 	}
-	mustCLI(t, "", "synth", "--persons", "400", "--seed", "7", "--out", dir, "--now", "2026-03-01", "--force")
+	out = mustCLI(t, "", "synth", "--persons", "400", "--seed", "7", "--out", dir, "--now", "2026-03-01", "--force", "--templates")
 	if _, err := os.Stat(filepath.Join(dir, synthQueriesFile)); !os.IsNotExist(err) {
 		t.Errorf("stale %s after --force without --queries: %v", synthQueriesFile, err)
+	}
+	templates := lines(synthTemplatesFile)
+	if templates < 400 || !strings.Contains(out, fmt.Sprintf(", %d templates and 0 queries", templates)) {
+		t.Errorf("%d templates; summary %s", templates, out)
 	}
 
 	data := t.TempDir()
@@ -71,6 +75,34 @@ func TestSynth(t *testing.T) {
 			t.Errorf("import %s: %v\n%s%s\nwant %s", sys, err, out, errs, want)
 		}
 	}
+	// Templates follow their records; enrolling them again changes nothing.
+	tplPath := filepath.Join(dir, synthTemplatesFile)
+	want := fmt.Sprintf("imported templates: %d lines, %d created, 0 changed, 0 unchanged, 0 rejected", templates, templates)
+	if out, errs, err := cli(t, "", "import", "--data", data, "templates", tplPath); err != nil || !strings.Contains(out, want) {
+		t.Errorf("import templates: %v\n%s%s\nwant %s", err, out, errs, want)
+	}
+	want = fmt.Sprintf("%d lines, 0 created, 0 changed, %d unchanged, 0 rejected", templates, templates)
+	if out, _, err := cli(t, "", "import", "--data", data, "templates", tplPath); err != nil || !strings.Contains(out, want) {
+		t.Errorf("import templates again: %v\n%s", err, out)
+	}
+	// A template of no stored record, and a line that is an image, are
+	// reported with their line numbers; the good line is kept.
+	first, _, _ := strings.Cut(string(must(os.ReadFile(tplPath))), "\n")
+	bad := strings.Replace(first, `"record_id":"`, `"record_id":"X`, 1) + "\n\x89PNG\r\n\n" + first + "\n"
+	badPath := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(badPath, []byte(bad), 0o600)
+	out, errs, err := cli(t, "", "import", "--data", data, "templates", badPath)
+	if err != nil || !strings.Contains(out, "3 lines, 0 created, 0 changed, 1 unchanged, 2 rejected") ||
+		!strings.Contains(errs, "line 1: template") || !strings.Contains(errs, "line 2: this is a PNG image") {
+		t.Errorf("bad template lines: %v\n%s%s", err, out, errs)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func synthSystemFiles() []string {
