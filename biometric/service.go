@@ -1,21 +1,29 @@
 package biometric
 
 import (
+	"slices"
 	"sync"
 
 	"secunion"
 )
 
-// Service holds a node's templates: one gallery per source system and
-// modality, kept apart as the CIR keeps its files apart by system, so that
-// a search reaches only the systems a profile allows. It knows each
-// record's templates, so that deleting a record removes them at once.
-// Safe for concurrent use.
+// Service holds a node's templates: one gallery per modality, each
+// template tagged with its source system, so that a search reaches only
+// the systems a profile allows. It knows each record's templates, so that
+// deleting a record removes them at once. Safe for concurrent use.
+//
+// One gallery serves every system, rather than one per system, because
+// the identity detector compares a record with six systems at once: one
+// search instead of six. A search within some systems asks the gallery
+// for more candidates (systemFactor×k) and keeps those of the systems
+// asked; candidates above the threshold are few (a person's own
+// captures), so the widening loses none in practice.
 type Service struct {
 	mu        sync.RWMutex
-	galleries map[galleryKey]*Exact
+	galleries map[Modality]*Exact
 	where     map[string]placed          // template ID → where it is
 	byRecord  map[string]map[string]bool // system/record → template IDs
+	count     map[galleryKey]int         // templates per system and modality
 }
 
 type galleryKey struct {
@@ -23,15 +31,18 @@ type galleryKey struct {
 	modality Modality
 }
 
-// placed is a template's gallery and record.
+// placed is a template's system, modality and record.
 type placed struct {
 	galleryKey
 	record string
 }
 
+// systemFactor widens a search restricted to some systems.
+const systemFactor = 8
+
 // NewService returns an empty service.
 func NewService() *Service {
-	return &Service{galleries: map[galleryKey]*Exact{}, where: map[string]placed{}, byRecord: map[string]map[string]bool{}}
+	return &Service{galleries: map[Modality]*Exact{}, where: map[string]placed{}, byRecord: map[string]map[string]bool{}, count: map[galleryKey]int{}}
 }
 
 func recordKey(system, id string) string { return system + "/" + id }
@@ -41,23 +52,30 @@ func recordKey(system, id string) string { return system + "/" + id }
 func (s *Service) Put(t Template) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := galleryKey{t.System, t.Modality}
-	g := s.galleries[k]
+	g := s.galleries[t.Modality]
 	if g == nil {
 		var err error
 		if g, err = NewExact(t.Modality); err != nil {
 			return err
 		}
 	}
+	if old, ok := s.where[t.ID]; ok && old.modality != t.Modality {
+		// Validate before the old template goes.
+		probe := t
+		probe.Vector = append([]float32(nil), t.Vector...)
+		if err := probe.Validate(); err != nil {
+			return err
+		}
+		s.galleries[old.modality].Delete(t.ID)
+	}
 	if err := g.Put(t); err != nil {
 		return err
 	}
-	s.galleries[k] = g
-	if old, ok := s.where[t.ID]; ok && old.galleryKey != k {
-		s.galleries[old.galleryKey].Delete(t.ID)
-	}
+	s.galleries[t.Modality] = g
 	s.forget(t.ID)
+	k := galleryKey{t.System, t.Modality}
 	s.where[t.ID] = placed{k, t.RecordID}
+	s.count[k]++
 	rk := recordKey(t.System, t.RecordID)
 	if s.byRecord[rk] == nil {
 		s.byRecord[rk] = map[string]bool{}
@@ -66,13 +84,14 @@ func (s *Service) Put(t Template) error {
 	return nil
 }
 
-// forget removes template id from its record's list; the caller holds the
-// lock.
+// forget removes template id from its record's list and the counts; the
+// caller holds the lock.
 func (s *Service) forget(id string) {
 	p, ok := s.where[id]
 	if !ok {
 		return
 	}
+	s.count[p.galleryKey]--
 	rk := recordKey(p.system, p.record)
 	delete(s.byRecord[rk], id)
 	if len(s.byRecord[rk]) == 0 {
@@ -92,7 +111,7 @@ func (s *Service) delete(id string) bool {
 	if !ok {
 		return false
 	}
-	s.galleries[p.galleryKey].Delete(id)
+	s.galleries[p.modality].Delete(id)
 	s.forget(id)
 	delete(s.where, id)
 	return true
@@ -106,7 +125,9 @@ func (s *Service) DeleteRecord(system, recordID string) int {
 	ids := s.byRecord[recordKey(system, recordID)]
 	n := 0
 	for id := range ids {
-		s.galleries[s.where[id].galleryKey].Delete(id)
+		p := s.where[id]
+		s.galleries[p.modality].Delete(id)
+		s.count[p.galleryKey]--
 		delete(s.where, id)
 		n++
 	}
@@ -118,18 +139,15 @@ func (s *Service) DeleteRecord(system, recordID string) int {
 func (s *Service) Len(system string, m Modality) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if g := s.galleries[galleryKey{system, m}]; g != nil {
-		return g.Len()
-	}
-	return 0
+	return s.count[galleryKey{system, m}]
 }
 
-// Identify returns up to k templates of system that match probe at or
-// above the modality's threshold, best first. A system with no templates
-// answers no match; a bad probe is refused even then.
-func (s *Service) Identify(system string, probe Template, k int) ([]Match, error) {
+// Identify returns up to k templates of the given systems (all when none
+// is given) that match probe at or above the modality's threshold, best
+// first. A bad probe is refused even where no templates are.
+func (s *Service) Identify(probe Template, k int, systems ...string) ([]Match, error) {
 	s.mu.RLock()
-	g := s.galleries[galleryKey{system, probe.Modality}]
+	g := s.galleries[probe.Modality]
 	s.mu.RUnlock()
 	if g == nil {
 		// An empty gallery still checks the probe.
@@ -138,7 +156,23 @@ func (s *Service) Identify(system string, probe Template, k int) ([]Match, error
 			return nil, err
 		}
 	}
-	return g.Identify(probe, k, Threshold(probe.Modality))
+	if len(systems) == 0 {
+		return g.Identify(probe, k, Threshold(probe.Modality))
+	}
+	if k < 1 || k > MaxK {
+		return nil, secunion.Errorf(secunion.Invalid, "top-k: ask for 1 to %d templates", MaxK)
+	}
+	all, err := g.Identify(probe, min(MaxK, k*systemFactor), Threshold(probe.Modality))
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, m := range all {
+		if slices.Contains(systems, m.System) && len(out) < k {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // Verify compares probe with stored template id (1:1) and returns the
@@ -147,7 +181,7 @@ func (s *Service) Identify(system string, probe Template, k int) ([]Match, error
 func (s *Service) Verify(probe Template, id string) (Match, error) {
 	s.mu.RLock()
 	p, ok := s.where[id]
-	g := s.galleries[p.galleryKey]
+	g := s.galleries[p.modality]
 	s.mu.RUnlock()
 	if !ok {
 		return Match{}, secunion.Errorf(secunion.NotFound, "no template %s", id)

@@ -24,17 +24,20 @@ func TestService(t *testing.T) {
 		}
 	}
 	probe := Template{Modality: Face, Vector: v1}
-	got, err := s.Identify("VIS", probe, 10)
+	got, err := s.Identify(probe, 10, "VIS")
 	if err != nil || len(got) != 1 || got[0].ID != "f1" || got[0].RecordID != "V1" {
 		t.Fatalf("VIS: %+v %v", got, err)
 	}
-	if got, _ := s.Identify("EES", probe, 10); len(got) != 1 || got[0].ID != "f3" {
+	if got, _ := s.Identify(probe, 10, "EES"); len(got) != 1 || got[0].ID != "f3" {
 		t.Fatalf("EES: %+v", got)
 	}
-	if got, err := s.Identify("SIS", probe, 10); err != nil || len(got) != 0 {
+	if got, err := s.Identify(probe, 10, "SIS"); err != nil || len(got) != 0 {
 		t.Fatalf("a system without templates: %+v %v", got, err)
 	}
-	if _, err := s.Identify("SIS", Template{Modality: Face, Vector: v1[:3]}, 10); secunion.CodeOf(err) != secunion.Invalid {
+	if got, err := s.Identify(probe, 10); err != nil || len(got) != 2 || got[0].ID != "f1" && got[0].ID != "f3" {
+		t.Fatalf("every system: %+v %v", got, err)
+	}
+	if _, err := s.Identify(Template{Modality: Fingerprint, Vector: v1[:3]}, 10, "SIS"); secunion.CodeOf(err) != secunion.Invalid {
 		t.Errorf("a bad probe passed where no templates are: %v", err)
 	}
 	if m, err := s.Verify(Template{Modality: Face, Vector: v2}, "f2"); err != nil || m.Score < 0.999 || m.RecordID != "V1" || m.System != "VIS" {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"cmp"
 	"io"
 	"mime"
 	"net/http"
@@ -99,7 +98,7 @@ func (s *Server) deleteTemplate(w http.ResponseWriter, r *http.Request) {
 type identifyRequest struct {
 	Modality biometric.Modality `json:"modality"`
 	Vector   []float32          `json:"vector"`
-	K        int                `json:"k,omitempty"` // candidates per system; 10 if zero
+	K        int                `json:"k,omitempty"` // candidates; 10 if zero
 	Systems  []string           `json:"systems,omitempty"`
 }
 
@@ -137,9 +136,9 @@ func biometricProfile(r *http.Request, asked []string) ([]string, error) {
 	return out, nil
 }
 
-// identify runs a 1:N identification over the templates of every system
-// the profile allows, candidates at or above the modality's threshold,
-// audited as a consultation before the answer leaves.
+// identify runs a 1:N identification over the templates of the systems
+// the profile allows: the best k candidates at or above the modality's
+// threshold, audited as a consultation before the answer leaves.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Templates == nil {
 		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no biometric matching service"))
@@ -161,20 +160,18 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) {
 		req.K = 10
 	}
 	probe := biometric.Template{Modality: req.Modality, Vector: req.Vector}
-	matches := []biometric.Match{}
+	matches, err := s.cfg.Templates.Identify(probe, req.K, systems...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if matches == nil {
+		matches = []biometric.Match{}
+	}
 	objects := []string{}
 	for _, sys := range systems {
-		m, err := s.cfg.Templates.Identify(sys, probe, req.K)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		matches = append(matches, m...)
 		objects = append(objects, "system:"+sys)
 	}
-	slices.SortFunc(matches, func(a, b biometric.Match) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
-	})
 	decl, _ := declOf(r)
 	actor := actorOf(r)
 	err = s.cfg.DB.Append(r.Context(), audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,

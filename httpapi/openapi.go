@@ -251,7 +251,7 @@ func schemas(purposes, kinds []string) map[string]any {
 			"quality": map[string]any{"type": "integer", "minimum": 0, "maximum": 100}, "vector": vector}),
 		"TemplateInfo": obj([]string{"id", "system", "record_id", "modality", "quality"}, map[string]any{"id": str, "system": str, "record_id": str, "modality": modality, "quality": integer}),
 		"IdentifyRequest": obj([]string{"modality", "vector"}, map[string]any{"modality": modality, "vector": vector,
-			"k": map[string]any{"type": "integer", "minimum": 1, "maximum": biometric.MaxK, "description": "candidates per system; 10 if omitted"}, "systems": strs}),
+			"k": map[string]any{"type": "integer", "minimum": 1, "maximum": biometric.MaxK, "description": "candidates; 10 if omitted"}, "systems": strs}),
 		"IdentifyResult": obj([]string{"matches", "threshold"}, map[string]any{"matches": map[string]any{"type": "array", "items": ref("BiometricMatch")}, "threshold": number}),
 		"BiometricMatch": obj([]string{"id", "system", "record_id", "score"}, map[string]any{"id": str, "system": str, "record_id": str,
 			"score": map[string]any{"type": "number", "description": "cosine similarity"}}),

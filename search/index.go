@@ -376,6 +376,17 @@ func dateRank(m names.DateMatch) uint16 {
 	return 0
 }
 
+// Find returns the best hits for q among the records of system, as the
+// portal would, without loading the records: for the identity detector.
+// now is the clock the query's date of birth is checked against.
+func (x *Index) Find(system string, q Query, now time.Time) ([]Hit, error) {
+	p, err := q.parse(now)
+	if err != nil {
+		return nil, err
+	}
+	return x.Search(system, p), nil
+}
+
 // Search returns the best hits of system for q, best first.
 //
 // Candidates are gathered in one map from entry to the query tokens whose

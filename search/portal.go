@@ -78,7 +78,7 @@ func (l Local) Search(ctx context.Context, q Query) ([]Hit, error) {
 		hits = l.Index.Search(l.System, p)
 	}
 	if p.probe != nil && l.Templates != nil {
-		matches, err := l.Templates.Identify(l.System, *p.probe, min(biometric.MaxK, 4*p.limit))
+		matches, err := l.Templates.Identify(*p.probe, min(biometric.MaxK, 4*p.limit), l.System)
 		if err != nil {
 			return nil, err
 		}

@@ -37,19 +37,19 @@ import (
 
 // Query is what an officer searches for.
 type Query struct {
-	Surname         string   `json:"surname,omitempty"`
-	GivenNames      string   `json:"given_names,omitempty"`
-	BirthDate       string   `json:"birth_date,omitempty"` // YYYY-MM-DD, YYYY-MM or YYYY
-	Sex             string   `json:"sex,omitempty"`
-	Nationality     string   `json:"nationality,omitempty"`
-	DocumentNumber  string   `json:"document_number,omitempty"`
-	DocumentCountry string   `json:"document_country,omitempty"`
-	MRZ             string   `json:"mrz,omitempty"`     // the 2 or 3 lines of a machine-readable zone
+	Surname         string `json:"surname,omitempty"`
+	GivenNames      string `json:"given_names,omitempty"`
+	BirthDate       string `json:"birth_date,omitempty"` // YYYY-MM-DD, YYYY-MM or YYYY
+	Sex             string `json:"sex,omitempty"`
+	Nationality     string `json:"nationality,omitempty"`
+	DocumentNumber  string `json:"document_number,omitempty"`
+	DocumentCountry string `json:"document_country,omitempty"`
+	MRZ             string `json:"mrz,omitempty"` // the 2 or 3 lines of a machine-readable zone
 	// Biometric is a face or fingerprint template to identify: hits are the
 	// records whose templates score at or above the modality's threshold.
 	Biometric *Probe   `json:"biometric,omitempty"`
 	Systems   []string `json:"systems,omitempty"` // a subset of the profile's systems; all when empty
-	Limit           int      `json:"limit,omitempty"`   // hits per system; DefaultLimit when zero
+	Limit     int      `json:"limit,omitempty"`   // hits per system; DefaultLimit when zero
 }
 
 // Probe is a biometric template to search for, as an extractor made it

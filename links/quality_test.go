@@ -1,0 +1,240 @@
+package links
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"secunion"
+	"secunion/biometric"
+	"secunion/identity"
+	"secunion/search"
+	"secunion/synth"
+)
+
+var synthNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// world is synthetic data held in memory as a node holds it: records,
+// templates, the name index and the biometric service, with ground truth.
+type world struct {
+	records   map[Ref]identity.Record
+	truth     map[Ref]synth.Truth
+	templates map[string]biometric.Template
+	order     []Ref // records in scope, in generation order
+	src       Sources
+}
+
+func newWorld(tb testing.TB, persons int) *world {
+	tb.Helper()
+	w := &world{records: map[Ref]identity.Record{}, truth: map[Ref]synth.Truth{}, templates: map[string]biometric.Template{}}
+	index, svc := search.NewIndex(), biometric.NewService()
+	o := synth.Options{Persons: persons, Seed: 11, Now: synthNow}
+	err := synth.Generate(o, func(r identity.Record, t synth.Truth) error {
+		if !InScope(r.System) {
+			return nil
+		}
+		ref := Ref{r.System, r.ID}
+		w.records[ref], w.truth[ref] = r, t
+		w.order = append(w.order, ref)
+		index.Put(r)
+		tps, err := synth.Templates(o, r, t)
+		if err != nil {
+			return err
+		}
+		for _, tp := range tps {
+			w.templates[tp.ID] = tp
+			if err := svc.Put(tp); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w.src = Sources{Index: index, Templates: svc, Now: func() time.Time { return synthNow },
+		Record: func(_ context.Context, system, id string) (identity.Record, error) {
+			r, ok := w.records[Ref{system, id}]
+			if !ok {
+				return r, secunion.Errorf(secunion.NotFound, "no record %s", id)
+			}
+			return r, nil
+		},
+		Template: func(_ context.Context, id string) (biometric.Template, error) {
+			t, ok := w.templates[id]
+			if !ok {
+				return t, secunion.Errorf(secunion.NotFound, "no template %s", id)
+			}
+			return t, nil
+		}}
+	return w
+}
+
+// detectAll runs detection over every record on all cores, as the initial
+// load does, and returns the links by ID.
+func (w *world) detectAll(tb testing.TB) map[string]Link {
+	tb.Helper()
+	var mu sync.Mutex
+	all := map[string]Link{}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(w.order) {
+					return
+				}
+				ls, err := w.src.Detect(context.Background(), w.records[w.order[i]])
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				mu.Lock()
+				for _, l := range ls {
+					all[l.ID] = l
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		tb.Fatal(err)
+	}
+	return all
+}
+
+// quality is link quality against ground truth.
+type quality struct {
+	samePairs, sameFound, sameLinks, sameWrong int // true same-person pairs, those linked; links judged, wrong ones
+	fraudPairs, fraudFound, fraudYellow        int // shared-document and second-identity pairs; linked; linked yellow
+	links, yellow                              int
+	byColour                                   map[Colour]int
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func (q quality) precision() float64 { return ratio(q.sameLinks-q.sameWrong, q.sameLinks) }
+func (q quality) recall() float64    { return ratio(q.sameFound, q.samePairs) }
+func (q quality) f1() float64 {
+	p, r := q.precision(), q.recall()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+func (q quality) String() string {
+	return fmt.Sprintf("same-person: pairs %d, precision %.4f, recall %.4f, F1 %.4f; fraud pairs %d: recall %.4f, yellow %.4f; links %d, yellow share %.4f %v",
+		q.samePairs, q.precision(), q.recall(), q.f1(), q.fraudPairs, ratio(q.fraudFound, q.fraudPairs), ratio(q.fraudYellow, q.fraudPairs),
+		q.links, ratio(q.yellow, q.links), q.byColour)
+}
+
+// judge compares links with the truth. Same-person pairs are pairs of
+// records of one person; fraud pairs are records of different persons
+// sharing a travel document, and a second identity with the person's
+// other records. A link between different persons sharing a document is
+// a fraud link, not a same-person error.
+func (w *world) judge(links map[string]Link) quality {
+	q := quality{byColour: map[Colour]int{}}
+	byPerson := map[string][]Ref{}
+	for _, ref := range w.order {
+		p := w.truth[ref].Person
+		byPerson[p] = append(byPerson[p], ref)
+	}
+	second := func(r Ref) bool { return slices.Contains(w.truth[r].Noise, synth.NoiseSecondIdentity) }
+	for _, refs := range byPerson {
+		for i := range refs {
+			for j := i + 1; j < len(refs); j++ {
+				q.samePairs++
+				l, ok := links[ID(refs[i], refs[j])]
+				if ok {
+					q.sameFound++
+				}
+				if second(refs[i]) || second(refs[j]) {
+					q.fraudPairs++
+					if ok {
+						q.fraudFound++
+						if l.Colour == Yellow {
+							q.fraudYellow++
+						}
+					}
+				}
+			}
+		}
+	}
+	// Different persons sharing a document.
+	byDoc := map[string][]Ref{}
+	for _, ref := range w.order {
+		for _, d := range w.records[ref].Documents {
+			k := d.IssuingCountry + "/" + search.DocumentKey(d.Number)
+			byDoc[k] = append(byDoc[k], ref)
+		}
+	}
+	sharedDoc := map[string]bool{}
+	for _, refs := range byDoc {
+		for i := range refs {
+			for j := i + 1; j < len(refs); j++ {
+				if w.truth[refs[i]].Person == w.truth[refs[j]].Person {
+					continue
+				}
+				id := ID(refs[i], refs[j])
+				if sharedDoc[id] {
+					continue
+				}
+				sharedDoc[id] = true
+				q.fraudPairs++
+				if l, ok := links[id]; ok {
+					q.fraudFound++
+					if l.Colour == Yellow {
+						q.fraudYellow++
+					}
+				}
+			}
+		}
+	}
+	for id, l := range links {
+		q.links++
+		q.byColour[l.Colour]++
+		if l.Colour == Yellow {
+			q.yellow++
+		}
+		if sharedDoc[id] {
+			continue
+		}
+		q.sameLinks++
+		if w.truth[l.A].Person != w.truth[l.B].Person {
+			q.sameWrong++
+		}
+	}
+	return q
+}
+
+// TestLinkQuality detects links over 5,000 synthetic persons and checks
+// them against ground truth: same-person links precise and complete, the
+// fraud cases found and left for verification.
+func TestLinkQuality(t *testing.T) {
+	w := newWorld(t, 5000)
+	q := w.judge(w.detectAll(t))
+	t.Log(q)
+	if q.precision() < 0.97 || q.recall() < 0.95 {
+		t.Errorf("same-person links: %s", q)
+	}
+	if ratio(q.fraudFound, q.fraudPairs) < 0.9 || ratio(q.fraudYellow, q.fraudFound) < 0.9 {
+		t.Errorf("fraud links: %s", q)
+	}
+}
