@@ -12,6 +12,7 @@ import (
 	"secunion/access"
 	"secunion/audit"
 	"secunion/identity"
+	"secunion/links"
 )
 
 // mayWrite reports whether actor may create, change or delete records of
@@ -190,6 +191,10 @@ func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl acces
 		if err != nil {
 			return err
 		}
+		linked, err := tx.linksOf(links.Ref{System: system, ID: id})
+		if err != nil {
+			return err
+		}
 		res, err := tx.Exec(`DELETE FROM records WHERE system = ? AND id = ?`, system, id)
 		if err != nil {
 			return dbError(err, "delete record")
@@ -208,6 +213,10 @@ func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl acces
 		// So do its templates; the record's event tells the index.
 		for _, tid := range templates {
 			objects = append(objects, templateRef(tid))
+		}
+		// And its links: one record alone is linked to nothing.
+		for _, l := range linked {
+			objects = append(objects, linkRef(l.ID))
 		}
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpErasure,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects, Results: 1, Outcome: "ok"})
