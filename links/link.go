@@ -151,6 +151,12 @@ type Link struct {
 	History  []Decision `json:"history,omitempty"`
 }
 
+// Run is what one detection run over a record found.
+type Run struct {
+	Trigger Ref
+	Found   []Link
+}
+
 // Decision is one step of a link's history: the colour set, why, by whom.
 type Decision struct {
 	Colour    Colour    `json:"colour"`

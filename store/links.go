@@ -18,68 +18,87 @@ import (
 
 func linkRef(id string) string { return "link:" + id }
 
-// SaveLinks stores what one detection run over the record trigger found,
-// in one transaction: new links are created, undecided ones take the new
-// evidence and colour (the change kept in their history), and undecided
-// links of trigger that the run no longer finds are erased. Links a
+// SaveLinks stores what detection runs found, in one transaction: new
+// links are created, undecided ones take the new evidence and colour (a
+// new colour kept in their history; the record that first found a link
+// stays its trigger, and its authority the verifier), and undecided links
+// that a record found before and no longer finds are erased. Links a
 // verifier decided are left as they are. One audit entry names what
 // changed. It returns how many links were created, changed and erased.
-func (db *DB) SaveLinks(ctx context.Context, trigger links.Ref, found []links.Link) (created, changed, erased int, err error) {
+func (db *DB) SaveLinks(ctx context.Context, runs []links.Run) (created, changed, erased int, err error) {
 	err = db.Write(ctx, func(tx *Tx) error {
 		created, changed, erased = 0, 0, 0
-		held, err := tx.linksOf(trigger)
-		if err != nil {
-			return err
-		}
-		byID := map[string]links.Link{}
-		for _, l := range held {
-			byID[l.ID] = l
-		}
 		var objects []string
-		for _, l := range found {
-			old, ok := byID[l.ID]
-			delete(byID, l.ID)
-			switch {
-			case !ok:
-				l.History = []links.Decision{{Colour: l.Colour, Reason: l.Reason, At: tx.Now()}}
-				l.Created, l.Updated = tx.Now(), tx.Now()
-				if err := tx.writeLink(l, true); err != nil {
-					return err
-				}
-				created++
-			case old.Decided || old.Colour == l.Colour && old.Reason == l.Reason && old.Evidence == l.Evidence:
-				continue
-			default:
-				l.Created, l.Updated, l.History = old.Created, tx.Now(), old.History
-				if old.Colour != l.Colour || old.Reason != l.Reason {
-					l.History = append(l.History, links.Decision{Colour: l.Colour, Reason: l.Reason, At: tx.Now()})
-				}
-				if err := tx.writeLink(l, false); err != nil {
-					return err
-				}
-				changed++
+		for _, run := range runs {
+			c, ch, er, objs, err := tx.saveRun(run)
+			if err != nil {
+				return err
 			}
-			objects = append(objects, linkRef(l.ID))
-		}
-		for id, l := range byID {
-			if l.Decided {
-				continue
-			}
-			if _, err := tx.Exec(`DELETE FROM links WHERE id = ?`, id); err != nil {
-				return dbError(err, "erase link")
-			}
-			erased++
-			objects = append(objects, linkRef(id))
+			created, changed, erased = created+c, changed+ch, erased+er
+			objects = append(objects, objs...)
 		}
 		if len(objects) == 0 {
 			return nil
 		}
-		slices.Sort(objects)
 		return tx.Audit(audit.Entry{User: "mid", Operation: audit.OpAlteration, Purpose: string(secunion.PurposeLinkVerification),
-			Objects: append([]string{recordRef(trigger.System, trigger.ID)}, objects...), Results: len(objects), Outcome: "ok",
-			Detail: fmt.Sprintf("multiple-identity detection: %d links created, %d changed, %d erased", created, changed, erased)})
+			Objects: objects, Results: created + changed + erased, Outcome: "ok",
+			Detail: fmt.Sprintf("multiple-identity detection over %d records: %d links created, %d changed, %d erased", len(runs), created, changed, erased)})
 	})
 	return created, changed, erased, err
+}
+
+// saveRun stores one record's detection run; it returns the counts and
+// the objects that changed, the record first.
+func (t *Tx) saveRun(run links.Run) (created, changed, erased int, objects []string, err error) {
+	held, err := t.linksOf(run.Trigger)
+	if err != nil {
+		return 0, 0, 0, nil, err
+	}
+	byID := map[string]links.Link{}
+	for _, l := range held {
+		byID[l.ID] = l
+	}
+	for _, l := range run.Found {
+		old, ok := byID[l.ID]
+		delete(byID, l.ID)
+		switch {
+		case !ok:
+			l.History = []links.Decision{{Colour: l.Colour, Reason: l.Reason, At: t.Now()}}
+			l.Created, l.Updated = t.Now(), t.Now()
+			if err := t.writeLink(l, true); err != nil {
+				return 0, 0, 0, nil, err
+			}
+			created++
+		case old.Decided || old.Colour == l.Colour && old.Reason == l.Reason && old.Evidence == l.Evidence:
+			continue
+		default:
+			l.Trigger, l.Verifier = old.Trigger, old.Verifier
+			l.Created, l.Updated, l.History = old.Created, t.Now(), old.History
+			if old.Colour != l.Colour || old.Reason != l.Reason {
+				l.History = append(l.History, links.Decision{Colour: l.Colour, Reason: l.Reason, At: t.Now()})
+			}
+			if err := t.writeLink(l, false); err != nil {
+				return 0, 0, 0, nil, err
+			}
+			changed++
+		}
+		objects = append(objects, linkRef(l.ID))
+	}
+	for id, l := range byID {
+		if l.Decided || l.Trigger != run.Trigger {
+			continue
+		}
+		if _, err := t.Exec(`DELETE FROM links WHERE id = ?`, id); err != nil {
+			return 0, 0, 0, nil, dbError(err, "erase link")
+		}
+		erased++
+		objects = append(objects, linkRef(id))
+	}
+	if len(objects) == 0 {
+		return 0, 0, 0, nil, nil
+	}
+	slices.Sort(objects)
+	return created, changed, erased, append([]string{recordRef(run.Trigger.System, run.Trigger.ID)}, objects...), nil
 }
 
 // writeLink inserts or updates a link.

@@ -51,11 +51,15 @@ func TestLinks(t *testing.T) {
 			Evidence: links.Evidence{Document: true, Identity: links.IdentityDiffer}, Trigger: a, Verifier: it}
 		white := links.Link{ID: links.ID(a, b), A: a, B: b, Colour: links.White, Reason: "the same identity data",
 			Evidence: links.Evidence{Identity: links.IdentitySame}, Trigger: a, Verifier: it}
-		if cr, ch, er, err := db.SaveLinks(ctx, a, []links.Link{yellow, white}); err != nil || cr != 2 || ch != 0 || er != 0 {
+		if cr, ch, er, err := db.SaveLinks(ctx, []links.Run{{Trigger: a, Found: []links.Link{yellow, white}}}); err != nil || cr != 2 || ch != 0 || er != 0 {
 			t.Fatalf("first run: %d %d %d %v", cr, ch, er, err)
 		}
+		// V3's own run misses the link V1 found: the link stays.
+		if _, _, er, err := db.SaveLinks(ctx, []links.Run{{Trigger: c}}); err != nil || er != 0 {
+			t.Fatalf("the other record's run erased %d links: %v", er, err)
+		}
 		before := db.AuditSize()
-		if cr, ch, er, err := db.SaveLinks(ctx, a, []links.Link{yellow, white}); err != nil || cr+ch+er != 0 || db.AuditSize() != before {
+		if cr, ch, er, err := db.SaveLinks(ctx, []links.Run{{Trigger: a, Found: []links.Link{yellow, white}}}); err != nil || cr+ch+er != 0 || db.AuditSize() != before {
 			t.Fatalf("the same run again: %d %d %d %v, %d audit entries", cr, ch, er, err, db.AuditSize()-before)
 		}
 
@@ -105,7 +109,7 @@ func TestLinks(t *testing.T) {
 		}
 		// A later run that no longer finds either link erases the
 		// undecided one and keeps the decision.
-		if _, _, er, err := db.SaveLinks(ctx, a, nil); err != nil || er != 1 {
+		if _, _, er, err := db.SaveLinks(ctx, []links.Run{{Trigger: a}}); err != nil || er != 1 {
 			t.Fatalf("empty run: erased %d, %v", er, err)
 		}
 		held, _ := db.LinksOf(ctx, a)

@@ -72,6 +72,7 @@ commands:
   mrz      parse MRZ lines from stdin and print the document as JSON
   import   load records of a source system from JSON Lines or CSV
   synth    generate synthetic persons and records with ground truth
+  links    detect identity links (multiple-identity detector) over stored records
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -105,6 +106,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, args[1:], e)
 	case "synth":
 		return runSynth(ctx, args[1:], e)
+	case "links":
+		return runLinks(ctx, args[1:], e)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "secunion", version())
 		return nil

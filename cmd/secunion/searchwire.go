@@ -15,113 +15,147 @@ import (
 	"secunion/biometric"
 	"secunion/events"
 	"secunion/identity"
+	"secunion/links"
 	"secunion/search"
 	"secunion/store"
 )
 
-// startSearch builds the search index from the stored records, keeps it
-// current from committed record changes, and returns the portal over the
-// systems this node holds and those in remote, held by other nodes.
-func startSearch(ctx context.Context, db *store.DB, d *events.Dispatcher, log *slog.Logger, remote map[string]search.Source, templates *biometric.Service) (*search.Portal, error) {
-	index := search.NewIndex()
-	// Changes committed while the index is built are replayed after: the
-	// handler reads each record's current state, so a replay is harmless.
-	last, err := db.LastEventID(ctx)
-	if err != nil {
-		return nil, err
-	}
+// identityIndex is what a node keeps in memory of its identity data: the
+// name index and the biometric templates, built from the store at start.
+type identityIndex struct {
+	index     *search.Index
+	templates *biometric.Service
+}
+
+// loadIdentity builds the name index and the biometric service from the
+// stored records and templates, logging progress.
+func loadIdentity(ctx context.Context, db *store.DB, log *slog.Logger) (identityIndex, error) {
+	x := identityIndex{index: search.NewIndex(), templates: biometric.NewService()}
 	start, n := time.Now(), 0
-	err = db.EachRecord(ctx, func(r identity.Record) error {
-		index.Put(r)
+	err := db.EachRecord(ctx, func(r identity.Record) error {
+		x.index.Put(r)
 		if n++; n%100_000 == 0 {
 			log.Info("building search index", "records", n)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return x, err
 	}
 	log.Info("search index built", "records", n, "seconds", time.Since(start).Seconds())
-	host, _ := os.Hostname()
-	name := "search-index@" + host
-	if err := db.SaveCursor(ctx, events.Cursor{Subscriber: name, LastID: last}); err != nil {
-		return nil, err
-	}
-	d.Subscribe(name, []string{store.RecordTopic}, func(ctx context.Context, e events.Event) error {
-		var re store.RecordEvent
-		if err := json.Unmarshal(e.Payload, &re); err != nil {
-			return nil // not ours to retry: a malformed event never parses
-		}
-		r, err := db.Record(ctx, re.System, re.ID)
-		switch {
-		case secunion.CodeOf(err) == secunion.NotFound:
-			index.Delete(re.System, re.ID)
-		case err != nil:
-			return err
-		default:
-			index.Put(r)
-		}
-		return nil
-	})
-	p := &search.Portal{Sources: map[string]search.Source{}, Clock: db.Clock(), Audit: db.Append}
-	for _, sys := range identity.Systems {
-		p.Sources[sys] = search.Local{System: sys, Index: index, Templates: templates, Records: db, Clock: db.Clock()}
-		if r, ok := remote[sys]; ok {
-			p.Sources[sys] = r
-		}
-	}
-	return p, nil
-}
-
-// startTemplates loads the stored biometric templates into the matching
-// service and keeps it current from committed changes: a template written
-// or deleted, and a record deleted, whose templates go with it.
-func startTemplates(ctx context.Context, db *store.DB, d *events.Dispatcher, log *slog.Logger) (*biometric.Service, error) {
-	svc := biometric.NewService()
-	last, err := db.LastEventID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	start, n := time.Now(), 0
+	start, n = time.Now(), 0
 	err = db.EachTemplate(ctx, func(t biometric.Template) error {
 		if n++; n%100_000 == 0 {
 			log.Info("loading biometric templates", "templates", n)
 		}
-		return svc.Put(t)
+		return x.templates.Put(t)
 	})
 	if err != nil {
-		return nil, err
+		return x, err
 	}
 	log.Info("biometric templates loaded", "templates", n, "seconds", time.Since(start).Seconds())
-	host, _ := os.Hostname()
-	name := "biometric-index@" + host
-	if err := db.SaveCursor(ctx, events.Cursor{Subscriber: name, LastID: last}); err != nil {
-		return nil, err
+	return x, nil
+}
+
+// detector is the multiple-identity detector over a node's data.
+func (x identityIndex) detector(db *store.DB) links.Sources {
+	return links.Sources{Index: x.index, Templates: x.templates, Record: db.Record, Template: db.Template, Now: db.Clock().Now}
+}
+
+// startIdentity loads the identity index and keeps it current from
+// committed changes, in order: a record or template written or deleted
+// updates the name index and the biometric service, then the
+// multiple-identity detector compares the record with the data held
+// (links.Sources.Detect) and stores its links. Handling both in one
+// subscriber, in event order, means that every earlier record is indexed
+// when a record is compared. It returns the portal over the systems this
+// node holds and those in remote, held by other nodes.
+func startIdentity(ctx context.Context, db *store.DB, d *events.Dispatcher, log *slog.Logger, remote map[string]search.Source) (*search.Portal, *biometric.Service, error) {
+	// Changes committed while the index is built are replayed after: the
+	// handler reads the current state, so a replay is harmless.
+	last, err := db.LastEventID(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	d.Subscribe(name, []string{store.TemplateTopic, store.RecordTopic}, func(ctx context.Context, e events.Event) error {
-		if e.Topic == store.RecordTopic {
-			var re store.RecordEvent
-			if json.Unmarshal(e.Payload, &re) == nil && re.Deleted {
-				svc.DeleteRecord(re.System, re.ID)
-			}
-			return nil
+	x, err := loadIdentity(ctx, db, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	host, _ := os.Hostname()
+	name := "identity-index@" + host
+	if err := db.SaveCursor(ctx, events.Cursor{Subscriber: name, LastID: last}); err != nil {
+		return nil, nil, err
+	}
+	mid := x.detector(db)
+	d.Subscribe(name, []string{store.RecordTopic, store.TemplateTopic}, func(ctx context.Context, e events.Event) error {
+		system, id, err := x.apply(ctx, db, e)
+		if err != nil || system == "" {
+			return err
 		}
+		r, err := db.Record(ctx, system, id)
+		switch {
+		case secunion.CodeOf(err) == secunion.NotFound:
+			return nil // erased since: its links went with it
+		case err != nil:
+			return err
+		}
+		found, err := mid.Detect(ctx, r)
+		if err != nil {
+			return err
+		}
+		_, _, _, err = db.SaveLinks(ctx, []links.Run{{Trigger: links.Ref{System: system, ID: id}, Found: found}})
+		return err
+	})
+	p := &search.Portal{Sources: map[string]search.Source{}, Clock: db.Clock(), Audit: db.Append}
+	for _, sys := range identity.Systems {
+		p.Sources[sys] = search.Local{System: sys, Index: x.index, Templates: x.templates, Records: db, Clock: db.Clock()}
+		if r, ok := remote[sys]; ok {
+			p.Sources[sys] = r
+		}
+	}
+	return p, x.templates, nil
+}
+
+// apply brings the index and the biometric service up to date with one
+// committed change, and returns the record to compare again ("" when
+// none: an erasure, or a change outside the detector's scope).
+func (x identityIndex) apply(ctx context.Context, db *store.DB, e events.Event) (string, string, error) {
+	if e.Topic == store.TemplateTopic {
 		var te store.TemplateEvent
 		if err := json.Unmarshal(e.Payload, &te); err != nil {
-			return nil // a malformed event never parses
+			return "", "", nil // a malformed event never parses
 		}
 		t, err := db.Template(ctx, te.ID)
 		switch {
 		case secunion.CodeOf(err) == secunion.NotFound:
-			svc.Delete(te.ID)
+			x.templates.Delete(te.ID)
+			return "", "", nil
 		case err != nil:
-			return err
-		default:
-			return svc.Put(t)
+			return "", "", err
 		}
-		return nil
-	})
-	return svc, nil
+		if err := x.templates.Put(t); err != nil {
+			return "", "", err
+		}
+		return t.System, t.RecordID, nil
+	}
+	var re store.RecordEvent
+	if err := json.Unmarshal(e.Payload, &re); err != nil {
+		return "", "", nil
+	}
+	r, err := db.Record(ctx, re.System, re.ID)
+	switch {
+	case secunion.CodeOf(err) == secunion.NotFound:
+		x.index.Delete(re.System, re.ID)
+		x.templates.DeleteRecord(re.System, re.ID)
+		return "", "", nil
+	case err != nil:
+		return "", "", err
+	}
+	x.index.Put(r)
+	if !links.InScope(r.System) {
+		return "", "", nil
+	}
+	return r.System, r.ID, nil
 }
 
 // remoteFlags name the source systems held by other nodes and how to

@@ -70,11 +70,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	templates, err := startTemplates(ctx, db, d, log)
-	if err != nil {
-		return err
-	}
-	portal, err := startSearch(ctx, db, d, log, remote, templates)
+	portal, templates, err := startIdentity(ctx, db, d, log, remote)
 	if err != nil {
 		return err
 	}

@@ -148,3 +148,32 @@ func TestSynthInterrupted(t *testing.T) {
 		t.Errorf("cancelled synth: %v, stdout %q", err, out.String())
 	}
 }
+
+// TestLinksDetect loads synthetic records and templates of every system
+// and detects links over them twice: the first run finds links, the
+// second changes nothing.
+func TestLinksDetect(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "synth")
+	mustCLI(t, "", "synth", "--persons", "300", "--seed", "4", "--out", dir, "--now", "2026-03-01", "--templates")
+	data := t.TempDir()
+	for _, sys := range identity.Systems {
+		mustCLI(t, "", "import", "--data", data, sys, filepath.Join(dir, sys+".jsonl"))
+	}
+	mustCLI(t, "", "import", "--data", data, "templates", filepath.Join(dir, synthTemplatesFile))
+	out := mustCLI(t, "", "links", "detect", "--data", data)
+	var records, created int
+	if _, err := fmt.Sscanf(out, "links detect: %d records compared in", &records); err != nil || records < 300 {
+		t.Fatalf("first run: %s", out)
+	}
+	if i := strings.Index(out, "): "); i < 0 {
+		t.Fatalf("first run: %s", out)
+	} else if _, err := fmt.Sscanf(out[i+3:], "%d links created", &created); err != nil || created < 50 {
+		t.Fatalf("first run created %d links: %s", created, out)
+	}
+	if out := mustCLI(t, "", "links", "detect", "--data", data); !strings.Contains(out, ": 0 links created, 0 changed, 0 erased") {
+		t.Errorf("second run: %s", out)
+	}
+	if _, _, err := cli(t, "", "links", "find", "--data", data); err == nil || exitCode(err) != 2 {
+		t.Errorf("unknown subcommand: %v", err)
+	}
+}
