@@ -62,6 +62,7 @@ var (
 var Profiles = withAdministration([]Profile{
 	{KindBorderGuard, secunion.PurposeBorderCheck, []string{SIS, VIS, EES, ETIAS, SLTD}, []string{FieldIdentity, FieldDocument, FieldBiometrics, FieldAlert, FieldVisa, FieldEntryExit, FieldAuthorisation}},
 	{KindBorderGuard, secunion.PurposeIdentityCheck, []string{SIS, VIS, EES, ETIAS, Eurodac, ECRISTCN}, idDoc},
+	{KindBorderGuard, secunion.PurposeLinkVerification, []string{EES}, idDoc},
 	{KindPolice, secunion.PurposeIdentityCheck, []string{SIS, VIS, EES, ETIAS, Eurodac, ECRISTCN}, idDoc},
 	{KindPolice, secunion.PurposeLawEnforcement, allSyst, []string{FieldIdentity, FieldDocument, FieldAlert, FieldVisa, FieldEntryExit, FieldAuthorisation, FieldProtection, FieldConviction, FieldCriminalIntel}},
 	{KindSirene, secunion.PurposeLawEnforcement, []string{SIS, Europol, SLTD}, []string{FieldIdentity, FieldDocument, FieldAlert, FieldCriminalIntel}},
@@ -73,6 +74,7 @@ var Profiles = withAdministration([]Profile{
 	{KindETIASCentral, secunion.PurposeTravelAuth, []string{ETIAS, SIS, VIS, EES, Eurodac, ECRISTCN, Europol, SLTD}, []string{FieldIdentity, FieldDocument, FieldAlert, FieldAuthorisation}},
 	{KindETIASCentral, secunion.PurposeLinkVerification, []string{ETIAS}, idDoc},
 	{KindAsylum, secunion.PurposeProtection, []string{Eurodac, VIS, SIS}, []string{FieldIdentity, FieldDocument, FieldBiometrics, FieldVisa, FieldProtection, FieldAlert}},
+	{KindAsylum, secunion.PurposeLinkVerification, []string{Eurodac}, idDoc},
 	{KindCriminalRecords, secunion.PurposeLinkVerification, []string{ECRISTCN}, []string{FieldIdentity, FieldDocument, FieldConviction}},
 	{KindPIU, secunion.PurposePassengerData, []string{SIS, SLTD, Europol}, []string{FieldIdentity, FieldDocument, FieldAlert}},
 	{KindEuropol, secunion.PurposeLawEnforcement, allSyst, []string{FieldIdentity, FieldDocument, FieldAlert, FieldVisa, FieldEntryExit, FieldAuthorisation, FieldProtection, FieldConviction, FieldCriminalIntel}},

@@ -12,6 +12,7 @@ import (
 	"secunion/access"
 	"secunion/biometric"
 	"secunion/identity"
+	"secunion/links"
 )
 
 // openapi builds the OpenAPI 3.1 description of the API from the route
@@ -179,6 +180,7 @@ var (
 	when    = map[string]any{"type": "string", "format": "date-time"}
 	strs    = map[string]any{"type": "array", "items": str}
 	number  = map[string]any{"type": "number"}
+	counts  = map[string]any{"type": "object", "additionalProperties": integer}
 	// A template's vector: biometric.Dims(modality) finite numbers.
 	modality = map[string]any{"type": "string", "enum": []string{string(biometric.Face), string(biometric.Fingerprint)}}
 	vector   = map[string]any{"type": "array", "items": number, "description": "512 values for a face, 256 for a fingerprint; finite; scaled to unit length"}
@@ -243,7 +245,8 @@ func schemas(purposes, kinds []string) map[string]any {
 		"SearchAnswer": obj([]string{"system", "status", "hits", "ms"}, map[string]any{"system": str,
 			"status": map[string]any{"type": "string", "enum": []string{"answered", "no-hit", "timed-out", "failed"}}, "ms": integer, "error": str,
 			"hits": map[string]any{"type": "array", "items": obj([]string{"system", "record_id", "score", "why", "record"},
-				map[string]any{"system": str, "record_id": str, "score": map[string]any{"type": "number"}, "why": strs, "record": ref("Record")})}}),
+				map[string]any{"system": str, "record_id": str, "score": map[string]any{"type": "number"}, "why": strs, "record": ref("Record"),
+					"links": map[string]any{"type": "array", "items": obj([]string{"id", "colour", "system", "record_id"}, map[string]any{"id": str, "colour": str, "system": str, "record_id": str})}})}}),
 		"SearchResult": map[string]any{"description": "One JSON object {answers, hits}; or, streamed, NDJSON lines {\"answer\": SearchAnswer} then {\"done\": {hits, systems}}, or Server-Sent Events answer and done with the same data.",
 			"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "array", "items": ref("SearchAnswer")}, "hits": integer}},
 		"Template": obj([]string{"system", "record_id", "modality", "quality", "vector"}, map[string]any{"id": str,
@@ -258,6 +261,13 @@ func schemas(purposes, kinds []string) map[string]any {
 		"VerifyRequest": obj([]string{"modality", "vector", "template_id"}, map[string]any{"modality": modality, "vector": vector, "template_id": str}),
 		"VerifyResult": obj([]string{"id", "system", "record_id", "score", "threshold", "same"}, map[string]any{"id": str, "system": str, "record_id": str,
 			"score": number, "threshold": number, "same": boolean}),
+		"Link":           linkSchema(),
+		"LinkList":       list("links", "Link"),
+		"LinkComparison": obj([]string{"link", "a", "b"}, map[string]any{"link": ref("Link"), "a": ref("Record"), "b": ref("Record")}),
+		"LinkDecision": obj([]string{"colour", "reason"}, map[string]any{"colour": map[string]any{"type": "string", "enum": []string{"white", "green", "red"}},
+			"reason": map[string]any{"type": "string", "maxLength": links.MaxReason}}),
+		"LinkStats": obj([]string{"by_colour", "queue", "oldest_yellow_s", "decided", "median_decision_s"}, map[string]any{
+			"by_colour": counts, "queue": counts, "oldest_yellow_s": counts, "decided": integer, "median_decision_s": number}),
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
 			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
 	}
@@ -268,6 +278,21 @@ func (s *Server) openapiHandler(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(s.openapi())
+}
+
+// linkSchema describes links.Link, an identity confirmation file.
+func linkSchema() map[string]any {
+	recordRef := obj([]string{"system", "id"}, map[string]any{"system": str, "id": str})
+	colour := map[string]any{"type": "string", "enum": []string{"white", "yellow", "green", "red"}}
+	return obj([]string{"id", "a", "b", "colour", "reason", "trigger", "verifier", "created", "updated", "decided"}, map[string]any{
+		"id": map[string]any{"type": "string", "description": "the single identification number, MID- and 16 hexadecimal digits"},
+		"a":  recordRef, "b": recordRef, "colour": colour, "reason": str, "trigger": recordRef,
+		"verifier": obj([]string{"kind"}, map[string]any{"kind": str, "state": str}),
+		"evidence": obj(nil, map[string]any{"biometric": str, "modality": str, "score": number, "identity": str, "name": number, "document": boolean}),
+		"created":  when, "updated": when, "decided": boolean,
+		"history": map[string]any{"type": "array", "items": obj([]string{"colour", "reason", "at"},
+			map[string]any{"colour": colour, "reason": str, "authority": str, "user": str, "at": when})},
+	})
 }
 
 // recordSchema describes identity.Record.

@@ -58,6 +58,12 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/biometric/identify", summary: "1:N identification: the templates of the profile's systems that score at or above the modality's threshold, best first; audited as consultation.", auth: true, purpose: true, request: "IdentifyRequest", response: "IdentifyResult", handler: s.identify},
 		{method: "POST", path: "/api/v1/biometric/verify", summary: "1:1 verification of a probe against one template of a system the profile reaches; audited as consultation.", auth: true, purpose: true, request: "VerifyRequest", response: "VerifyResult", handler: s.verify},
 
+		{method: "GET", path: "/api/v1/links/queue", summary: "Multiple Identity Detector: the yellow links the caller's authority is to verify, oldest first (purpose link-verification).", auth: true, purpose: true, response: "LinkList",
+			query: []param{{"limit", "integer", "at most this many (1 to 1000, default 100)"}}, handler: s.linkQueue},
+		{method: "GET", path: "/api/v1/links/stats", summary: "Anonymous figures of the detector: links by colour, verification queues and their oldest link, verification times.", auth: true, response: "LinkStats", handler: s.linkStats},
+		{method: "GET", path: "/api/v1/links/{id}", summary: "A link and only the linked data of its two records, for its verifier (purpose link-verification); audited as consultation.", auth: true, purpose: true, response: "LinkComparison", handler: s.compareLink},
+		{method: "POST", path: "/api/v1/links/{id}/decision", summary: "The verifier's decision on a yellow link: white, green or red, with a reason, kept in its history; audited.", auth: true, purpose: true, request: "LinkDecision", response: "Link", handler: s.decideLink},
+
 		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, response: "Checkpoint", handler: s.latestCheckpoint},
 		{method: "GET", path: "/api/v1/audit/checkpoints/{size}", summary: "The signed checkpoint of a given tree size.", auth: true, response: "Checkpoint", handler: s.checkpointOfSize},
 		{method: "GET", path: "/api/v1/audit/proofs/inclusion", summary: "RFC 6962 inclusion proof of an entry in a tree size.", auth: true, response: "Proof",

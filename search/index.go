@@ -649,5 +649,15 @@ type Hit struct {
 	RecordID string          `json:"record_id"`
 	Score    float64         `json:"score"`
 	Why      []string        `json:"why"`
-	Record   identity.Record `json:"record"` // with the fields the profile allows
+	Record   identity.Record `json:"record"`          // with the fields the profile allows
+	Links    []LinkInfo      `json:"links,omitempty"` // identity links to records of systems in the profile
+}
+
+// LinkInfo is an identity link of a hit (package links), as the portal
+// shows it: the link, its colour and the linked record.
+type LinkInfo struct {
+	ID       string `json:"id"`
+	Colour   string `json:"colour"`
+	System   string `json:"system"`
+	RecordID string `json:"record_id"`
 }

@@ -64,6 +64,8 @@ type Local struct {
 	Templates *biometric.Service // nil: the node holds no templates
 	Records   Records
 	Clock     secunion.Clock
+	// Links returns the identity links of a record; nil: none are shown.
+	Links func(ctx context.Context, system, id string) ([]LinkInfo, error)
 }
 
 // Search searches the indexes and loads the records of the hits. A record
@@ -94,6 +96,11 @@ func (l Local) Search(ctx context.Context, q Query) ([]Hit, error) {
 			return nil, err
 		}
 		h.Record = r
+		if l.Links != nil {
+			if h.Links, err = l.Links(ctx, l.System, h.RecordID); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, h)
 	}
 	return out, nil
@@ -288,6 +295,7 @@ func (p *Portal) ask(ctx context.Context, system string, q Query, prof access.Pr
 			a.Status = Answered
 			for _, h := range r.hits {
 				h.Record = h.Record.Filter(prof.Fields)
+				h.Links = slices.DeleteFunc(h.Links, func(l LinkInfo) bool { return !slices.Contains(prof.Systems, l.System) })
 				a.Hits = append(a.Hits, h)
 			}
 		}

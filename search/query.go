@@ -20,6 +20,10 @@
 //     scores at least biometric.Threshold, their score the template's
 //     cosine similarity; a record found both ways keeps the higher score
 //     and both reasons.
+//   - A hit lists its identity links (colour, linked system and record)
+//     to records of the systems in the caller's profile, whatever their
+//     colour: a yellow link tells the officer a verification is pending,
+//     a red one that identity fraud was found.
 package search
 
 import (

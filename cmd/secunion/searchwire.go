@@ -108,12 +108,31 @@ func startIdentity(ctx context.Context, db *store.DB, d *events.Dispatcher, log 
 	})
 	p := &search.Portal{Sources: map[string]search.Source{}, Clock: db.Clock(), Audit: db.Append}
 	for _, sys := range identity.Systems {
-		p.Sources[sys] = search.Local{System: sys, Index: x.index, Templates: x.templates, Records: db, Clock: db.Clock()}
+		p.Sources[sys] = search.Local{System: sys, Index: x.index, Templates: x.templates, Records: db, Clock: db.Clock(), Links: linksOf(db)}
 		if r, ok := remote[sys]; ok {
 			p.Sources[sys] = r
 		}
 	}
 	return p, x.templates, nil
+}
+
+// linksOf lists a record's identity links as the portal shows them.
+func linksOf(db *store.DB) func(ctx context.Context, system, id string) ([]search.LinkInfo, error) {
+	return func(ctx context.Context, system, id string) ([]search.LinkInfo, error) {
+		ls, err := db.LinksOf(ctx, links.Ref{System: system, ID: id})
+		if err != nil {
+			return nil, err
+		}
+		var out []search.LinkInfo
+		for _, l := range ls {
+			other := l.B
+			if other == (links.Ref{System: system, ID: id}) {
+				other = l.A
+			}
+			out = append(out, search.LinkInfo{ID: l.ID, Colour: string(l.Colour), System: other.System, RecordID: other.ID})
+		}
+		return out, nil
+	}
 }
 
 // apply brings the index and the biometric service up to date with one
