@@ -95,7 +95,7 @@ const (
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record"}
+var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -155,6 +155,9 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"POST /admin/tokens/{id}/revoke", c.authed(c.revokeToken)},
 		{"GET /audit", c.authed(c.auditLog)},
 		{"POST /audit/verify", c.authed(c.verifyAudit)},
+		{"GET /links", c.authed(c.linkQueue)},
+		{"GET /links/{id}", c.authed(c.linkPage)},
+		{"POST /links/{id}/decision", c.authed(c.decideLink)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
 	}
 	if c.portal != nil {
@@ -294,6 +297,9 @@ func (c *Console) view(s *store.Session, title, current string) view {
 	if c.portal != nil && len(searchProfiles(a)) > 0 {
 		add("/search", "Search")
 	}
+	if mayVerify(a) {
+		add("/links", "Links")
+	}
 	if access.CanManageAuthorities(a) {
 		add("/admin/authorities", "Authorities")
 	}
@@ -356,5 +362,6 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"join":     strings.Join,
+	"pair":     func(a, b any) []any { return []any{a, b} },
 	"contains": slices.Contains[[]string],
 }
