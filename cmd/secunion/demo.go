@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -123,6 +124,15 @@ func seedDemo(ctx context.Context, db *store.DB, persons int, e env) error {
 		}
 	}
 	if err := loadSynthetic(ctx, db, persons, e); err != nil {
+		return err
+	}
+	// The identity links of the loaded records, as `secunion links detect`
+	// finds them; a serving node detects those of later writes itself.
+	x, err := loadIdentity(ctx, db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	if _, err := detectLinks(ctx, db, x, runtime.GOMAXPROCS(0), e); err != nil {
 		return err
 	}
 	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })

@@ -116,6 +116,13 @@ func TestDemo(t *testing.T) {
 	if resp.StatusCode != 200 || answer.Hits == 0 {
 		t.Errorf("sample search %s: %d, %d hits", sample[1], resp.StatusCode, answer.Hits)
 	}
+	// The seeded records carry templates and their identity links.
+	var st struct {
+		ByColour map[string]int `json:"by_colour"`
+	}
+	if apiCall(t, "GET", url[1]+"/api/v1/links/stats", border, "", nil, &st); st.ByColour["white"] == 0 || st.ByColour["yellow"] == 0 {
+		t.Errorf("links of the demo data: %+v", st)
+	}
 	stop()
 
 	// A second start keeps the data, prints fresh tokens and revokes the old.

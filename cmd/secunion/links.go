@@ -12,6 +12,7 @@ import (
 	"secunion"
 	"secunion/identity"
 	"secunion/links"
+	"secunion/store"
 )
 
 // linksBatch is how many records' detection runs share one transaction.
@@ -56,6 +57,26 @@ func runLinks(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	start := time.Now()
+	st, err := detectLinks(ctx, db, x, *workers, e)
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	fmt.Fprintf(e.stdout, "links detect: %d records compared in %.1f s (%.0f records/s): %d links created, %d changed, %d erased\n",
+		st.records, secs, float64(st.records)/secs, st.created, st.changed, st.erased)
+	return nil
+}
+
+// detectStats count what a detection over all records did.
+type detectStats struct {
+	records, created, changed, erased int
+}
+
+// detectLinks compares every stored record in the detector's scope with
+// the data in x, on workers goroutines, storing the links found in
+// batches, with a progress bar. Interrupted, it keeps what it stored.
+func detectLinks(ctx context.Context, db *store.DB, x identityIndex, workers int, e env) (detectStats, error) {
 	var refs []links.Ref
 	if err := db.EachRecord(ctx, func(r identity.Record) error {
 		if links.InScope(r.System) {
@@ -63,45 +84,25 @@ func runLinks(ctx context.Context, args []string, e env) error {
 		}
 		return nil
 	}); err != nil {
-		return err
+		return detectStats{}, err
 	}
 	mid := x.detector(db)
 	prog := newCounter(e, int64(len(refs)), "detecting links", "records")
-	start := time.Now()
+	st := detectStats{records: len(refs)}
 	var (
-		mu                       sync.Mutex
-		created, changed, erased int
-		firstErr                 error
+		mu       sync.Mutex
+		firstErr error
 	)
 	jobs := make(chan []links.Ref)
 	var wg sync.WaitGroup
-	for range *workers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for batch := range jobs {
-				runs := make([]links.Run, 0, len(batch))
-				var err error
-				for _, ref := range batch {
-					var r identity.Record
-					if r, err = db.Record(ctx, ref.System, ref.ID); secunion.CodeOf(err) == secunion.NotFound {
-						err = nil
-						continue // erased since
-					} else if err != nil {
-						break
-					}
-					var found []links.Link
-					if found, err = mid.Detect(ctx, r); err != nil {
-						break
-					}
-					runs = append(runs, links.Run{Trigger: ref, Found: found})
-				}
-				var c, ch, er int
-				if err == nil {
-					c, ch, er, err = db.SaveLinks(ctx, runs)
-				}
+				c, ch, er, err := detectBatch(ctx, db, mid, batch)
 				mu.Lock()
-				created, changed, erased = created+c, changed+ch, erased+er
+				st.created, st.changed, st.erased = st.created+c, st.changed+ch, st.erased+er
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
@@ -110,10 +111,7 @@ func runLinks(ctx context.Context, args []string, e env) error {
 			}
 		}()
 	}
-	for i := 0; i < len(refs); i += linksBatch {
-		if ctx.Err() != nil {
-			break
-		}
+	for i := 0; i < len(refs) && ctx.Err() == nil; i += linksBatch {
 		mu.Lock()
 		failed := firstErr != nil
 		mu.Unlock()
@@ -125,14 +123,32 @@ func runLinks(ctx context.Context, args []string, e env) error {
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return firstErr
+		return st, firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return secunion.Errorf(secunion.Unavailable, "link detection interrupted: the links found so far are kept; run it again to finish")
+	if ctx.Err() != nil {
+		return st, secunion.Errorf(secunion.Unavailable, "link detection interrupted: the links found so far are kept; run it again to finish")
 	}
 	prog.Finish()
-	secs := time.Since(start).Seconds()
-	fmt.Fprintf(e.stdout, "links detect: %d records compared in %.1f s (%.0f records/s): %d links created, %d changed, %d erased\n",
-		len(refs), secs, float64(len(refs))/secs, created, changed, erased)
-	return nil
+	return st, nil
+}
+
+// detectBatch detects the links of a batch of records and stores them in
+// one transaction.
+func detectBatch(ctx context.Context, db *store.DB, mid links.Sources, batch []links.Ref) (created, changed, erased int, err error) {
+	runs := make([]links.Run, 0, len(batch))
+	for _, ref := range batch {
+		r, err := db.Record(ctx, ref.System, ref.ID)
+		switch {
+		case secunion.CodeOf(err) == secunion.NotFound:
+			continue // erased since
+		case err != nil:
+			return 0, 0, 0, err
+		}
+		found, err := mid.Detect(ctx, r)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		runs = append(runs, links.Run{Trigger: ref, Found: found})
+	}
+	return db.SaveLinks(ctx, runs)
 }
