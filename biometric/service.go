@@ -103,10 +103,6 @@ func (s *Service) forget(id string) {
 func (s *Service) Delete(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.delete(id)
-}
-
-func (s *Service) delete(id string) bool {
 	p, ok := s.where[id]
 	if !ok {
 		return false
