@@ -19,6 +19,11 @@ import (
 // asked; candidates above the threshold are few (a person's own
 // captures), so the widening loses none in practice.
 type Service struct {
+	// write serialises changes, which may wait on a gallery (Gallery.Put
+	// waits while many templates wait to be linked); mu guards the maps
+	// for the moments they are read or changed, so searches never wait
+	// for a change in progress.
+	write     sync.Mutex
 	mu        sync.RWMutex
 	galleries map[Modality]*Exact
 	where     map[string]placed          // template ID → where it is
@@ -50,20 +55,23 @@ func recordKey(system, id string) string { return system + "/" + id }
 // Put validates t and stores it, replacing a template with the same ID
 // (even one of another record or modality).
 func (s *Service) Put(t Template) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.write.Lock()
+	defer s.write.Unlock()
+	s.mu.RLock()
 	g := s.galleries[t.Modality]
+	old, had := s.where[t.ID]
+	s.mu.RUnlock()
 	if g == nil {
 		var err error
 		if g, err = NewExact(t.Modality); err != nil {
 			return err
 		}
 	}
-	if old, ok := s.where[t.ID]; ok && old.modality != t.Modality {
-		// Validate before the old template goes.
-		probe := t
-		probe.Vector = append([]float32(nil), t.Vector...)
-		if err := probe.Validate(); err != nil {
+	if had && old.modality != t.Modality {
+		// Checked first, so that a bad template leaves the old in place.
+		c := t
+		c.Vector = slices.Clone(t.Vector)
+		if err := c.Validate(); err != nil {
 			return err
 		}
 		s.galleries[old.modality].Delete(t.ID)
@@ -71,6 +79,8 @@ func (s *Service) Put(t Template) error {
 	if err := g.Put(t); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.galleries[t.Modality] = g
 	s.forget(t.ID)
 	k := galleryKey{t.System, t.Modality}
@@ -101,6 +111,8 @@ func (s *Service) forget(id string) {
 
 // Delete removes a template at once; it reports whether one was held.
 func (s *Service) Delete(id string) bool {
+	s.write.Lock()
+	defer s.write.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.where[id]
@@ -116,6 +128,8 @@ func (s *Service) Delete(id string) bool {
 // DeleteRecord removes every template of a record at once and returns how
 // many it removed.
 func (s *Service) DeleteRecord(system, recordID string) int {
+	s.write.Lock()
+	defer s.write.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := s.byRecord[recordKey(system, recordID)]
