@@ -214,9 +214,10 @@ func sortMatches(ms []Match) {
 	})
 }
 
-// dot returns the dot product of two vectors of one length, summed in
-// eight lanes so that the compiler keeps them in registers.
-func dot(a, b []float32) float32 {
+// dotGeneric returns the dot product of two vectors of one length in pure
+// Go, summed in eight lanes so that the compiler keeps them in registers:
+// dot's fallback where no assembly version runs.
+func dotGeneric(a, b []float32) float32 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3, s4, s5, s6, s7 float32
 	i := 0
