@@ -7,7 +7,8 @@ import (
 	"secunion"
 )
 
-// Service holds a node's templates: one gallery per modality, each
+// Service holds a node's templates: one Gallery per modality (exact while
+// small, an HNSW graph when large), each
 // template tagged with its source system, so that a search reaches only
 // the systems a profile allows. It knows each record's templates, so that
 // deleting a record removes them at once. Safe for concurrent use.
@@ -25,7 +26,7 @@ type Service struct {
 	// for a change in progress.
 	write     sync.Mutex
 	mu        sync.RWMutex
-	galleries map[Modality]*Exact
+	galleries map[Modality]*Gallery
 	where     map[string]placed          // template ID → where it is
 	byRecord  map[string]map[string]bool // system/record → template IDs
 	count     map[galleryKey]int         // templates per system and modality
@@ -47,7 +48,7 @@ const systemFactor = 8
 
 // NewService returns an empty service.
 func NewService() *Service {
-	return &Service{galleries: map[Modality]*Exact{}, where: map[string]placed{}, byRecord: map[string]map[string]bool{}, count: map[galleryKey]int{}}
+	return &Service{galleries: map[Modality]*Gallery{}, where: map[string]placed{}, byRecord: map[string]map[string]bool{}, count: map[galleryKey]int{}}
 }
 
 func recordKey(system, id string) string { return system + "/" + id }
@@ -63,7 +64,7 @@ func (s *Service) Put(t Template) error {
 	s.mu.RUnlock()
 	if g == nil {
 		var err error
-		if g, err = NewExact(t.Modality); err != nil {
+		if g, err = NewGallery(t.Modality); err != nil {
 			return err
 		}
 	}
@@ -162,7 +163,7 @@ func (s *Service) Identify(probe Template, k int, systems ...string) ([]Match, e
 	if g == nil {
 		// An empty gallery still checks the probe.
 		var err error
-		if g, err = NewExact(probe.Modality); err != nil {
+		if g, err = NewGallery(probe.Modality); err != nil {
 			return nil, err
 		}
 	}
