@@ -45,5 +45,6 @@ func BenchmarkDetect(b *testing.B) {
 	b.ReportMetric(q.f1(), "F1")
 	b.ReportMetric(ratio(q.fraudFound, q.fraudPairs), "fraud-recall")
 	b.ReportMetric(ratio(q.fraudYellow, q.fraudFound), "fraud-yellow")
+	b.ReportMetric(ratio(q.apartLinks-q.apartWrong, q.apartLinks), "apart-precision")
 	b.ReportMetric(ratio(q.yellow, q.links), "yellow-share")
 }

@@ -28,7 +28,7 @@ var scope = []string{access.SIS, access.VIS, access.EES, access.ETIAS, access.Eu
 // biometric search.
 const (
 	candidatesPerSystem = 10
-	biometricCandidates = 50
+	biometricCandidates = 20
 )
 
 // candidate is a record found for the record under detection.
@@ -89,12 +89,17 @@ func (s Sources) Detect(ctx context.Context, r identity.Record) ([]Link, error) 
 		}
 	}
 	for _, p := range probes {
-		ms, err := s.Templates.Identify(p, biometricCandidates, scope...)
+		// One search over every system; matches above the threshold are
+		// few (a person's own captures), so those outside the scope cost
+		// nothing to drop.
+		ms, err := s.Templates.Identify(p, biometricCandidates)
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range ms {
-			add(Ref{m.System, m.RecordID}, false)
+			if InScope(m.System) {
+				add(Ref{m.System, m.RecordID}, false)
+			}
 		}
 	}
 	now := s.Now()

@@ -113,13 +113,22 @@ func (w *world) detectAll(tb testing.TB) map[string]Link {
 	return all
 }
 
-// quality is link quality against ground truth.
+// quality is link quality against ground truth. A link makes a claim:
+// most say "the same person" (white links; yellow links whose biometrics
+// match, or whose identity data alone match), while a yellow link whose
+// biometrics differ says "different people sharing an identity or a
+// document". Each claim is judged against the truth.
 type quality struct {
-	samePairs, sameFound, sameLinks, sameWrong int // true same-person pairs, those linked; links judged, wrong ones
+	samePairs, sameFound, sameLinks, sameWrong int // true same-person pairs, those linked; same-person claims, wrong ones
 	fraudPairs, fraudFound, fraudYellow        int // shared-document and second-identity pairs; linked; linked yellow
+	apartLinks, apartWrong                     int // "different people sharing data" claims, wrong ones
 	links, yellow                              int
 	byColour                                   map[Colour]int
 }
+
+// claimsApart reports whether a link says its records are of different
+// people sharing data.
+func claimsApart(l Link) bool { return l.Colour == Yellow && l.Evidence.Biometric == BioDiffer }
 
 func ratio(a, b int) float64 {
 	if b == 0 {
@@ -139,9 +148,9 @@ func (q quality) f1() float64 {
 }
 
 func (q quality) String() string {
-	return fmt.Sprintf("same-person: pairs %d, precision %.4f, recall %.4f, F1 %.4f; fraud pairs %d: recall %.4f, yellow %.4f; links %d, yellow share %.4f %v",
+	return fmt.Sprintf("same-person: pairs %d, precision %.4f, recall %.4f, F1 %.4f; fraud pairs %d: recall %.4f, yellow %.4f; different-people claims %d, precision %.4f; links %d, yellow share %.4f %v",
 		q.samePairs, q.precision(), q.recall(), q.f1(), q.fraudPairs, ratio(q.fraudFound, q.fraudPairs), ratio(q.fraudYellow, q.fraudPairs),
-		q.links, ratio(q.yellow, q.links), q.byColour)
+		q.apartLinks, ratio(q.apartLinks-q.apartWrong, q.apartLinks), q.links, ratio(q.yellow, q.links), q.byColour)
 }
 
 // judge compares links with the truth. Same-person pairs are pairs of
@@ -213,12 +222,21 @@ func (w *world) judge(links map[string]Link) quality {
 		if l.Colour == Yellow {
 			q.yellow++
 		}
-		if sharedDoc[id] {
-			continue
-		}
-		q.sameLinks++
-		if w.truth[l.A].Person != w.truth[l.B].Person {
-			q.sameWrong++
+		differ := w.truth[l.A].Person != w.truth[l.B].Person
+		switch {
+		case claimsApart(l):
+			q.apartLinks++
+			if !differ {
+				q.apartWrong++
+			}
+		case sharedDoc[id]:
+			// A shared document without biometrics to tell: judged as a
+			// fraud link only.
+		default:
+			q.sameLinks++
+			if differ {
+				q.sameWrong++
+			}
 		}
 	}
 	return q
