@@ -19,17 +19,22 @@ import (
 // over the unit-length vectors of one modality, searched by inner product
 // (= cosine). Written here rather than taken from a library: no Go
 // package offers an HNSW with immediate deletes, compact storage and
-// concurrent inserts beside queries without cgo.
+// concurrent inserts beside searches without cgo.
 //
 // Every template is a node on layer 0 and, with probability 1/M per
 // further layer, on the layers above; a search descends greedily through
-// the upper layers and explores layer 0 best-first, keeping the
-// EfSearch best nodes found. Storage is compact, so that the index costs
-// little more than its vectors (at most 1.2×): vectors lie contiguously
-// in chunks of 4,096, layer-0 links in fixed blocks of 2·M uint32 beside
-// them, upper-layer links only for the nodes that have them, and a
-// template's ID, system and record in one string whose ID part is also
-// the key of the ID map.
+// the upper layers and explores layer 0 best-first, keeping the efSearch
+// best nodes found. A new node takes its links by the paper's heuristic
+// (spread in all directions), filled up with its closest other
+// candidates; a full list drops its farthest link, but never a node's
+// last way in, so that no node becomes unreachable.
+//
+// Storage is compact, so that the index costs little more than its
+// vectors (at most 1.2×; 1.12× at a million face templates): vectors lie
+// contiguously in chunks of 4,096, layer-0 links in fixed blocks of a
+// count and 2·M uint32 beside them, upper-layer links only for the nodes
+// that have them, and a template's ID, system and record in one string
+// whose ID part is also the key of the ID map.
 //
 // Delete takes effect at once: a deleted node is never returned, though
 // searches still pass through it. Once deleted nodes exceed a quarter of
@@ -46,7 +51,7 @@ import (
 type HNSW struct {
 	modality Modality
 	params   HNSWParams
-	efSearch atomic.Int64
+	efSearch atomic.Int64 // 0: grows with the graph (efFor)
 	pool     searcherPool
 
 	mu         sync.RWMutex
@@ -61,23 +66,41 @@ type HNSW struct {
 type HNSWParams struct {
 	// M is the number of links a node keeps on each upper layer; it keeps
 	// 2·M on layer 0. More links find more true neighbours at the cost of
-	// memory (8·M bytes a node) and of time per search step.
+	// memory (8·M bytes a node) and of time per search step and insert.
 	M int
 	// EfConstruction is the number of candidates kept while linking a new
 	// node: larger builds a better graph, more slowly.
 	EfConstruction int
 	// EfSearch is the number of candidates kept while searching, at least
 	// the k asked for: larger finds more of the true top k, more slowly.
+	// Zero lets it grow with the graph: DefaultEfSearch, and one more per
+	// EfSearchNodes templates held.
 	EfSearch int
 }
 
-// The default HNSW parameters (chosen from BenchmarkIdentify at one
-// million face templates; BENCHMARKS.md).
+// The default HNSW parameters, chosen with BenchmarkIdentify and
+// BenchmarkGallerySwitch on synthetic face templates (BENCHMARKS.md).
+//
+// M = 16 keeps memory at 1.12× the vectors; 32 found the probe's mates
+// with about half the distance computations at 100,000 templates, but
+// costs 1.18× and twice the build time. efSearch must grow with the
+// gallery for a search to find the probe's mates, which score 0.56–0.83
+// among a million impostors scoring 0 ± 0.07: nothing in the impostors'
+// links points towards them, so the search must cover more of the
+// gallery as it grows. One candidate per 160 templates finds 99% of the
+// matches above Threshold at 10,000 to 1,000,000 templates.
 const (
 	DefaultM              = 16
 	DefaultEfConstruction = 100
 	DefaultEfSearch       = 64
+	EfSearchNodes         = 160
 )
+
+// efFor returns the efSearch of a graph of n templates whose EfSearch
+// grows with it.
+func efFor(n int) int {
+	return min(maxEf, max(DefaultEfSearch, n/EfSearchNodes))
+}
 
 // compactShare is the share of deleted nodes beyond which the graph is
 // rebuilt: a quarter wastes at most a third of the live nodes' memory on
@@ -94,14 +117,13 @@ func NewHNSW(m Modality, p HNSWParams) (*HNSW, error) {
 	}
 	p.M = cmp.Or(p.M, DefaultM)
 	p.EfConstruction = cmp.Or(p.EfConstruction, DefaultEfConstruction)
-	p.EfSearch = cmp.Or(p.EfSearch, DefaultEfSearch)
 	switch {
 	case p.M < 2 || p.M > 128:
 		return nil, secunion.Errorf(secunion.Invalid, "hnsw: M %d is not 2–128", p.M)
 	case p.EfConstruction < p.M || p.EfConstruction > 4096:
 		return nil, secunion.Errorf(secunion.Invalid, "hnsw: efConstruction %d is not M (%d) to 4096", p.EfConstruction, p.M)
-	case p.EfSearch < 1 || p.EfSearch > maxEf:
-		return nil, secunion.Errorf(secunion.Invalid, "hnsw: efSearch %d is not 1–%d", p.EfSearch, maxEf)
+	case p.EfSearch < 0 || p.EfSearch > maxEf:
+		return nil, secunion.Errorf(secunion.Invalid, "hnsw: efSearch %d is not 1–%d (0: growing with the graph)", p.EfSearch, maxEf)
 	}
 	h := &HNSW{
 		modality: m,
@@ -114,13 +136,14 @@ func NewHNSW(m Modality, p HNSWParams) (*HNSW, error) {
 }
 
 // maxEf bounds EfSearch: beyond it a search costs as much as a scan.
-const maxEf = 1 << 15
+const maxEf = 1 << 16
 
-// SetEfSearch sets the number of candidates a search keeps (1–32768),
-// trading speed for recall; searches under way keep the old value.
+// SetEfSearch sets the number of candidates a search keeps (1–65536),
+// trading speed for recall, or with 0 lets it grow with the graph;
+// searches under way keep the old value.
 func (h *HNSW) SetEfSearch(ef int) error {
-	if ef < 1 || ef > maxEf {
-		return secunion.Errorf(secunion.Invalid, "hnsw: efSearch %d is not 1–%d", ef, maxEf)
+	if ef < 0 || ef > maxEf {
+		return secunion.Errorf(secunion.Invalid, "hnsw: efSearch %d is not 1–%d (0: growing with the graph)", ef, maxEf)
 	}
 	h.efSearch.Store(int64(ef))
 	return nil
@@ -208,7 +231,7 @@ func (h *HNSW) linkAll(g *graph, nodes []uint32, shared bool, progress func(done
 	var report sync.Mutex
 	step := max(1, int64(len(nodes))/100)
 	work := func() {
-		s := h.pool.get(g.n())
+		s := h.pool.get(0)
 		defer h.pool.put(s)
 		for {
 			i := next.Add(1) - 1
@@ -223,6 +246,7 @@ func (h *HNSW) linkAll(g *graph, nodes []uint32, shared bool, progress func(done
 				}
 				h.mu.RUnlock()
 			} else {
+				s.fit(g.n())
 				g.link(s, nodes[i])
 			}
 			if d := done.Add(1); progress != nil && (d%step == 0 || d == int64(len(nodes))) {
@@ -246,6 +270,14 @@ func (h *HNSW) linkAll(g *graph, nodes []uint32, shared bool, progress func(done
 
 // Delete removes a template at once; it reports whether one was held.
 func (h *HNSW) Delete(id string) bool {
+	// Most IDs a gallery deletes on a put are new: looked up under the
+	// read lock, they do not stop searches and links.
+	h.mu.RLock()
+	_, ok := h.g.slot[id]
+	h.mu.RUnlock()
+	if !ok {
+		return false
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.g.kill(id) {
@@ -260,25 +292,44 @@ func (h *HNSW) Delete(id string) bool {
 
 // Identify returns the k stored templates closest to probe that score at
 // least floor, best first (ties by ID), as far as the graph finds them:
-// the search keeps max(k, EfSearch) candidates. The probe is validated as
+// the search keeps max(k, efSearch) candidates. The probe is validated as
 // Exact validates it.
 func (h *HNSW) Identify(probe Template, k int, floor float32) ([]Match, error) {
 	if err := h.checkProbe(&probe, k); err != nil {
 		return nil, err
 	}
-	ef := max(k, int(h.efSearch.Load()))
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	g := h.g
+	ef := int(h.efSearch.Load())
+	if ef == 0 {
+		ef = efFor(len(g.slot))
+	}
+	ef = max(k, ef)
 	s := h.pool.get(g.n())
 	defer h.pool.put(s)
-	var out []Match
+	best := s.order[:0]
 	for _, c := range g.search(s, probe.Vector, ef) {
 		if c.s >= floor {
-			id, system, record := unpackMeta(g.meta[c.n])
-			out = append(out, Match{ID: id, System: system, RecordID: record, Score: c.s})
+			best = append(best, c)
 		}
 	}
+	// The k best, with any tied with the k-th, which sortMatches orders
+	// by ID.
+	sortScored(best)
+	if len(best) > k {
+		end := k
+		for end < len(best) && best[end].s == best[k-1].s {
+			end++
+		}
+		best = best[:end]
+	}
+	out := make([]Match, len(best))
+	for i, c := range best {
+		id, system, record := unpackMeta(g.meta[c.n])
+		out[i] = Match{ID: id, System: system, RecordID: record, Score: c.s}
+	}
+	s.order = best
 	sortMatches(out)
 	return out[:min(len(out), k)], nil
 }
