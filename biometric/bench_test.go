@@ -353,6 +353,8 @@ func BenchmarkIdentify(b *testing.B) {
 		defEf, floor, defQPS, defP50, defP99, defRecall, floorRecall, mates, exactMates)
 	b.Logf("exact: %.1f q/s", exactQPS)
 
+	logf("graph: built in %v, %.0f B/template; efSearch %d: recall@10 %.4f, %.1f q/s, p50 %.2f ms, p99 %.2f ms; default efSearch %d: %.1f q/s, p50 %.2f ms, p99 %.2f ms, above the threshold %.4f, mates %.4f (exact %.4f); exact %.1f q/s",
+		build.Round(time.Second), bytesPer, ef, efRecall, qps, p50, p99, defEf, defQPS, defP50, defP99, floorRecall, mates, exactMates, exactQPS)
 	if os.Getenv("SECUNION_BENCH_PEER") == "off" {
 		b.Log("FAISS peer skipped: SECUNION_BENCH_PEER=off")
 		return
