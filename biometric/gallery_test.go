@@ -236,5 +236,29 @@ func TestGalleryRefuses(t *testing.T) {
 		if _, err := g.Verify(face("", randomVector(r, 512)), fmt.Sprint("nobody")); secunion.CodeOf(err) != secunion.NotFound {
 			t.Errorf("switch %d: Verify of an unknown ID: %v", switchAt, err)
 		}
+		if err := g.SetEfSearch(maxEf + 1); secunion.CodeOf(err) != secunion.Invalid {
+			t.Errorf("switch %d: efSearch %d: %v", switchAt, maxEf+1, err)
+		}
+	}
+}
+
+// TestGalleryEfSearch checks that an efSearch set before the switch
+// reaches the graph, and that 0 lets it grow again.
+func TestGalleryEfSearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	g := newGallery(t, 50, 64)
+	if err := g.SetEfSearch(16); err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range people(r, 60) {
+		if err := g.Put(tp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ef := g.graph.efSearch.Load(); ef != 16 {
+		t.Errorf("the graph's efSearch is %d, want 16", ef)
+	}
+	if err := g.SetEfSearch(0); err != nil || g.graph.efSearch.Load() != 0 {
+		t.Errorf("efSearch 0: %v, the graph's is %d", err, g.graph.efSearch.Load())
 	}
 }

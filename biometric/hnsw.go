@@ -30,7 +30,7 @@ import (
 // last way in, so that no node becomes unreachable.
 //
 // Storage is compact, so that the index costs little more than its
-// vectors (at most 1.2×; 1.12× at a million face templates): vectors lie
+// vectors (at most 1.2×; 1.13× at a million face templates): vectors lie
 // contiguously in chunks of 4,096, layer-0 links in fixed blocks of a
 // count and 2·M uint32 beside them, upper-layer links only for the nodes
 // that have them, and a template's ID, system and record in one string
@@ -81,7 +81,7 @@ type HNSWParams struct {
 // The default HNSW parameters, chosen with BenchmarkIdentify and
 // BenchmarkGallerySwitch on synthetic face templates (BENCHMARKS.md).
 //
-// M = 16 keeps memory at 1.12× the vectors; 32 found the probe's mates
+// M = 16 keeps memory at 1.13× the vectors; 32 found the probe's mates
 // with about half the distance computations at 100,000 templates, but
 // costs 1.18× and twice the build time. efSearch must grow with the
 // gallery for a search to find the probe's mates, which score 0.56–0.83
@@ -122,8 +122,9 @@ func NewHNSW(m Modality, p HNSWParams) (*HNSW, error) {
 		return nil, secunion.Errorf(secunion.Invalid, "hnsw: M %d is not 2–128", p.M)
 	case p.EfConstruction < p.M || p.EfConstruction > 4096:
 		return nil, secunion.Errorf(secunion.Invalid, "hnsw: efConstruction %d is not M (%d) to 4096", p.EfConstruction, p.M)
-	case p.EfSearch < 0 || p.EfSearch > maxEf:
-		return nil, secunion.Errorf(secunion.Invalid, "hnsw: efSearch %d is not 1–%d (0: growing with the graph)", p.EfSearch, maxEf)
+	}
+	if err := checkEf(p.EfSearch); err != nil {
+		return nil, err
 	}
 	h := &HNSW{
 		modality: m,
@@ -142,10 +143,18 @@ const maxEf = 1 << 16
 // trading speed for recall, or with 0 lets it grow with the graph;
 // searches under way keep the old value.
 func (h *HNSW) SetEfSearch(ef int) error {
+	if err := checkEf(ef); err != nil {
+		return err
+	}
+	h.efSearch.Store(int64(ef))
+	return nil
+}
+
+// checkEf refuses an efSearch outside 0–maxEf.
+func checkEf(ef int) error {
 	if ef < 0 || ef > maxEf {
 		return secunion.Errorf(secunion.Invalid, "hnsw: efSearch %d is not 1–%d (0: growing with the graph)", ef, maxEf)
 	}
-	h.efSearch.Store(int64(ef))
 	return nil
 }
 
@@ -676,8 +685,8 @@ func (g *graph) searchLayer(s *searcher, q []float32, ep scored, ef, l int, live
 }
 
 // link connects node q, placed by add, to the graph: on each of its
-// layers to the closest nodes a search with efConstruction finds, chosen
-// by the paper's heuristic, and those nodes back to q.
+// layers to nodes chosen by selectNeighbours among the closest a search
+// with efConstruction finds, and those nodes back to q (addLink).
 func (g *graph) link(s *searcher, q uint32) {
 	vq := g.vector(q)
 	lvl := int(g.level[q])
