@@ -20,15 +20,6 @@ func newGallery(t testing.TB, switchAt, waiting int) *Gallery {
 	return g
 }
 
-// settle waits until the gallery has linked every waiting template.
-func settle(g *Gallery) {
-	g.mu.Lock()
-	for g.linking {
-		g.room.Wait()
-	}
-	g.mu.Unlock()
-}
-
 // noisy returns another capture of t's person: t's vector with noise.
 func noisy(r *rand.Rand, t Template) Template {
 	v := slices.Clone(t.Vector)
@@ -121,7 +112,7 @@ func TestGallerySwitches(t *testing.T) {
 			t.Fatalf("after %d puts and %d deletes Len = %d", i+1, len(deleted), g.Len())
 		}
 	}
-	settle(g)
+	g.Settle()
 	if n := g.waiting.Len(); n != 0 {
 		t.Errorf("%d templates still waiting after linking ended", n)
 	}
@@ -186,7 +177,7 @@ func TestGalleryConcurrent(t *testing.T) {
 	if g.Len() != len(ts)-len(deleted) {
 		t.Errorf("Len = %d, want %d", g.Len(), len(ts)-len(deleted))
 	}
-	settle(g)
+	g.Settle()
 	for _, tp := range ts {
 		got, err := g.Identify(tp, 1, 0.99)
 		if err != nil {

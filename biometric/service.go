@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"maps"
 	"slices"
 	"sync"
 
@@ -144,6 +145,17 @@ func (s *Service) DeleteRecord(system, recordID string) int {
 	}
 	delete(s.byRecord, recordKey(system, recordID))
 	return n
+}
+
+// Settle waits until every template put so far is linked into its
+// gallery's graph (Gallery.Settle).
+func (s *Service) Settle() {
+	s.mu.RLock()
+	gs := slices.Collect(maps.Values(s.galleries))
+	s.mu.RUnlock()
+	for _, g := range gs {
+		g.Settle()
+	}
 }
 
 // Len returns the number of templates of a system and modality.

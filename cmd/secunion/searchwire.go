@@ -28,7 +28,8 @@ type identityIndex struct {
 }
 
 // loadIdentity builds the name index and the biometric service from the
-// stored records and templates, logging progress.
+// stored records and templates, logging progress; it returns once every
+// template is linked into its gallery's graph.
 func loadIdentity(ctx context.Context, db *store.DB, log *slog.Logger) (identityIndex, error) {
 	x := identityIndex{index: search.NewIndex(), templates: biometric.NewService()}
 	start, n := time.Now(), 0
@@ -53,6 +54,7 @@ func loadIdentity(ctx context.Context, db *store.DB, log *slog.Logger) (identity
 	if err != nil {
 		return x, err
 	}
+	x.templates.Settle()
 	log.Info("biometric templates loaded", "templates", n, "seconds", time.Since(start).Seconds())
 	return x, nil
 }
