@@ -88,6 +88,12 @@ var memberStates = []string{
 	"EU", "XX",
 }
 
+// IsMemberState reports whether code is the ISO code of one of the 27
+// Member States (not EU or XX).
+func IsMemberState(code string) bool {
+	return len(code) == 2 && code != "EU" && code != "XX" && slices.Contains(memberStates, code)
+}
+
 // Validate reports the first thing wrong with a, as an Invalid error.
 func (a Authority) Validate() error {
 	switch {
