@@ -97,7 +97,8 @@ type Action string
 
 // The actions on an order.
 const (
-	Deliver         Action = "deliver"          // the node: first delivery to the contact point
+	Deliver         Action = "deliver"          // the node: the order is in the provider's inbox
+	Push            Action = "push"             // the node: the webhook took the order, without acknowledging it
 	Acknowledge     Action = "acknowledge"      // the provider: receipt, by acknowledgement or first fetch
 	Remove          Action = "remove"           // the provider: Annex II
 	Refuse          Action = "cannot-comply"    // the provider: Annex III
@@ -137,6 +138,7 @@ type rule struct {
 // is refused.
 var rules = map[Action]rule{
 	Deliver:         {[]Party{Node}, []State{Issued}, Sent},
+	Push:            {[]Party{Node}, []State{Sent}, ""},
 	Acknowledge:     {[]Party{Addressee}, []State{Sent}, Received},
 	Remove:          {[]Party{Addressee}, []State{Sent, Received, CannotComply}, Removed},
 	Refuse:          {[]Party{Addressee}, []State{Sent, Received}, CannotComply},
@@ -154,7 +156,7 @@ var rules = map[Action]rule{
 }
 
 // Actions lists every action.
-var Actions = []Action{Deliver, Acknowledge, Remove, Refuse, Clarify, Resume, Withdraw, Warn, Breach,
+var Actions = []Action{Deliver, Push, Acknowledge, Remove, Refuse, Clarify, Resume, Withdraw, Warn, Breach,
 	RequestScrutiny, DecideScrutiny, Reinstate, ExtendPreserve, RenewDelay, Inform}
 
 // Step is one action on an order, by an actor, at a time.
@@ -247,6 +249,8 @@ func apply(o *Order, s Step, e *Event) error {
 	switch s.Action {
 	case Deliver:
 		o.Sent = at
+	case Push:
+		e.Note = joinNote("pushed to the webhook", e.Note)
 	case Acknowledge:
 		receive()
 	case Remove:
@@ -427,6 +431,8 @@ func pastTense(a Action) string {
 	switch a {
 	case Deliver:
 		return "delivered"
+	case Push:
+		return "pushed"
 	case Acknowledge:
 		return "acknowledged"
 	case Remove:

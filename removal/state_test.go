@@ -96,6 +96,7 @@ var lawful = map[Action]struct {
 	prepare func(*Order)
 }{
 	Deliver:         {Node, nil, nil, nil},
+	Push:            {Node, nil, nil, nil},
 	Acknowledge:     {Addressee, nil, nil, nil},
 	Remove:          {Addressee, nil, nil, nil},
 	Refuse:          {Addressee, nil, obstacle(ForceMajeure), nil},

@@ -138,9 +138,9 @@ func (db *DB) SendProcedureInfo(ctx context.Context, actor secunion.Actor, provi
 }
 
 // IssueOrder checks and stores a removal order from actor's authority,
-// with its first timeline event, its webhook delivery when the provider
-// has a webhook, and an audit entry, in one transaction: once it returns,
-// the order is durable and will be delivered.
+// puts it in the provider's inbox (state sent), queues its webhook push
+// when the provider has a webhook, and audits it, in one transaction:
+// once it returns, the order is durable and will be delivered.
 func (db *DB) IssueOrder(ctx context.Context, actor secunion.Actor, o removal.Order) (removal.Order, error) {
 	issuer, err := db.Authority(ctx, actor.Authority)
 	if err != nil {
@@ -179,6 +179,19 @@ func (db *DB) IssueOrder(ctx context.Context, actor secunion.Actor, o removal.Or
 		if err := tx.insertOrder(out, e); err != nil {
 			return err
 		}
+		// The order is in the provider's inbox at once; a webhook push,
+		// when the provider has one, follows from the delivery queue.
+		sent, e, err := removal.Next(out, removal.Step{Action: removal.Deliver, Party: removal.Node, Actor: "node", At: tx.Now(), Text: "in the provider's inbox"})
+		if err != nil {
+			return err
+		}
+		if err := tx.updateOrder(sent); err != nil {
+			return err
+		}
+		if err := tx.appendEvent(e); err != nil {
+			return err
+		}
+		out = sent
 		if p.Contact.Webhook != "" {
 			if _, err := tx.Exec(`INSERT INTO removal_deliveries (order_id, attempts, next_ns, nonce, last_error) VALUES (?, 0, ?, '', '')`,
 				out.ID, nanos(tx.Now())); err != nil {
@@ -226,14 +239,12 @@ func (t *Tx) appendEvent(e removal.Event) error {
 // run or both are recorded.
 func dueNanos(o removal.Order) int64 {
 	switch {
-	case o.Deadline.IsZero():
+	case o.Deadline.IsZero() || !o.Breached.IsZero() && !o.Breached.Before(o.Started):
 		return 0
 	case o.Warned.IsZero() || o.Warned.Before(o.Started):
 		return nanos(o.Deadline.Add(-removal.WarnBefore))
-	case o.Breached.IsZero() || o.Breached.Before(o.Started):
-		return nanos(o.Deadline)
 	}
-	return 0
+	return nanos(o.Deadline)
 }
 
 // readOrder reads one order inside a transaction.
@@ -481,4 +492,122 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return fromNanos(ns.Int64), nil
+}
+
+// ClaimDeliveries takes up to limit webhook pushes that are due, giving
+// each a new nonce and holding it for lease (a node that dies mid-push
+// leaves it to be tried again after the lease; the idempotency key keeps
+// the provider from acting twice). Pushes of orders no longer waiting for
+// receipt (fetched, answered, withdrawn) are dropped.
+func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duration) ([]removal.Delivery, error) {
+	var out []removal.Delivery
+	err := db.Write(ctx, func(tx *Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(`SELECT d.order_id, d.attempts, o.data, p.data, p.secret FROM removal_deliveries d
+			JOIN removal_orders o ON o.id = d.order_id JOIN providers p ON p.code = o.provider
+			WHERE d.next_ns <= ? ORDER BY d.next_ns LIMIT ?`, nanos(tx.Now()), limit)
+		if err != nil {
+			return dbError(err, "claim deliveries")
+		}
+		var due []removal.Delivery
+		for rows.Next() {
+			var d removal.Delivery
+			var order, provider string
+			if err := rows.Scan(&d.Order.ID, &d.Attempts, &order, &provider, &d.Secret); err != nil {
+				rows.Close()
+				return dbError(err, "claim deliveries")
+			}
+			var p removal.Provider
+			if err := json.Unmarshal([]byte(order), &d.Order); err != nil {
+				rows.Close()
+				return secunion.Wrap(secunion.Internal, err, "a stored removal order is damaged")
+			}
+			if err := json.Unmarshal([]byte(provider), &p); err != nil {
+				rows.Close()
+				return secunion.Wrap(secunion.Internal, err, "a stored provider is damaged")
+			}
+			d.Webhook = p.Contact.Webhook
+			due = append(due, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbError(err, "claim deliveries")
+		}
+		for _, d := range due {
+			if d.Order.State != removal.Sent || d.Webhook == "" {
+				if _, err := tx.Exec(`DELETE FROM removal_deliveries WHERE order_id = ?`, d.Order.ID); err != nil {
+					return dbError(err, "drop delivery")
+				}
+				continue
+			}
+			d.Attempts++
+			d.Nonce = secunion.NewID("dlv")
+			if _, err := tx.Exec(`UPDATE removal_deliveries SET attempts = ?, nonce = ?, next_ns = ? WHERE order_id = ?`,
+				d.Attempts, d.Nonce, nanos(tx.Now().Add(lease)), d.Order.ID); err != nil {
+				return dbError(err, "claim delivery")
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Pushed records a push the webhook took (2xx): the push on the timeline
+// and, when ackErr is nil, the signed acknowledgement as the receipt, at
+// the node's time; the delivery leaves the queue. An acknowledgement that
+// failed its check (forged, replayed, malformed) is audited as a denial
+// and the order waits in the inbox for receipt.
+func (db *DB) Pushed(ctx context.Context, d removal.Delivery, ack removal.Ack, ackErr error) error {
+	provider := secunion.Actor{Authority: d.Order.Provider, Login: "webhook"}
+	err := db.Write(ctx, func(tx *Tx) error {
+		var nonce string
+		err := tx.QueryRow(`SELECT nonce FROM removal_deliveries WHERE order_id = ?`, d.Order.ID).Scan(&nonce)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && nonce != d.Nonce {
+			return nil // another attempt, or an answer from the inbox, came first
+		}
+		if err != nil {
+			return dbError(err, "read delivery")
+		}
+		if _, err := tx.Exec(`DELETE FROM removal_deliveries WHERE order_id = ?`, d.Order.ID); err != nil {
+			return dbError(err, "drop delivery")
+		}
+		o, err := tx.readOrder(d.Order.ID)
+		if err != nil || o.State != removal.Sent {
+			return err
+		}
+		steps := []removal.Step{{Action: removal.Push, Party: removal.Node, Actor: "node", At: tx.Now(), Text: fmt.Sprintf("attempt %d", d.Attempts)}}
+		if ackErr == nil {
+			steps = append(steps, removal.Step{Action: removal.Acknowledge, Party: removal.Addressee, Actor: o.Provider, At: tx.Now(),
+				Text: "signed acknowledgement of the webhook push; the provider's clock said " + ack.Received.Format(time.RFC3339Nano)})
+		}
+		for _, s := range steps {
+			next, e, err := removal.Next(o, s)
+			if err != nil {
+				return err
+			}
+			if err := tx.appendEvent(e); err != nil {
+				return err
+			}
+			o = next
+		}
+		if err := tx.updateOrder(o); err != nil {
+			return err
+		}
+		return tx.Audit(removalEntry(provider, audit.OpDisclosure, "removal order pushed to the webhook of "+o.Provider, orderRef(o.ID)))
+	})
+	if err == nil && ackErr != nil {
+		err = db.RecordDenial(ctx, provider, access.Declaration{Purpose: secunion.PurposeTerroristContent},
+			"acknowledge removal order "+d.Order.ID, secunion.MessageOf(ackErr))
+	}
+	return err
+}
+
+// PushFailed records a failed push and when to try again.
+func (db *DB) PushFailed(ctx context.Context, d removal.Delivery, next time.Time, reason string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(`UPDATE removal_deliveries SET next_ns = ?, last_error = ? WHERE order_id = ? AND nonce = ?`,
+			nanos(next), secunion.Clip(reason, 500), d.Order.ID, d.Nonce)
+		return dbError(err, "record failed delivery")
+	})
 }

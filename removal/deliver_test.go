@@ -1,0 +1,203 @@
+package removal_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"secunion"
+	"secunion/access"
+	"secunion/removal"
+	"secunion/store"
+)
+
+// hook is a provider's webhook for tests: it checks each push's signature
+// and answers as behave says.
+type hook struct {
+	t      *testing.T
+	secret string
+	clock  secunion.Clock
+	mu     sync.Mutex
+	behave func(r *http.Request, nonce string) (int, any)
+	pushes map[string]int // by idempotency key
+	nonces []string
+}
+
+func (h *hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	nonce := r.Header.Get(removal.HeaderDelivery)
+	if err := removal.CheckSignature(h.secret, r.Header.Get(removal.HeaderSignature), nonce, body, h.clock.Now()); err != nil {
+		h.t.Errorf("push with a bad signature: %v", err)
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	var o removal.Order
+	if err := json.Unmarshal(body, &o); err != nil || o.ID != r.Header.Get(removal.HeaderIdempotency) {
+		h.t.Errorf("pushed %q under key %q: %v", o.ID, r.Header.Get(removal.HeaderIdempotency), err)
+	}
+	h.mu.Lock()
+	h.pushes[o.ID]++
+	h.nonces = append(h.nonces, nonce)
+	h.mu.Unlock()
+	status, answer := h.behave(r, nonce)
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(answer)
+}
+
+// TestDeliver pushes orders to a webhook over real HTTP from the store's
+// queue: an acknowledged push is the receipt; a failing webhook is tried
+// again after its backoff under the same idempotency key; forged and
+// replayed acknowledgements are not receipts, and are audited.
+func TestDeliver(t *testing.T) {
+	ctx := context.Background()
+	clock := secunion.NewFakeClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
+	dir := t.TempDir()
+	keys, err := store.LoadKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenSQLite(ctx, dir, store.Options{Clock: clock, Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	op := secunion.LocalOperator
+	for _, a := range []access.Authority{
+		{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
+		{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
+	} {
+		if _, err := db.CreateAuthority(ctx, op, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret := strings.Repeat("z", 40)
+	h := &hook{t: t, secret: secret, clock: clock, pushes: map[string]int{}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	if _, err := db.PutProvider(ctx, op, removal.Provider{Code: "VIDSHARE", Name: "VidShare", State: "IE",
+		Contact: removal.ContactPoint{Webhook: srv.URL + "/tco", Secret: secret}}); err != nil {
+		t.Fatal(err)
+	}
+	fr := secunion.Actor{Login: "fr", Authority: "FR-OCLCTIC", AuthorityKind: string(access.KindTCOAuthority)}
+	if _, err := db.SendProcedureInfo(ctx, fr, "VIDSHARE"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(13 * time.Hour)
+	d := &removal.Deliverer{Store: db, Client: srv.Client(), Clock: clock, Log: slog.New(slog.DiscardHandler), Workers: 4}
+	issue := func(ref string) removal.Order {
+		o, err := db.IssueOrder(ctx, fr, removal.Order{Reference: ref, Provider: "VIDSHARE", Category: removal.Incitement,
+			Items:   []removal.Item{{URL: "https://vidshare.example/v/" + ref}},
+			Reasons: "Calls for attacks on public transport.", Redress: "Tribunal administratif de Paris."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	state := func(id string) (removal.Order, []removal.Event) {
+		o, ev, err := db.Order(ctx, fr, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o, ev
+	}
+
+	// A good webhook: the signed acknowledgement is the receipt.
+	h.behave = func(r *http.Request, nonce string) (int, any) {
+		return 200, removal.SignAck(secret, r.Header.Get(removal.HeaderIdempotency), nonce, clock.Now())
+	}
+	good := issue("R-1")
+	if n, err := d.Once(ctx); n != 1 || err != nil {
+		t.Fatalf("pushed %d: %v", n, err)
+	}
+	o, ev := state(good.ID)
+	if o.State != removal.Received || !o.Received.Equal(clock.Now()) || !o.Deadline.Equal(clock.Now().Add(time.Hour)) {
+		t.Fatalf("after an acknowledged push: %s, received %s", o.State, o.Received)
+	}
+	if acts := actions(ev); acts != "issue deliver push acknowledge" {
+		t.Errorf("timeline %s", acts)
+	}
+	if n, _ := d.Once(ctx); n != 0 {
+		t.Errorf("%d pushes after the acknowledgement", n)
+	}
+
+	// A webhook that fails twice: tried again after each backoff, never before.
+	fails := 2
+	h.behave = func(r *http.Request, nonce string) (int, any) {
+		if fails > 0 {
+			fails--
+			return 503, "down"
+		}
+		return 200, removal.SignAck(secret, r.Header.Get(removal.HeaderIdempotency), nonce, clock.Now())
+	}
+	down := issue("R-2")
+	d.Once(ctx)
+	if n, _ := d.Once(ctx); n != 0 {
+		t.Errorf("retried before the backoff: %d", n)
+	}
+	clock.Advance(1300 * time.Millisecond) // first backoff: 1–1.2 s
+	d.Once(ctx)
+	clock.Advance(2500 * time.Millisecond) // second: 2–2.4 s
+	d.Once(ctx)
+	if o, _ := state(down.ID); o.State != removal.Received || h.pushes[down.ID] != 3 {
+		t.Errorf("after two failures: %s, %d pushes", o.State, h.pushes[down.ID])
+	}
+
+	// Forged (wrong secret) and replayed (an earlier push's) acknowledgements.
+	old := h.nonces[0]
+	for name, answer := range map[string]func(id, nonce string) any{
+		"forged":   func(id, nonce string) any { return removal.SignAck(strings.Repeat("x", 40), id, nonce, clock.Now()) },
+		"replayed": func(id, nonce string) any { return removal.SignAck(secret, good.ID, old, clock.Now()) },
+		"garbage":  func(id, nonce string) any { return "thanks" },
+	} {
+		h.behave = func(r *http.Request, nonce string) (int, any) { return 200, answer(r.Header.Get(removal.HeaderIdempotency), nonce) }
+		o := issue("R-" + name)
+		d.Once(ctx)
+		got, ev := state(o.ID)
+		if got.State != removal.Sent || actions(ev) != "issue deliver push" {
+			t.Errorf("%s acknowledgement: %s, timeline %s", name, got.State, actions(ev))
+		}
+		if n, _ := d.Once(ctx); n != 0 {
+			t.Errorf("%s: pushed again", name)
+		}
+	}
+}
+
+func actions(ev []removal.Event) string {
+	var s []string
+	for _, e := range ev {
+		s = append(s, string(e.Action))
+	}
+	return strings.Join(s, " ")
+}
+
+// TestSignature checks the webhook signature as a provider does.
+func TestSignature(t *testing.T) {
+	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	body := []byte(`{"id":"ro_1"}`)
+	sig := removal.Sign("secret", now, "n1", body)
+	if err := removal.CheckSignature("secret", sig, "n1", body, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		secret, header, nonce, body string
+		at                          time.Time
+	}{
+		"other secret":  {"other", sig, "n1", string(body), now},
+		"other nonce":   {"secret", sig, "n2", string(body), now},
+		"changed body":  {"secret", sig, "n1", `{"id":"ro_2"}`, now},
+		"stale":         {"secret", sig, "n1", string(body), now.Add(6 * time.Minute)},
+		"no header":     {"secret", "", "n1", string(body), now},
+		"garbled value": {"secret", "t=abc,v1=00", "n1", string(body), now},
+	} {
+		if err := removal.CheckSignature(c.secret, c.header, c.nonce, []byte(c.body), c.at); secunion.CodeOf(err) != secunion.Unauthenticated {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
