@@ -156,7 +156,9 @@ func TestDeliver(t *testing.T) {
 		"replayed": func(id, nonce string) any { return removal.SignAck(secret, good.ID, old, clock.Now()) },
 		"garbage":  func(id, nonce string) any { return "thanks" },
 	} {
-		h.behave = func(r *http.Request, nonce string) (int, any) { return 200, answer(r.Header.Get(removal.HeaderIdempotency), nonce) }
+		h.behave = func(r *http.Request, nonce string) (int, any) {
+			return 200, answer(r.Header.Get(removal.HeaderIdempotency), nonce)
+		}
 		o := issue("R-" + name)
 		d.Once(ctx)
 		got, ev := state(o.ID)
