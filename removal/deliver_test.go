@@ -55,7 +55,16 @@ func (h *hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // queue: an acknowledged push is the receipt; a failing webhook is tried
 // again after its backoff under the same idempotency key; forged and
 // replayed acknowledgements are not receipts, and are audited.
-func TestDeliver(t *testing.T) {
+// node is a store on a fake clock with a French competent authority
+// that has sent VidShare (Irish) its procedure information.
+type node struct {
+	db    *store.DB
+	clock *secunion.FakeClock
+	fr    secunion.Actor
+}
+
+func newNode(t *testing.T, contact removal.ContactPoint) node {
+	t.Helper()
 	ctx := context.Background()
 	clock := secunion.NewFakeClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
@@ -67,7 +76,7 @@ func TestDeliver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	op := secunion.LocalOperator
 	for _, a := range []access.Authority{
 		{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
@@ -77,36 +86,49 @@ func TestDeliver(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	secret := strings.Repeat("z", 40)
-	h := &hook{t: t, secret: secret, clock: clock, pushes: map[string]int{}}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	if _, err := db.PutProvider(ctx, op, removal.Provider{Code: "VIDSHARE", Name: "VidShare", State: "IE",
-		Contact: removal.ContactPoint{Webhook: srv.URL + "/tco", Secret: secret}}); err != nil {
+	if _, err := db.PutProvider(ctx, op, removal.Provider{Code: "VIDSHARE", Name: "VidShare", State: "IE", Contact: contact}); err != nil {
 		t.Fatal(err)
 	}
-	fr := secunion.Actor{Login: "fr", Authority: "FR-OCLCTIC", AuthorityKind: string(access.KindTCOAuthority)}
-	if _, err := db.SendProcedureInfo(ctx, fr, "VIDSHARE"); err != nil {
+	n := node{db: db, clock: clock, fr: secunion.Actor{Login: "fr", Authority: "FR-OCLCTIC", AuthorityKind: string(access.KindTCOAuthority)}}
+	if _, err := db.SendProcedureInfo(ctx, n.fr, "VIDSHARE"); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(13 * time.Hour)
-	d := &removal.Deliverer{Store: db, Client: srv.Client(), Clock: clock, Log: slog.New(slog.DiscardHandler), Workers: 4}
-	issue := func(ref string) removal.Order {
-		o, err := db.IssueOrder(ctx, fr, removal.Order{Reference: ref, Provider: "VIDSHARE", Category: removal.Incitement,
-			Items:   []removal.Item{{URL: "https://vidshare.example/v/" + ref}},
-			Reasons: "Calls for attacks on public transport.", Redress: "Tribunal administratif de Paris."})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o
+	return n
+}
+
+func (n node) issue(t *testing.T, ref string) removal.Order {
+	t.Helper()
+	o, err := n.db.IssueOrder(context.Background(), n.fr, removal.Order{Reference: ref, Provider: "VIDSHARE", Category: removal.Incitement,
+		Items:   []removal.Item{{URL: "https://vidshare.example/v/" + ref}},
+		Reasons: "Calls for attacks on public transport.", Redress: "Tribunal administratif de Paris."})
+	if err != nil {
+		t.Fatal(err)
 	}
-	state := func(id string) (removal.Order, []removal.Event) {
-		o, ev, err := db.Order(ctx, fr, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o, ev
+	return o
+}
+
+func (n node) order(t *testing.T, id string) (removal.Order, []removal.Event) {
+	t.Helper()
+	o, ev, err := n.db.Order(context.Background(), n.fr, id)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return o, ev
+}
+
+func TestDeliver(t *testing.T) {
+	ctx := context.Background()
+	secret := strings.Repeat("z", 40)
+	var clock secunion.Clock
+	h := &hook{t: t, secret: secret, pushes: map[string]int{}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	n := newNode(t, removal.ContactPoint{Webhook: srv.URL + "/tco", Secret: secret})
+	clock, h.clock = n.clock, n.clock
+	d := &removal.Deliverer{Store: n.db, Client: srv.Client(), Clock: clock, Log: slog.New(slog.DiscardHandler), Workers: 4}
+	issue := func(ref string) removal.Order { return n.issue(t, ref) }
+	state := func(id string) (removal.Order, []removal.Event) { return n.order(t, id) }
 
 	// A good webhook: the signed acknowledgement is the receipt.
 	h.behave = func(r *http.Request, nonce string) (int, any) {
@@ -141,9 +163,9 @@ func TestDeliver(t *testing.T) {
 	if n, _ := d.Once(ctx); n != 0 {
 		t.Errorf("retried before the backoff: %d", n)
 	}
-	clock.Advance(1300 * time.Millisecond) // first backoff: 1–1.2 s
+	n.clock.Advance(1300 * time.Millisecond) // first backoff: 1–1.2 s
 	d.Once(ctx)
-	clock.Advance(2500 * time.Millisecond) // second: 2–2.4 s
+	n.clock.Advance(2500 * time.Millisecond) // second: 2–2.4 s
 	d.Once(ctx)
 	if o, _ := state(down.ID); o.State != removal.Received || h.pushes[down.ID] != 3 {
 		t.Errorf("after two failures: %s, %d pushes", o.State, h.pushes[down.ID])
@@ -177,6 +199,50 @@ func actions(ev []removal.Event) string {
 		s = append(s, string(e.Action))
 	}
 	return strings.Join(s, " ")
+}
+
+// TestWatcher follows the watcher on a fake clock: nothing before 45
+// minutes, the warning then, the breach at the deadline, each once, at
+// their exact times; an order answered in time is left alone.
+func TestWatcher(t *testing.T) {
+	ctx := context.Background()
+	n := newNode(t, removal.ContactPoint{})
+	w := &removal.Watcher{Store: n.db, Clock: n.clock, Log: slog.New(slog.DiscardHandler), Poll: time.Second}
+	vid := secunion.Actor{Login: "vid", Authority: "VIDSHARE", AuthorityKind: string(access.KindHostingProvider)}
+	late, onTime := n.issue(t, "R-late"), n.issue(t, "R-on-time")
+	for _, o := range []removal.Order{late, onTime} {
+		if _, _, err := n.db.Order(ctx, vid, o.ID); err != nil { // the first fetch: the hour starts
+			t.Fatal(err)
+		}
+	}
+	start := n.clock.Now()
+	tick := func(want int) {
+		t.Helper()
+		if got, err := w.Tick(ctx); got != want || err != nil {
+			t.Fatalf("at %s: %d steps, want %d: %v", n.clock.Now().Sub(start), got, want, err)
+		}
+	}
+	n.clock.Advance(45*time.Minute - time.Millisecond)
+	tick(0)
+	n.clock.Advance(time.Millisecond)
+	tick(2)
+	tick(0)
+	if _, err := n.db.StepOrder(ctx, vid, onTime.ID, removal.Step{Action: removal.Remove}); err != nil {
+		t.Fatal(err)
+	}
+	n.clock.Advance(15*time.Minute + 250*time.Millisecond)
+	tick(1)
+	tick(0)
+	o, ev := n.order(t, late.ID)
+	if acts := actions(ev); acts != "issue deliver acknowledge warn breach" {
+		t.Fatalf("timeline %s", acts)
+	}
+	if !ev[3].At.Equal(start.Add(45*time.Minute)) || !ev[4].At.Equal(start.Add(time.Hour+250*time.Millisecond)) || !o.Breached.Equal(start.Add(time.Hour)) {
+		t.Errorf("warned %s, breach recorded %s for the deadline %s", ev[3].At.Sub(start), ev[4].At.Sub(start), o.Breached.Sub(start))
+	}
+	if o, ev := n.order(t, onTime.ID); o.State != removal.Removed || actions(ev) != "issue deliver acknowledge warn remove" {
+		t.Errorf("on time: %s, %s", o.State, actions(ev))
+	}
 }
 
 // TestSignature checks the webhook signature as a provider does.

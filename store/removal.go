@@ -236,10 +236,10 @@ func (t *Tx) appendEvent(e removal.Event) error {
 
 // dueNanos is when the deadline watcher must next look at o: the warning
 // before the deadline, then the deadline itself; 0 when the hour does not
-// run or both are recorded.
+// run (the order is not waiting for an answer) or both are recorded.
 func dueNanos(o removal.Order) int64 {
 	switch {
-	case o.Deadline.IsZero() || !o.Breached.IsZero() && !o.Breached.Before(o.Started):
+	case o.State != removal.Received || o.Deadline.IsZero() || !o.Breached.IsZero() && !o.Breached.Before(o.Started):
 		return 0
 	case o.Warned.IsZero() || o.Warned.Before(o.Started):
 		return nanos(o.Deadline.Add(-removal.WarnBefore))
@@ -441,12 +441,33 @@ func (db *DB) Orders(ctx context.Context, actor secunion.Actor, f OrderFilter) (
 	if err != nil {
 		return nil, dbError(err, "list removal orders")
 	}
+	out, err := scanOrders(rows)
+	if err != nil {
+		return nil, err
+	}
+	return out, db.Write(ctx, func(tx *Tx) error {
+		return tx.Audit(removalEntry(actor, audit.OpConsultation, fmt.Sprintf("list of removal orders: %d", len(out))))
+	})
+}
+
+// DueOrders returns the orders the deadline watcher must look at by now,
+// soonest first.
+func (db *DB) DueOrders(ctx context.Context, now time.Time, limit int) ([]removal.Order, error) {
+	rows, err := db.query(ctx, `SELECT data FROM removal_orders WHERE due_ns > 0 AND due_ns <= ? ORDER BY due_ns LIMIT ?`, nanos(now), limit)
+	if err != nil {
+		return nil, dbError(err, "read due orders")
+	}
+	return scanOrders(rows)
+}
+
+// scanOrders reads orders from rows of data.
+func scanOrders(rows *sql.Rows) ([]removal.Order, error) {
 	defer rows.Close()
 	var out []removal.Order
 	for rows.Next() {
 		var data string
 		if err := rows.Scan(&data); err != nil {
-			return nil, dbError(err, "list removal orders")
+			return nil, dbError(err, "read removal orders")
 		}
 		o, err := decodeOrder(data, nil, "")
 		if err != nil {
@@ -454,31 +475,7 @@ func (db *DB) Orders(ctx context.Context, actor secunion.Actor, f OrderFilter) (
 		}
 		out = append(out, o)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err, "list removal orders")
-	}
-	return out, db.Write(ctx, func(tx *Tx) error {
-		return tx.Audit(removalEntry(actor, audit.OpConsultation, fmt.Sprintf("list of removal orders: %d", len(out))))
-	})
-}
-
-// DueOrders returns the IDs of orders the deadline watcher must look at
-// by now, soonest first.
-func (db *DB) DueOrders(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT id FROM removal_orders WHERE due_ns > 0 AND due_ns <= ? ORDER BY due_ns LIMIT ?`, nanos(now), limit)
-	if err != nil {
-		return nil, dbError(err, "read due orders")
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, dbError(err, "read due orders")
-		}
-		ids = append(ids, id)
-	}
-	return ids, dbError(rows.Err(), "read due orders")
+	return out, dbError(rows.Err(), "read removal orders")
 }
 
 // NextDue returns when the deadline watcher must next look, zero when no

@@ -118,7 +118,7 @@ func TestRemovalOrders(t *testing.T) {
 		}
 		clock.Advance(45 * time.Minute)
 		ids, _ := db.DueOrders(ctx, clock.Now(), 10)
-		if len(ids) != 1 || ids[0] != o.ID {
+		if len(ids) != 1 || ids[0].ID != o.ID {
 			t.Fatalf("due at 45 minutes: %v", ids)
 		}
 		if _, err := db.NodeStep(ctx, o.ID, removal.Step{Action: removal.Warn}); err != nil {

@@ -1,0 +1,82 @@
+package removal
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"secunion"
+)
+
+// WatchStore is what the Watcher needs of the store.
+type WatchStore interface {
+	DueOrders(ctx context.Context, now time.Time, limit int) ([]Order, error)
+	NodeStep(ctx context.Context, id string, s Step) (Order, error)
+	NextDue(ctx context.Context) (time.Time, error)
+}
+
+// Watcher keeps the one-hour rule: it warns WarnBefore the deadline of
+// every order whose hour runs, and records a breach at the deadline, on
+// the store's clock.
+type Watcher struct {
+	Store WatchStore
+	Clock secunion.Clock
+	Log   *slog.Logger
+	// Poll bounds how long the watcher sleeps, so that it notices the
+	// hours started meanwhile.
+	Poll time.Duration
+}
+
+// Tick warns and records breaches for every order due by now, and
+// returns how many steps it took.
+func (w *Watcher) Tick(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		now := w.Clock.Now()
+		due, err := w.Store.DueOrders(ctx, now, 500)
+		if err != nil {
+			return n, err
+		}
+		for _, o := range due {
+			a := Warn
+			if !now.Before(o.Deadline) {
+				a = Breach
+			}
+			// A conflict means the order moved on meanwhile (answered,
+			// withdrawn): nothing to do.
+			if _, err := w.Store.NodeStep(ctx, o.ID, Step{Action: a, At: now}); secunion.CodeOf(err) == secunion.Conflict {
+				continue
+			} else if err != nil {
+				return n, err
+			}
+			n++
+			if a == Breach {
+				w.Log.Warn("removal: one-hour deadline breached", "order", o.ID, "provider", o.Provider, "deadline", o.Deadline)
+			}
+		}
+		if len(due) < 500 {
+			return n, nil
+		}
+	}
+}
+
+// Run watches until ctx ends.
+func (w *Watcher) Run(ctx context.Context) {
+	for {
+		if _, err := w.Tick(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("removal: deadline watcher", "error", err)
+		}
+		wait := w.Poll
+		if next, err := w.Store.NextDue(ctx); err == nil && !next.IsZero() {
+			wait = min(wait, max(0, next.Sub(w.Clock.Now())))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
