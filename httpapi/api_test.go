@@ -32,6 +32,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 type apiEnv struct {
 	srv    *httptest.Server
 	db     *store.DB
+	clock  *secunion.FakeClock
 	tokens map[string]string // login → token
 }
 
@@ -43,7 +44,8 @@ func newAPI(t *testing.T) *apiEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.OpenSQLite(ctx, dir, store.Options{Keys: keys, CheckpointEvery: time.Hour, Clock: secunion.NewFakeClock(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))})
+	clock := secunion.NewFakeClock(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	db, err := store.OpenSQLite(ctx, dir, store.Options{Keys: keys, CheckpointEvery: time.Hour, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func newAPI(t *testing.T) *apiEnv {
 			t.Fatal(err)
 		}
 	}
-	e := &apiEnv{db: db, tokens: map[string]string{}}
+	e := &apiEnv{db: db, clock: clock, tokens: map[string]string{}}
 	for _, u := range []access.User{
 		{Login: "root", Name: "Root", Authority: "EU-ADMIN", Roles: []string{access.RoleAdmin}},
 		{Login: "anna", Name: "Anna Schmidt", Authority: "DE-BPOL", Roles: []string{access.RoleOfficer}},

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"secunion/biometric"
 	"secunion/identity"
 	"secunion/links"
+	"secunion/removal"
 )
 
 // openapi builds the OpenAPI 3.1 description of the API from the route
@@ -268,6 +270,28 @@ func schemas(purposes, kinds []string) map[string]any {
 			"reason": map[string]any{"type": "string", "maxLength": links.MaxReason}}),
 		"LinkStats": obj([]string{"by_colour", "queue", "oldest_yellow_s", "decided", "median_decision_s"}, map[string]any{
 			"by_colour": counts, "queue": counts, "oldest_yellow_s": counts, "decided": integer, "median_decision_s": number}),
+		"ProviderInput": obj([]string{"name", "state"}, map[string]any{"name": str,
+			"state":                map[string]any{"type": "string", "description": "Member State of the main establishment, or of the legal representative (Art 17)"},
+			"legal_representative": str, "outside_union": boolean,
+			"webhook": map[string]any{"type": "string", "description": "https URL (http only on loopback) receiving signed pushes; omit for the inbox alone"},
+			"secret":  map[string]any{"type": "string", "minLength": removal.MinSecret, "description": "webhook signing secret (HMAC-SHA256); kept if omitted on a change; never shown"},
+			"phone":   str}),
+		"Provider":     providerSchema(),
+		"ProviderList": list("providers", "Provider"),
+		"ProcedureInformation": obj([]string{"provider", "sent", "first_order_from"}, map[string]any{"provider": str, "sent": when,
+			"first_order_from": map[string]any{"type": "string", "format": "date-time", "description": "a first order needs no emergency from then on"}}),
+		"RemovalOrderInput": removalInputSchema(),
+		"RemovalOrder":      removalOrderSchema(),
+		"RemovalOrderList":  list("orders", "RemovalOrder"),
+		"RemovalOrderView": obj([]string{"order", "timeline"}, map[string]any{"order": ref("RemovalOrder"),
+			"timeline": map[string]any{"type": "array", "items": obj([]string{"order", "at", "action", "party", "actor", "from", "to"}, map[string]any{
+				"order": str, "at": when, "action": str, "party": str, "actor": str, "from": str, "to": str, "note": str})}}),
+		"RemovalStep": obj([]string{"action"}, map[string]any{
+			"action":       map[string]any{"type": "string", "enum": stepActions()},
+			"removed_at":   map[string]any{"type": "string", "format": "date-time", "description": "remove: when the content came down (default now)"},
+			"obstacle":     map[string]any{"type": "string", "enum": []string{string(removal.ForceMajeure), string(removal.ManifestError), string(removal.MissingDetails)}, "description": "cannot-comply: the reason of Annex III"},
+			"text":         map[string]any{"type": "string", "maxLength": 2000, "description": "the explanation, clarification, reasons of a decision or of a withdrawal"},
+			"infringement": map[string]any{"type": "boolean", "description": "decide-scrutiny: the order infringes the Regulation or fundamental rights; it ends"}}),
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
 			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
 	}
@@ -319,4 +343,66 @@ func recordSchema() map[string]any {
 		"sltd":    obj([]string{"status", "reporting_country"}, map[string]any{"status": str, "reporting_country": str}),
 		"updated": when,
 	})
+}
+
+// providerSchema describes removal.Provider as shown.
+func providerSchema() map[string]any {
+	return obj([]string{"code", "name", "state", "contact"}, map[string]any{"code": str, "name": str, "state": str,
+		"legal_representative": str, "outside_union": boolean,
+		"contact": obj(nil, map[string]any{"webhook": str, "phone": str})})
+}
+
+// removalInputSchema describes the issuer's fields of a removal order
+// (Annex I).
+func removalInputSchema() map[string]any {
+	cats := make([]string, len(removal.Categories))
+	for i, c := range removal.Categories {
+		cats[i] = string(c)
+	}
+	return obj([]string{"reference", "provider", "items", "category", "reasons", "redress"}, map[string]any{
+		"reference": map[string]any{"type": "string", "maxLength": 64, "description": "the issuer's reference number, unique per issuer"},
+		"provider":  map[string]any{"type": "string", "description": "the addressee: a registered provider's code"},
+		"items": map[string]any{"type": "array", "minItems": 1, "maxItems": removal.MaxItems, "items": obj([]string{"url"}, map[string]any{
+			"url":     map[string]any{"type": "string", "format": "uri", "description": "exact http(s) URL of the content"},
+			"locator": map[string]any{"type": "string", "maxLength": 500, "description": "further information locating the content"}})},
+		"category":                map[string]any{"type": "string", "enum": cats, "description": "the kind of terrorist content, Art 2(7)(a)–(e)"},
+		"reasons":                 map[string]any{"type": "string", "minLength": 20, "description": "statement of reasons"},
+		"redress":                 map[string]any{"type": "string", "description": "information on redress"},
+		"delay_notice":            map[string]any{"type": "boolean", "description": "delay telling the content provider six weeks (Art 11(3))"},
+		"emergency":               map[string]any{"type": "boolean", "description": "a first order without procedure information 12 hours before (Art 3(2))"},
+		"emergency_justification": str,
+	})
+}
+
+// removalOrderSchema describes removal.Order.
+func removalOrderSchema() map[string]any {
+	states := make([]string, len(removal.States))
+	for i, st := range removal.States {
+		states[i] = string(st)
+	}
+	o := removalInputSchema()
+	props := maps.Clone(o["properties"].(map[string]any))
+	for _, k := range []string{"id", "issuer", "issuer_state", "contact_point", "provider_state", "obstacle", "explanation", "requested_by"} {
+		props[k] = str
+	}
+	for _, k := range []string{"issued", "sent", "received", "started", "deadline", "warned", "breached", "answered", "removed_at", "informed", "reinstated", "notice_from", "preserve_until"} {
+		props[k] = when
+	}
+	props["state"] = map[string]any{"type": "string", "enum": states}
+	props["notice_delay_renewed"] = boolean
+	props["scrutiny"] = obj(nil, map[string]any{"requested": when, "requested_by": str, "due": when, "decided": when, "decided_by": str, "infringement": boolean, "reasons": str})
+	return obj([]string{"id", "reference", "issuer", "provider", "items", "category", "state", "issued"}, props)
+}
+
+// stepActions are the actions a party may send: all but the node's own.
+func stepActions() []string {
+	var out []string
+	for _, a := range removal.Actions {
+		switch a {
+		case removal.Deliver, removal.Push, removal.Warn, removal.Breach:
+			continue
+		}
+		out = append(out, string(a))
+	}
+	return out
 }

@@ -36,6 +36,9 @@ type Config struct {
 	Console     Console // the operator console; nil serves the API alone
 	Portal      *search.Portal
 	Templates   *biometric.Service // 1:N and 1:1 biometric matching; nil if the node runs none
+	// OrderIssued is called after a removal order is stored, to wake the
+	// webhook deliverer; nil when the node delivers by polling alone.
+	OrderIssued func()
 	Logger      *slog.Logger
 	Version     string
 	// MaxBody caps request bodies; 1 MiB if zero.

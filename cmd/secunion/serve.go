@@ -75,13 +75,16 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 		return err
 	}
 	go d.Run(ctx)
+	kick, removalDone := startRemoval(ctx, db, log)
+	defer removalDone()
+	defer cancel()
 
 	tls := f.tlsCert != "" || f.tlsKey != ""
 	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version(), Portal: portal})
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Logger: log, Version: version()})
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, OrderIssued: kick, Logger: log, Version: version()})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
