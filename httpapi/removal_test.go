@@ -62,7 +62,9 @@ func TestRemovalOrdersAPI(t *testing.T) {
 	if len(ps.Providers) != 1 || strings.Contains(strings.ToLower(fmtAny(ps.Providers)), strings.ToLower(secret)) {
 		t.Errorf("providers: %v", ps.Providers)
 	}
-	var info struct{ FirstOrderFrom time.Time `json:"first_order_from"` }
+	var info struct {
+		FirstOrderFrom time.Time `json:"first_order_from"`
+	}
 	if r := e.call(t, "fr", "POST", "/api/v1/providers/VIDSHARE/procedure-information", nil, tco, &info); r.StatusCode != 200 || !info.FirstOrderFrom.Equal(e.clock.Now().Add(12*time.Hour)) {
 		t.Fatalf("procedure information: %d %+v", r.StatusCode, info)
 	}
