@@ -138,7 +138,7 @@ type rule struct {
 // is refused.
 var rules = map[Action]rule{
 	Deliver:         {[]Party{Node}, []State{Issued}, Sent},
-	Push:            {[]Party{Node}, []State{Sent}, ""},
+	Push:            {[]Party{Node}, []State{Sent, Received, CannotComply, Removed}, ""},
 	Acknowledge:     {[]Party{Addressee}, []State{Sent}, Received},
 	Remove:          {[]Party{Addressee}, []State{Sent, Received, CannotComply}, Removed},
 	Refuse:          {[]Party{Addressee}, []State{Sent, Received}, CannotComply},

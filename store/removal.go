@@ -570,11 +570,17 @@ func (db *DB) Pushed(ctx context.Context, d removal.Delivery, ack removal.Ack, a
 			return dbError(err, "drop delivery")
 		}
 		o, err := tx.readOrder(d.Order.ID)
-		if err != nil || o.State != removal.Sent {
+		if err != nil {
 			return err
 		}
+		if _, _, err := removal.Next(o, removal.Step{Action: removal.Push, Party: removal.Node, At: tx.Now()}); err != nil {
+			return nil // withdrawn or ended meanwhile: nothing to record
+		}
+		// The provider may have fetched or answered the order from its
+		// inbox while the push was under way: the push is recorded, the
+		// acknowledgement only as a receipt not yet given.
 		steps := []removal.Step{{Action: removal.Push, Party: removal.Node, Actor: "node", At: tx.Now(), Text: fmt.Sprintf("attempt %d", d.Attempts)}}
-		if ackErr == nil {
+		if ackErr == nil && o.State == removal.Sent {
 			steps = append(steps, removal.Step{Action: removal.Acknowledge, Party: removal.Addressee, Actor: o.Provider, At: tx.Now(),
 				Text: "signed acknowledgement of the webhook push; the provider's clock said " + ack.Received.Format(time.RFC3339Nano)})
 		}

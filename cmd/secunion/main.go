@@ -73,6 +73,7 @@ commands:
   import   load records of a source system from JSON Lines or CSV
   synth    generate synthetic persons and records with ground truth
   links    detect identity links (multiple-identity detector) over stored records
+  provider-sim  run simulated hosting service providers answering removal orders
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -108,6 +109,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runSynth(ctx, args[1:], e)
 	case "links":
 		return runLinks(ctx, args[1:], e)
+	case "provider-sim":
+		return runProviderSim(ctx, args[1:], e)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "secunion", version())
 		return nil
