@@ -1,0 +1,172 @@
+package removal
+
+import (
+	"slices"
+	"time"
+)
+
+// ProviderReport is a provider's figures for a calendar year, as its
+// transparency report gives them (Art 7(3)): orders by the year they were
+// issued, complaints and referrals by the year they arrived.
+type ProviderReport struct {
+	Provider        string         `json:"provider"`
+	Year            int            `json:"year"`
+	Orders          int            `json:"orders"`           // removal orders received
+	Executed        int            `json:"executed"`         // content removed or disabled
+	ItemsRemoved    int            `json:"items_removed"`    // URLs of the executed orders
+	WithinHour      int            `json:"within_hour"`      // executed by the deadline
+	Breaches        int            `json:"breaches"`         // orders whose deadline passed unanswered
+	MedianToRemoval float64        `json:"median_minutes"`   // from receipt to removal, executed orders
+	NotExecuted     map[string]int `json:"not_executed"`     // by reason: an Annex III obstacle, withdrawn, annulled
+	Pending         int            `json:"pending"`          // still waiting for an answer
+	Scrutiny        int            `json:"scrutiny"`         // scrutiny requested
+	Infringements   int            `json:"infringements"`    // scrutiny found an infringement
+	Complaints      int            `json:"complaints"`       // from content providers (Art 10)
+	Upheld          int            `json:"complaints_upheld"`
+	ComplaintsLate  int            `json:"complaints_late"` // decided after two weeks, or undecided past them
+	Reinstated      int            `json:"reinstated"`
+	Referrals       int            `json:"referrals"`
+	ReferralRemoved int            `json:"referrals_removed"`
+	ThreatReports   int            `json:"threat_reports"`
+}
+
+// AuthorityReport is a competent authority's figures for a calendar year
+// (Art 8): the orders it issued and the cross-border ones it scrutinised.
+type AuthorityReport struct {
+	Authority       string  `json:"authority"`
+	Year            int     `json:"year"`
+	Issued          int     `json:"issued"`
+	CrossBorder     int     `json:"cross_border"`
+	Emergency       int     `json:"emergency"`
+	Executed        int     `json:"executed"`
+	NotExecuted     int     `json:"not_executed"` // cannot comply, withdrawn or annulled
+	Pending         int     `json:"pending"`
+	Breaches        int     `json:"breaches"`
+	MedianToRemoval float64 `json:"median_minutes"`
+	// Scrutinised and Infringements count the decisions it took as the
+	// authority of a provider's Member State.
+	Scrutinised   int `json:"scrutinised"`
+	Infringements int `json:"infringements"`
+}
+
+// inYear reports whether t falls in calendar year y (UTC).
+func inYear(t time.Time, y int) bool { return !t.IsZero() && t.UTC().Year() == y }
+
+// outcomes adds up a set of orders: executed, their items and median time
+// to removal, within the hour, breaches, pending, and the rest by reason.
+func outcomes(orders []Order, year int) (executed, items, within, breaches, pending int, median float64, notExecuted map[string]int, n int) {
+	notExecuted = map[string]int{}
+	var minutes []float64
+	for _, o := range orders {
+		if !inYear(o.Issued, year) {
+			continue
+		}
+		n++
+		if !o.Breached.IsZero() {
+			breaches++
+		}
+		switch {
+		case o.State == Annulled:
+			notExecuted["annulled"]++
+		case !o.RemovedAt.IsZero():
+			executed++
+			items += len(o.Items)
+			if o.Late() == 0 {
+				within++
+			}
+			if !o.Received.IsZero() {
+				minutes = append(minutes, o.RemovedAt.Sub(o.Received).Minutes())
+			}
+		case o.State == Withdrawn:
+			notExecuted["withdrawn"]++
+		case o.State == CannotComply:
+			notExecuted[string(o.Obstacle)]++
+		default:
+			pending++
+		}
+	}
+	if len(minutes) > 0 {
+		slices.Sort(minutes)
+		median = minutes[len(minutes)/2]
+		if len(minutes)%2 == 0 {
+			median = (minutes[len(minutes)/2-1] + median) / 2
+		}
+	}
+	return executed, items, within, breaches, pending, median, notExecuted, n
+}
+
+// ProviderFigures computes provider's report for year from the orders
+// addressed to it, its complaints and referrals, and its threat reports.
+func ProviderFigures(provider string, year int, orders []Order, complaints []Complaint, referrals []Referral, threats []ThreatReport, now time.Time) ProviderReport {
+	r := ProviderReport{Provider: provider, Year: year}
+	r.Executed, r.ItemsRemoved, r.WithinHour, r.Breaches, r.Pending, r.MedianToRemoval, r.NotExecuted, r.Orders = outcomes(orders, year)
+	for _, o := range orders {
+		if !inYear(o.Issued, year) {
+			continue
+		}
+		if !o.Scrutiny.Requested.IsZero() {
+			r.Scrutiny++
+		}
+		if o.Scrutiny.Infringement {
+			r.Infringements++
+		}
+		if !o.Reinstated.IsZero() {
+			r.Reinstated++
+		}
+	}
+	for _, c := range complaints {
+		if inYear(c.Received, year) {
+			r.Complaints++
+			if c.Upheld {
+				r.Upheld++
+			}
+			if c.Late(now) {
+				r.ComplaintsLate++
+			}
+		}
+	}
+	for _, f := range referrals {
+		if inYear(f.Sent, year) {
+			r.Referrals++
+			if f.Outcome == Taken {
+				r.ReferralRemoved++
+			}
+		}
+	}
+	for _, t := range threats {
+		if inYear(t.Reported, year) {
+			r.ThreatReports++
+		}
+	}
+	return r
+}
+
+// AuthorityFigures computes authority's report for year from the orders
+// it issued and those it could scrutinise as the provider's Member State.
+func AuthorityFigures(authority string, year int, issued, hosted []Order) AuthorityReport {
+	r := AuthorityReport{Authority: authority, Year: year}
+	var notExecuted map[string]int
+	r.Executed, _, _, r.Breaches, r.Pending, r.MedianToRemoval, notExecuted, r.Issued = outcomes(issued, year)
+	for _, n := range notExecuted {
+		r.NotExecuted += n
+	}
+	for _, o := range issued {
+		if inYear(o.Issued, year) {
+			if o.CrossBorder() {
+				r.CrossBorder++
+			}
+			if o.Emergency {
+				r.Emergency++
+			}
+		}
+	}
+	for _, o := range hosted {
+		if inYear(o.Scrutiny.Decided, year) && o.Scrutiny.DecidedBy == authority {
+			r.Scrutinised++
+			if o.Scrutiny.Infringement {
+				r.Infringements++
+			}
+		}
+	}
+	return r
+}
