@@ -11,17 +11,17 @@ import (
 type ProviderReport struct {
 	Provider        string         `json:"provider"`
 	Year            int            `json:"year"`
-	Orders          int            `json:"orders"`           // removal orders received
-	Executed        int            `json:"executed"`         // content removed or disabled
-	ItemsRemoved    int            `json:"items_removed"`    // URLs of the executed orders
-	WithinHour      int            `json:"within_hour"`      // executed by the deadline
-	Breaches        int            `json:"breaches"`         // orders whose deadline passed unanswered
-	MedianToRemoval float64        `json:"median_minutes"`   // from receipt to removal, executed orders
-	NotExecuted     map[string]int `json:"not_executed"`     // by reason: an Annex III obstacle, withdrawn, annulled
-	Pending         int            `json:"pending"`          // still waiting for an answer
-	Scrutiny        int            `json:"scrutiny"`         // scrutiny requested
-	Infringements   int            `json:"infringements"`    // scrutiny found an infringement
-	Complaints      int            `json:"complaints"`       // from content providers (Art 10)
+	Orders          int            `json:"orders"`         // removal orders received
+	Executed        int            `json:"executed"`       // content removed or disabled
+	ItemsRemoved    int            `json:"items_removed"`  // URLs of the executed orders
+	WithinHour      int            `json:"within_hour"`    // executed by the deadline
+	Breaches        int            `json:"breaches"`       // orders whose deadline passed unanswered
+	MedianToRemoval float64        `json:"median_minutes"` // from receipt to removal, executed orders
+	NotExecuted     map[string]int `json:"not_executed"`   // by reason: an Annex III obstacle, withdrawn, annulled
+	Pending         int            `json:"pending"`        // still waiting for an answer
+	Scrutiny        int            `json:"scrutiny"`       // scrutiny requested
+	Infringements   int            `json:"infringements"`  // scrutiny found an infringement
+	Complaints      int            `json:"complaints"`     // from content providers (Art 10)
 	Upheld          int            `json:"complaints_upheld"`
 	ComplaintsLate  int            `json:"complaints_late"` // decided after two weeks, or undecided past them
 	Reinstated      int            `json:"reinstated"`

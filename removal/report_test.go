@@ -80,7 +80,7 @@ func TestReferralAndThreat(t *testing.T) {
 	}
 	for a, want := range map[access.Authority]bool{
 		police: true, iru: true, irish: false,
-		{Code: "BE-POL", Country: "BE", Kind: access.KindPolice}:     true,
+		{Code: "BE-POL", Country: "BE", Kind: access.KindPolice}:       true,
 		{Code: "FR-BPOL", Country: "FR", Kind: access.KindBorderGuard}: false,
 	} {
 		if th.Receives(a) != want {
