@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -292,6 +293,29 @@ func schemas(purposes, kinds []string) map[string]any {
 			"obstacle":     map[string]any{"type": "string", "enum": []string{string(removal.ForceMajeure), string(removal.ManifestError), string(removal.MissingDetails)}, "description": "cannot-comply: the reason of Annex III"},
 			"text":         map[string]any{"type": "string", "maxLength": 2000, "description": "the explanation, clarification, reasons of a decision or of a withdrawal"},
 			"infringement": map[string]any{"type": "boolean", "description": "decide-scrutiny: the order infringes the Regulation or fundamental rights; it ends"}}),
+		"ComplaintInput":    obj([]string{"text"}, map[string]any{"text": map[string]any{"type": "string", "minLength": 10, "maxLength": 2000}}),
+		"ComplaintDecision": obj([]string{"upheld", "reasons"}, map[string]any{"upheld": boolean, "reasons": map[string]any{"type": "string", "minLength": 10, "maxLength": 2000}}),
+		"Complaint": obj([]string{"id", "order", "provider", "received", "due", "text"}, map[string]any{"id": str, "order": str, "provider": str,
+			"received": when, "due": when, "text": str, "decided": when, "upheld": boolean, "reasons": str}),
+		"ComplaintList": list("complaints", "Complaint"),
+		"ReferralInput": obj([]string{"provider", "items", "reasons"}, map[string]any{"provider": str, "items": itemsSchema(), "reasons": str}),
+		"ReferralAssessment": obj([]string{"outcome"}, map[string]any{"outcome": map[string]any{"type": "string", "enum": []string{string(removal.Taken), string(removal.Kept)}},
+			"note": str}),
+		"Referral": obj([]string{"id", "referrer", "provider", "items", "reasons", "sent"}, map[string]any{"id": str, "referrer": str, "provider": str,
+			"items": itemsSchema(), "reasons": str, "sent": when, "assessed": when, "outcome": str, "note": str}),
+		"ReferralList": obj([]string{"referrals", "assessed", "removed", "removal_rate"}, map[string]any{
+			"referrals": map[string]any{"type": "array", "items": ref("Referral")}, "assessed": integer, "removed": integer, "removal_rate": number}),
+		"ThreatInput": obj([]string{"states", "items", "description"}, map[string]any{"states": strs, "items": itemsSchema(), "description": str}),
+		"ThreatReport": obj([]string{"id", "provider", "states", "items", "description", "reported", "urgent"}, map[string]any{"id": str, "provider": str,
+			"states": strs, "items": itemsSchema(), "description": str, "reported": when, "urgent": boolean}),
+		"ThreatReportList": list("threat_reports", "ThreatReport"),
+		"ExposureInput":    obj([]string{"exposed", "reasons"}, map[string]any{"exposed": boolean, "reasons": map[string]any{"type": "string", "minLength": 10, "maxLength": 2000}}),
+		"Exposure": obj([]string{"provider", "decided_by", "decided", "exposed", "final_orders", "reasons"}, map[string]any{"provider": str, "decided_by": str,
+			"decided": when, "exposed": boolean, "final_orders": integer, "reasons": str}),
+		"ExposureList": obj([]string{"providers"}, map[string]any{"providers": map[string]any{"type": "array", "items": obj([]string{"provider", "final_orders", "flagged", "decisions"},
+			map[string]any{"provider": str, "final_orders": integer, "flagged": boolean, "decisions": map[string]any{"type": "array", "items": ref("Exposure")}})}}),
+		"ProviderReport":  figuresSchema(removal.ProviderReport{}),
+		"AuthorityReport": figuresSchema(removal.AuthorityReport{}),
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
 			"latest_checkpoint_size": integer, "first_bad_entry": integer, "problem": str}),
 	}
@@ -360,11 +384,9 @@ func removalInputSchema() map[string]any {
 		cats[i] = string(c)
 	}
 	return obj([]string{"reference", "provider", "items", "category", "reasons", "redress"}, map[string]any{
-		"reference": map[string]any{"type": "string", "maxLength": 64, "description": "the issuer's reference number, unique per issuer"},
-		"provider":  map[string]any{"type": "string", "description": "the addressee: a registered provider's code"},
-		"items": map[string]any{"type": "array", "minItems": 1, "maxItems": removal.MaxItems, "items": obj([]string{"url"}, map[string]any{
-			"url":     map[string]any{"type": "string", "format": "uri", "description": "exact http(s) URL of the content"},
-			"locator": map[string]any{"type": "string", "maxLength": 500, "description": "further information locating the content"}})},
+		"reference":               map[string]any{"type": "string", "maxLength": 64, "description": "the issuer's reference number, unique per issuer"},
+		"provider":                map[string]any{"type": "string", "description": "the addressee: a registered provider's code"},
+		"items":                   itemsSchema(),
 		"category":                map[string]any{"type": "string", "enum": cats, "description": "the kind of terrorist content, Art 2(7)(a)–(e)"},
 		"reasons":                 map[string]any{"type": "string", "minLength": 20, "description": "statement of reasons"},
 		"redress":                 map[string]any{"type": "string", "description": "information on redress"},
@@ -405,4 +427,37 @@ func stepActions() []string {
 		out = append(out, string(a))
 	}
 	return out
+}
+
+// itemsSchema describes the URLs of an order, referral or threat report.
+func itemsSchema() map[string]any {
+	return map[string]any{"type": "array", "minItems": 1, "maxItems": removal.MaxItems, "items": obj([]string{"url"}, map[string]any{
+		"url":     map[string]any{"type": "string", "format": "uri", "description": "exact http(s) URL of the content"},
+		"locator": map[string]any{"type": "string", "maxLength": 500, "description": "further information locating the content"}})}
+}
+
+// figuresSchema describes a transparency report from its figures.
+func figuresSchema(report any) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for _, row := range removal.Rows(report) {
+		name, _, isMap := strings.Cut(row[0], ".")
+		if isMap {
+			continue
+		}
+		required = append(required, name)
+		switch name {
+		case "provider", "authority":
+			props[name] = str
+		case "median_minutes":
+			props[name] = number
+		default:
+			props[name] = integer
+		}
+	}
+	if _, ok := reflect.TypeOf(report).FieldByName("NotExecuted"); ok {
+		props["not_executed"] = counts
+		required = append(required, "not_executed")
+	}
+	return obj(required, props)
 }

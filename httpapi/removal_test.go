@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -142,3 +144,100 @@ func TestRemovalOrdersAPI(t *testing.T) {
 }
 
 func fmtAny(v any) string { return fmt.Sprint(v) }
+
+// TestRemovalCasesAPI walks a complaint, a referral, a threat report and
+// the transparency figures (JSON and CSV) through the API.
+func TestRemovalCasesAPI(t *testing.T) {
+	e := newAPI(t)
+	ctx := context.Background()
+	op := secunion.LocalOperator
+	for _, a := range []access.Authority{
+		{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
+		{Code: "EU-IRU", Name: "EU IRU", Country: "EU", Kind: access.KindEuropol},
+		{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
+	} {
+		if _, err := e.db.CreateAuthority(ctx, op, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []access.User{
+		{Login: "fr", Name: "Officier", Authority: "FR-OCLCTIC", Roles: []string{access.RoleOfficer}},
+		{Login: "iru", Name: "Analyst", Authority: "EU-IRU", Roles: []string{access.RoleOfficer}},
+		{Login: "vid", Name: "Trust and safety", Authority: "VIDSHARE", Roles: []string{access.RoleOfficer}},
+	} {
+		if _, err := e.db.CreateUser(ctx, op, u, ""); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := e.db.CreateToken(ctx, op, u.Login, "t", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[u.Login] = secret
+	}
+	if _, err := e.db.PutProvider(ctx, op, removal.Provider{Code: "VIDSHARE", Name: "VidShare", State: "IE"}); err != nil {
+		t.Fatal(err)
+	}
+	tco := map[string]string{"X-Purpose": "terrorist-content"}
+	var o removal.Order
+	order := map[string]any{"reference": "FR-1", "provider": "VIDSHARE", "category": "threat", "items": []map[string]string{{"url": "https://vidshare.example/v/1"}},
+		"reasons": "Threatens an attack on a named concert.", "redress": "Tribunal administratif.", "emergency": true, "emergency_justification": "Imminent."}
+	if r := e.call(t, "fr", "POST", "/api/v1/removal-orders", order, tco, &o); r.StatusCode != 201 {
+		t.Fatalf("issue: %d", r.StatusCode)
+	}
+	e.call(t, "vid", "POST", "/api/v1/removal-orders/"+o.ID+"/steps", map[string]any{"action": "remove"}, tco, &o)
+	var c removal.Complaint
+	if r := e.call(t, "vid", "POST", "/api/v1/removal-orders/"+o.ID+"/complaints", map[string]any{"text": "This is a concert review, not a threat."}, tco, &c); r.StatusCode != 201 {
+		t.Fatalf("complaint: %d", r.StatusCode)
+	}
+	if r := e.call(t, "vid", "POST", "/api/v1/complaints/"+c.ID+"/decision", map[string]any{"upheld": false, "reasons": "The post names a date and a weapon."}, tco, &c); r.StatusCode != 200 || c.Decided.IsZero() {
+		t.Errorf("decision: %d %+v", r.StatusCode, c)
+	}
+	var errBody apiError
+	if r := e.call(t, "vid", "POST", "/api/v1/referrals", map[string]any{"provider": "VIDSHARE", "items": []map[string]string{{"url": "https://vidshare.example/v/2"}}, "reasons": "Recruitment video of a listed group."}, tco, &errBody); r.StatusCode != 403 {
+		t.Errorf("a referral by a provider: %d", r.StatusCode)
+	}
+	var ref removal.Referral
+	if r := e.call(t, "iru", "POST", "/api/v1/referrals", map[string]any{"provider": "VIDSHARE", "items": []map[string]string{{"url": "https://vidshare.example/v/2"}}, "reasons": "Recruitment video of a listed group."}, tco, &ref); r.StatusCode != 201 {
+		t.Fatalf("referral: %d", r.StatusCode)
+	}
+	e.call(t, "vid", "POST", "/api/v1/referrals/"+ref.ID+"/assessment", map[string]any{"outcome": "removed"}, tco, &ref)
+	var refs struct {
+		Referrals   []removal.Referral
+		RemovalRate float64 `json:"removal_rate"`
+	}
+	if e.call(t, "iru", "GET", "/api/v1/referrals", nil, tco, &refs); len(refs.Referrals) != 1 || refs.RemovalRate != 1 {
+		t.Errorf("referrals: %+v", refs)
+	}
+	if r := e.call(t, "vid", "POST", "/api/v1/threat-reports", map[string]any{"states": []string{"XX"}, "items": []map[string]string{{"url": "https://vidshare.example/v/3"}}, "description": "An attack announced for tonight."}, tco, &errBody); r.StatusCode != 400 || !strings.Contains(errBody.Error.Message, "states") {
+		t.Errorf("a threat report to no Member State: %d %s", r.StatusCode, errBody.Error.Message)
+	}
+	var th removal.ThreatReport
+	if r := e.call(t, "vid", "POST", "/api/v1/threat-reports", map[string]any{"states": []string{"FR"}, "items": []map[string]string{{"url": "https://vidshare.example/v/3"}}, "description": "An attack announced for tonight."}, tco, &th); r.StatusCode != 201 || !th.Urgent {
+		t.Fatalf("threat report: %d", r.StatusCode)
+	}
+	var ths struct {
+		ThreatReports []removal.ThreatReport `json:"threat_reports"`
+	}
+	if e.call(t, "fr", "GET", "/api/v1/threat-reports", nil, tco, &ths); len(ths.ThreatReports) != 1 {
+		t.Errorf("the French authority's threat reports: %+v", ths)
+	}
+
+	var rep removal.ProviderReport
+	if r := e.call(t, "fr", "GET", "/api/v1/transparency/providers/VIDSHARE?year=2026", nil, nil, &rep); r.StatusCode != 200 || rep.Orders != 1 || rep.Executed != 1 || rep.Complaints != 1 || rep.Referrals != 1 || rep.ThreatReports != 1 {
+		t.Errorf("provider report: %d %+v", r.StatusCode, rep)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/transparency/authorities/FR-OCLCTIC?year=2026&format=csv", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["fr"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(string(body), "figure,value\nauthority,FR-OCLCTIC\nyear,2026\nissued,1\n") || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Errorf("CSV report:\n%s", body)
+	}
+	if r := e.call(t, "fr", "GET", "/api/v1/transparency/authorities/FR-OCLCTIC?year=2019", nil, nil, &errBody); r.StatusCode != 400 {
+		t.Errorf("a year before the Regulation: %d", r.StatusCode)
+	}
+}

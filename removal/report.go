@@ -1,7 +1,10 @@
 package removal
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -169,4 +172,72 @@ func AuthorityFigures(authority string, year int, issued, hosted []Order) Author
 		}
 	}
 	return r
+}
+
+// Exposure is a decision of the competent authority of a provider's
+// Member State on whether the provider is exposed to terrorist content
+// (Art 5(4)), which obliges it to take specific measures and report on
+// them.
+type Exposure struct {
+	Provider    string    `json:"provider"`
+	DecidedBy   string    `json:"decided_by"`
+	Decided     time.Time `json:"decided"`
+	Exposed     bool      `json:"exposed"`
+	FinalOrders int       `json:"final_orders"` // in the 12 months before the decision
+	Reasons     string    `json:"reasons"`
+}
+
+// ExposureThreshold is the number of final removal orders in twelve
+// months from which a provider may be designated exposed (Art 5(4)).
+const ExposureThreshold = 2
+
+// Final reports whether o counts as a final removal order at now: its
+// content is removed (not annulled, not reinstated), and scrutiny can no
+// longer end it (none requested in the 48 hours after receipt, or decided
+// without an infringement).
+func (o *Order) Final(now time.Time) bool {
+	switch {
+	case o.State != Removed:
+		return false
+	case !o.Scrutiny.Requested.IsZero():
+		return !o.Scrutiny.Decided.IsZero() && !o.Scrutiny.Infringement
+	case o.CrossBorder():
+		return now.After(o.Received.Add(ScrutinyWindow))
+	}
+	return true
+}
+
+// FinalOrders counts the final orders among orders issued in the twelve
+// months before now.
+func FinalOrders(orders []Order, now time.Time) int {
+	n := 0
+	for _, o := range orders {
+		if o.Issued.After(now.AddDate(-1, 0, 0)) && o.Final(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// Rows flattens a ProviderReport or AuthorityReport into figure and value
+// rows named as in its JSON, a map's entries by key: for CSV and the
+// printable page.
+func Rows(report any) [][2]string {
+	v := reflect.ValueOf(report)
+	t := v.Type()
+	var rows [][2]string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		f := v.Field(i)
+		if f.Kind() == reflect.Map {
+			keys := f.MapKeys()
+			slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+			for _, k := range keys {
+				rows = append(rows, [2]string{name + "." + k.String(), fmt.Sprint(f.MapIndex(k))})
+			}
+			continue
+		}
+		rows = append(rows, [2]string{name, fmt.Sprint(f.Interface())})
+	}
+	return rows
 }

@@ -421,8 +421,24 @@ type OrderFilter struct {
 // Orders lists the orders actor's authority is party to, newest first:
 // those it issued, those addressed to it (a provider's inbox) and, for a
 // competent authority, copies of cross-border orders to providers of its
-// Member State.
+// Member State. The list is audited as a consultation.
 func (db *DB) Orders(ctx context.Context, actor secunion.Actor, f OrderFilter) ([]removal.Order, error) {
+	out, err := db.ordersOf(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	return out, db.Write(ctx, func(tx *Tx) error {
+		return tx.Audit(removalEntry(actor, audit.OpConsultation, fmt.Sprintf("list of removal orders: %d", len(out))))
+	})
+}
+
+// OrderStates lists the same orders as Orders, unaudited, for the
+// console's live countdowns, which show only their states and deadlines.
+func (db *DB) OrderStates(ctx context.Context, actor secunion.Actor, limit int) ([]removal.Order, error) {
+	return db.ordersOf(ctx, actor, OrderFilter{Limit: limit})
+}
+
+func (db *DB) ordersOf(ctx context.Context, actor secunion.Actor, f OrderFilter) ([]removal.Order, error) {
 	a, err := db.Authority(ctx, actor.Authority)
 	if err != nil {
 		return nil, secunion.Errorf(secunion.Forbidden, "removal orders are for competent authorities and hosting service providers")
@@ -441,13 +457,7 @@ func (db *DB) Orders(ctx context.Context, actor secunion.Actor, f OrderFilter) (
 	if err != nil {
 		return nil, dbError(err, "list removal orders")
 	}
-	out, err := scanOrders(rows)
-	if err != nil {
-		return nil, err
-	}
-	return out, db.Write(ctx, func(tx *Tx) error {
-		return tx.Audit(removalEntry(actor, audit.OpConsultation, fmt.Sprintf("list of removal orders: %d", len(out))))
-	})
+	return scanOrders(rows)
 }
 
 // DueOrders returns the orders the deadline watcher must look at by now,

@@ -95,7 +95,8 @@ const (
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link"}
+var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
+	"removal", "removal_new", "removal_order", "transparency"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -158,6 +159,13 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /links", c.authed(c.linkQueue)},
 		{"GET /links/{id}", c.authed(c.linkPage)},
 		{"POST /links/{id}/decision", c.authed(c.decideLink)},
+		{"GET /removal", c.authed(c.orders)},
+		{"GET /removal/stream", c.authed(c.ordersStream)},
+		{"GET /removal/new", c.authed(c.issueForm)},
+		{"POST /removal/new", c.authed(c.issue)},
+		{"GET /removal/transparency", c.authed(c.transparency)},
+		{"GET /removal/{id}", c.authed(c.orderPage)},
+		{"POST /removal/{id}/step", c.authed(c.orderStep)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
 	}
 	if c.portal != nil {
@@ -300,6 +308,10 @@ func (c *Console) view(s *store.Session, title, current string) view {
 	if mayVerify(a) {
 		add("/links", "Links")
 	}
+	if mayRemoval(a) {
+		add("/removal", "Removal orders")
+	}
+	add("/removal/transparency", "Transparency")
 	if access.CanManageAuthorities(a) {
 		add("/admin/authorities", "Authorities")
 	}
