@@ -15,8 +15,7 @@ import (
 )
 
 // RemovalTopic is the outbox topic of removal-order events: each step of
-// an order's timeline, for the console's live countdowns and for copies to
-// the provider's Member State.
+// an order's timeline, committed with it, for the outbox's subscribers.
 const RemovalTopic = "removal"
 
 func orderRef(id string) string { return "removal-order:" + id }

@@ -15,8 +15,8 @@ import (
 	"secunion/removal"
 )
 
-// ThreatTopic is the outbox topic of imminent-threat reports, which the
-// console shows to their recipients at once.
+// ThreatTopic is the outbox topic of imminent-threat reports, committed
+// with each report, for the outbox's subscribers.
 const ThreatTopic = "removal.threat"
 
 // readJSON reads one JSON column into v, NotFound naming what when there
