@@ -9,15 +9,13 @@ import (
 // GallerySwitch is the number of templates from which a Gallery searches
 // an HNSW graph rather than comparing the probe with every template.
 //
-// Measured with BenchmarkGallerySwitch on synthetic face templates
-// (BENCHMARKS.md), one search at a time with the service's threshold: at
-// 1,000 templates the scan takes 0.06 ms and the graph 0.08 ms; at 2,000
-// both about 0.2 ms; from 5,000 on the graph, on one core, is 1.6–2.4
-// times as fast as the scan over both cores (0.22 against 0.54 ms at
-// 5,000, 2.6 against 5.7 ms at 50,000), with recall 1.0 of the matches
-// above the threshold up to 20,000 and 0.998 at 50,000 (the scan's being
-// 1 by construction). Below the switch the scan is exact, as fast, and
-// needs no graph, whose links cost memory and whose inserts cost time.
+// BenchmarkGallerySwitch measures both, one search at a time with the
+// service's threshold, at 1,000 to 50,000 synthetic face templates: the
+// scan over both cores and the graph on one core cost about the same
+// around 2,000 templates, and from 5,000 on the graph is the faster, with
+// the matches above the threshold all found. Below the switch the scan is
+// exact, as fast, and needs no graph, whose links cost memory and whose
+// inserts cost time.
 const GallerySwitch = 5_000
 
 // maxWaiting bounds the templates put into a graph-searching Gallery and
@@ -33,9 +31,9 @@ const maxWaiting = 4096
 // service uses.
 //
 // Above the switch a search is approximate. At a million synthetic face
-// templates the graph answers at the default efSearch in 58 ms (median,
-// one core) where the scan over both cores takes about 120, and finds
-// 99.2% of the matches above Threshold that the scan finds (BENCHMARKS.md).
+// templates the graph answers at the default efSearch in 68 ms (median,
+// one core) where the scan over both cores takes about 190, and finds
+// 99% of the matches above Threshold that the scan finds (BENCHMARKS.md).
 //
 // A template put is at once searchable: it is held in a small exact index
 // (waiting) until a background goroutine has linked it into the graph,
