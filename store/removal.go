@@ -246,6 +246,13 @@ func dueNanos(o removal.Order) int64 {
 	return nanos(o.Deadline)
 }
 
+// readOrder reads one order.
+func (db *DB) readOrder(ctx context.Context, id string) (removal.Order, error) {
+	var data string
+	err := db.queryRow(ctx, `SELECT data FROM removal_orders WHERE id = ?`, id).Scan(&data)
+	return decodeOrder(data, err, id)
+}
+
 // readOrder reads one order inside a transaction.
 func (t *Tx) readOrder(id string) (removal.Order, error) {
 	var data string
@@ -288,8 +295,7 @@ func (db *DB) partyOf(ctx context.Context, actor secunion.Actor, o removal.Order
 // consultation. A provider's first read of an order sent to it is its
 // receipt: the hour starts.
 func (db *DB) Order(ctx context.Context, actor secunion.Actor, id string) (removal.Order, []removal.Event, error) {
-	var data string
-	o, err := decodeOrder(data, db.queryRow(ctx, `SELECT data FROM removal_orders WHERE id = ?`, id).Scan(&data), id)
+	o, err := db.readOrder(ctx, id)
 	if err != nil {
 		return o, nil, err
 	}
@@ -342,8 +348,7 @@ func (t *Tx) orderEvents(id string) ([]removal.Event, error) {
 // order, its timeline and the audit log change together or not at all. A
 // refused step is audited as a denial and changes nothing.
 func (db *DB) StepOrder(ctx context.Context, actor secunion.Actor, id string, s removal.Step) (removal.Order, error) {
-	var data string
-	o, err := decodeOrder(data, db.queryRow(ctx, `SELECT data FROM removal_orders WHERE id = ?`, id).Scan(&data), id)
+	o, err := db.readOrder(ctx, id)
 	if err != nil {
 		return o, err
 	}

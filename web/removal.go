@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -212,7 +213,9 @@ func (c *Console) orderPage(w http.ResponseWriter, r *http.Request, s store.Sess
 		party = removal.Addressee
 	}
 	v := c.view(&s, "Removal order "+o.Reference, "/removal")
-	v.Notice = r.URL.Query().Get("done")
+	if done := r.URL.Query().Get("done"); done != "" {
+		v.Notice = "Done: the order is now " + secunion.Clip(done, 40) + "."
+	}
 	v.Data = orderData{Order: &o, Timeline: events, Left: countdown(o.Deadline, c.db.Clock().Now()), Party: party,
 		Obstacles: []removal.Obstacle{removal.ForceMajeure, removal.ManifestError, removal.MissingDetails}}
 	c.render(w, r, http.StatusOK, "removal_order", v)
@@ -231,7 +234,7 @@ func (c *Console) orderStep(w http.ResponseWriter, r *http.Request, s store.Sess
 		c.fail(w, r, &s, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/removal/%s?done=%s", o.ID, strings.ReplaceAll(string(o.State), " ", "+")), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/removal/%s?done=%s", o.ID, url.QueryEscape(string(o.State))), http.StatusSeeOther)
 }
 
 // transparencyData is what the printable report shows.
