@@ -63,14 +63,14 @@ func (w *Watcher) Tick(ctx context.Context) (int, error) {
 // Run watches until ctx ends.
 func (w *Watcher) Run(ctx context.Context) {
 	for {
+		// After a failed tick the watcher waits the whole poll, rather
+		// than spin on an order that is due.
 		wait := w.Poll
 		if _, err := w.Tick(ctx); err != nil {
 			if ctx.Err() == nil {
 				w.Log.Error("removal: deadline watcher", "error", err)
 			}
 		} else if next, err := w.Store.NextDue(ctx); err == nil && !next.IsZero() {
-			// After a failed tick, wait the whole poll rather than spin
-			// on an order that is due.
 			wait = min(wait, max(0, next.Sub(w.Clock.Now())))
 		}
 		t := time.NewTimer(wait)
