@@ -80,6 +80,27 @@ func newAPI(t *testing.T) *apiEnv {
 	return e
 }
 
+// add creates authorities, and users with an API token each.
+func (e *apiEnv) add(t *testing.T, authorities []access.Authority, users []access.User) {
+	t.Helper()
+	ctx, op := context.Background(), secunion.LocalOperator
+	for _, a := range authorities {
+		if _, err := e.db.CreateAuthority(ctx, op, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range users {
+		if _, err := e.db.CreateUser(ctx, op, u, ""); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := e.db.CreateToken(ctx, op, u.Login, "t", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[u.Login] = secret
+	}
+}
+
 // call sends a request as login ("" for none) with optional JSON body and
 // headers, and decodes the JSON answer into out when given.
 func (e *apiEnv) call(t *testing.T, login, method, path string, body any, headers map[string]string, out any) *http.Response {

@@ -21,31 +21,15 @@ import (
 // the state machine refuses changes nothing.
 func TestRemovalOrdersAPI(t *testing.T) {
 	e := newAPI(t)
-	ctx := context.Background()
-	op := secunion.LocalOperator
-	for _, a := range []access.Authority{
+	e.add(t, []access.Authority{
 		{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
 		{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
 		{Code: "PICBOARD", Name: "PicBoard", Country: "IE", Kind: access.KindHostingProvider},
-	} {
-		if _, err := e.db.CreateAuthority(ctx, op, a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, u := range []access.User{
+	}, []access.User{
 		{Login: "fr", Name: "Officier", Authority: "FR-OCLCTIC", Roles: []string{access.RoleOfficer}},
 		{Login: "vid", Name: "Trust and safety", Authority: "VIDSHARE", Roles: []string{access.RoleAdmin, access.RoleOfficer}},
 		{Login: "pic", Name: "Moderator", Authority: "PICBOARD", Roles: []string{access.RoleAdmin, access.RoleOfficer}},
-	} {
-		if _, err := e.db.CreateUser(ctx, op, u, ""); err != nil {
-			t.Fatal(err)
-		}
-		secret, _, err := e.db.CreateToken(ctx, op, u.Login, "t", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[u.Login] = secret
-	}
+	})
 	tco := map[string]string{"X-Purpose": "terrorist-content"}
 	var errBody apiError
 	secret := strings.Repeat("w", 32)
@@ -151,29 +135,15 @@ func TestRemovalCasesAPI(t *testing.T) {
 	e := newAPI(t)
 	ctx := context.Background()
 	op := secunion.LocalOperator
-	for _, a := range []access.Authority{
+	e.add(t, []access.Authority{
 		{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
 		{Code: "EU-IRU", Name: "EU IRU", Country: "EU", Kind: access.KindEuropol},
 		{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
-	} {
-		if _, err := e.db.CreateAuthority(ctx, op, a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, u := range []access.User{
+	}, []access.User{
 		{Login: "fr", Name: "Officier", Authority: "FR-OCLCTIC", Roles: []string{access.RoleOfficer}},
 		{Login: "iru", Name: "Analyst", Authority: "EU-IRU", Roles: []string{access.RoleOfficer}},
 		{Login: "vid", Name: "Trust and safety", Authority: "VIDSHARE", Roles: []string{access.RoleOfficer}},
-	} {
-		if _, err := e.db.CreateUser(ctx, op, u, ""); err != nil {
-			t.Fatal(err)
-		}
-		secret, _, err := e.db.CreateToken(ctx, op, u.Login, "t", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[u.Login] = secret
-	}
+	})
 	if _, err := e.db.PutProvider(ctx, op, removal.Provider{Code: "VIDSHARE", Name: "VidShare", State: "IE"}); err != nil {
 		t.Fatal(err)
 	}

@@ -248,30 +248,16 @@ func dueNanos(o removal.Order) int64 {
 
 // readOrder reads one order.
 func (db *DB) readOrder(ctx context.Context, id string) (removal.Order, error) {
-	var data string
-	err := db.queryRow(ctx, `SELECT data FROM removal_orders WHERE id = ?`, id).Scan(&data)
-	return decodeOrder(data, err, id)
+	var o removal.Order
+	err := readJSON(db.queryRow(ctx, `SELECT data FROM removal_orders WHERE id = ?`, id), &o, "removal order "+secunion.Clip(id, 64))
+	return o, err
 }
 
 // readOrder reads one order inside a transaction.
 func (t *Tx) readOrder(id string) (removal.Order, error) {
-	var data string
-	err := t.QueryRow(`SELECT data FROM removal_orders WHERE id = ?`, id).Scan(&data)
-	return decodeOrder(data, err, id)
-}
-
-func decodeOrder(data string, err error, id string) (removal.Order, error) {
 	var o removal.Order
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, secunion.Errorf(secunion.NotFound, "no removal order %s", secunion.Clip(id, 64))
-	}
-	if err != nil {
-		return o, dbError(err, "read removal order")
-	}
-	if err := json.Unmarshal([]byte(data), &o); err != nil {
-		return o, secunion.Wrap(secunion.Internal, err, "a stored removal order is damaged")
-	}
-	return o, nil
+	err := readJSON(t.QueryRow(`SELECT data FROM removal_orders WHERE id = ?`, id), &o, "removal order "+secunion.Clip(id, 64))
+	return o, err
 }
 
 // partyOf returns the part actor plays for order id, or a NotFound error
@@ -461,7 +447,7 @@ func (db *DB) ordersOf(ctx context.Context, actor secunion.Actor, f OrderFilter)
 	if err != nil {
 		return nil, dbError(err, "list removal orders")
 	}
-	return scanOrders(rows)
+	return scanAll[removal.Order](rows, "removal order")
 }
 
 // DueOrders returns the orders the deadline watcher must look at by now,
@@ -471,25 +457,7 @@ func (db *DB) DueOrders(ctx context.Context, now time.Time, limit int) ([]remova
 	if err != nil {
 		return nil, dbError(err, "read due orders")
 	}
-	return scanOrders(rows)
-}
-
-// scanOrders reads orders from rows of data.
-func scanOrders(rows *sql.Rows) ([]removal.Order, error) {
-	defer rows.Close()
-	var out []removal.Order
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, dbError(err, "read removal orders")
-		}
-		o, err := decodeOrder(data, nil, "")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, dbError(rows.Err(), "read removal orders")
+	return scanAll[removal.Order](rows, "removal order")
 }
 
 // NextDue returns when the deadline watcher must next look, zero when no

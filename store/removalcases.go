@@ -250,7 +250,7 @@ func (db *DB) ordersWhere(ctx context.Context, cond string, args ...any) ([]remo
 	if err != nil {
 		return nil, dbError(err, "read removal orders")
 	}
-	return scanOrders(rows)
+	return scanAll[removal.Order](rows, "removal order")
 }
 
 // DecideExposure records the decision of the competent authority of a
