@@ -116,6 +116,9 @@ func (s Sources) Detect(ctx context.Context, r identity.Record) ([]Link, error) 
 		e := Evidence{Document: SameDocument(r, other)}
 		e.Identity, e.Name = CompareIdentity(r, other, found[ref].byIndex)
 		e.Biometric, e.Modality, e.Score = s.compareBiometrics(probes, other)
+		if e.identityOnly() && e.Identity != IdentityNone && e.Identity != IdentityDiffer {
+			e.Coincidences = s.Index.Coincidences(r, other)
+		}
 		colour, reason, ok := Classify(e)
 		if !ok {
 			continue

@@ -29,6 +29,16 @@
 //
 // Records whose biometrics differ and whose identity data are merely
 // alike (neither same nor similar) are different people: no link.
+//
+// Identity data alone (no biometrics compared, no shared document) are
+// weighed against the size of the set searched: a common name with a date
+// of birth one digit off agrees with several records of a million by
+// chance. When more than MaxCoincidences namesakes are expected by chance
+// (search.Index.Coincidences; fewer for identity data that match without
+// being same or similar), same identity data make a yellow link instead
+// of a white one, and similar or matching identity data no link:
+// at that rate a link would point at a namesake as often as at the person,
+// and a verifier's queue would fill with them.
 package links
 
 import (

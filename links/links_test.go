@@ -30,6 +30,13 @@ func TestClassify(t *testing.T) {
 		{"identity that only matches, nothing else", Evidence{Identity: IdentityMatch}, Yellow},
 		{"identity that only matches, different biometrics", Evidence{Identity: IdentityMatch, Biometric: BioDiffer}, ""},
 		{"nothing in common", Evidence{Identity: IdentityDiffer, Biometric: BioDiffer}, ""},
+		{"same identity alone, namesakes likely", Evidence{Identity: IdentitySame, Coincidences: 0.3}, Yellow},
+		{"similar identity alone, namesakes likely", Evidence{Identity: IdentitySimilar, Coincidences: 0.3}, ""},
+		{"identity that only matches, namesakes likely", Evidence{Identity: IdentityMatch, Coincidences: 0.01}, ""},
+		{"identity that only matches, rare", Evidence{Identity: IdentityMatch, Coincidences: 0.001}, Yellow},
+		{"similar identity alone, rare", Evidence{Identity: IdentitySimilar, Coincidences: 0.01}, Yellow},
+		{"one document, similar identity, however common", Evidence{Document: true, Identity: IdentitySimilar, Coincidences: 0.3}, White},
+		{"same biometrics, similar identity, however common", Evidence{Biometric: BioMatch, Identity: IdentitySimilar, Coincidences: 0.3}, White},
 	} {
 		got, reason, ok := Classify(c.e)
 		if got != c.want || ok != (c.want != "") || ok && reason == "" {

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
@@ -125,6 +126,14 @@ type quality struct {
 	apartLinks, apartWrong                     int // "different people sharing data" claims, wrong ones
 	links, yellow                              int
 	byColour                                   map[Colour]int
+	wrongBy                                    map[string]int // wrong same-person claims by their evidence
+}
+
+// evidenceKind names the kind of evidence behind a link, for counting
+// errors by kind.
+func evidenceKind(l Link) string {
+	e := l.Evidence
+	return fmt.Sprintf("%s bio=%s id=%s doc=%v", l.Colour, cmp.Or(string(e.Biometric), "none"), cmp.Or(string(e.Identity), "none"), e.Document)
 }
 
 // claimsApart reports whether a link says its records are of different
@@ -151,7 +160,8 @@ func (q quality) f1() float64 {
 func (q quality) String() string {
 	return fmt.Sprintf("same-person: pairs %d, precision %.4f, recall %.4f, F1 %.4f; fraud pairs %d: recall %.4f, yellow %.4f; different-people claims %d, precision %.4f; links %d, yellow share %.4f %v",
 		q.samePairs, q.precision(), q.recall(), q.f1(), q.fraudPairs, ratio(q.fraudFound, q.fraudPairs), ratio(q.fraudYellow, q.fraudPairs),
-		q.apartLinks, ratio(q.apartLinks-q.apartWrong, q.apartLinks), q.links, ratio(q.yellow, q.links), q.byColour)
+		q.apartLinks, ratio(q.apartLinks-q.apartWrong, q.apartLinks), q.links, ratio(q.yellow, q.links), q.byColour) +
+		fmt.Sprintf("; wrong same-person claims by evidence %v", q.wrongBy)
 }
 
 // judge compares the links found from the records triggers (nil: every
@@ -162,7 +172,7 @@ func (q quality) String() string {
 // different persons sharing a document is a fraud link, not a same-person
 // error.
 func (w *world) judge(links map[string]Link, triggers map[Ref]bool) quality {
-	q := quality{byColour: map[Colour]int{}}
+	q := quality{byColour: map[Colour]int{}, wrongBy: map[string]int{}}
 	judged := func(a, b Ref) bool { return triggers == nil || triggers[a] || triggers[b] }
 	byPerson := map[string][]Ref{}
 	for _, ref := range w.order {
@@ -246,6 +256,7 @@ func (w *world) judge(links map[string]Link, triggers map[Ref]bool) quality {
 			q.sameLinks++
 			if differ {
 				q.sameWrong++
+				q.wrongBy[evidenceKind(l)]++
 			}
 		}
 	}

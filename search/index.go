@@ -41,6 +41,11 @@ type Index struct {
 	live    int
 	maxYear int              // the latest year of birth indexed
 	systems map[string]uint8 // system → its number in entries
+	// For Coincidences: live records per name blocking key (hashed, over
+	// all systems), and per date of birth at each precision it has
+	// (packDate of the year, the year and month, the complete date).
+	tokens map[uint64]int32
+	dates  map[uint32]int32
 }
 
 // Separators inside an entry's text.
@@ -151,7 +156,8 @@ func (x *Index) postKey(kind byte, system, key string, n uint32) uint64 {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: postings{head: map[uint64]uint64{}}, systems: map[string]uint8{}}
+	return &Index{seed: maphash.MakeSeed(), byRef: map[string]uint32{}, post: postings{head: map[uint64]uint64{}}, systems: map[string]uint8{},
+		tokens: map[uint64]int32{}, dates: map[uint32]int32{}}
 }
 
 // Len returns the number of records indexed.
@@ -169,8 +175,7 @@ func (x *Index) Put(r identity.Record) {
 	text.WriteString(ref)
 	e := entry{refLen: uint8(len(ref))}
 	if p := r.Person; p != nil {
-		all := append([]names.Name{{Surname: p.Surname, Given: p.GivenNames}}, aliasNames(p.Aliases)...)
-		for i, n := range all {
+		for i, n := range personNames(p) {
 			if i > 0 {
 				text.WriteString(sepRecord)
 			}
@@ -204,8 +209,10 @@ func (x *Index) Put(r identity.Record) {
 	if pos, ok := x.byRef[e.ref()]; ok {
 		x.entries[pos].deleted = true // its postings are skipped
 		x.live--
+		x.tally(&x.entries[pos], -1)
 	}
 	x.insert(e, keys)
+	x.tally(&e, 1)
 	dead := len(x.entries) - x.live
 	x.mu.Unlock()
 	if dead >= minCompact && dead > x.live {
@@ -297,6 +304,7 @@ func (x *Index) Delete(system, id string) {
 	x.mu.Lock()
 	ref := system + "/" + id
 	if pos, ok := x.byRef[ref]; ok {
+		x.tally(&x.entries[pos], -1)
 		x.entries[pos].deleted = true
 		delete(x.byRef, ref)
 		x.live--
