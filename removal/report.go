@@ -2,6 +2,7 @@ package removal
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -55,58 +56,89 @@ type AuthorityReport struct {
 // inYear reports whether t falls in calendar year y (UTC).
 func inYear(t time.Time, y int) bool { return !t.IsZero() && t.UTC().Year() == y }
 
-// outcomes adds up a set of orders: executed, their items and median time
-// to removal, within the hour, breaches, pending, and the rest by reason.
-func outcomes(orders []Order, year int) (executed, items, within, breaches, pending int, median float64, notExecuted map[string]int, n int) {
-	notExecuted = map[string]int{}
+// ofYear returns the orders issued in calendar year y.
+func ofYear(orders []Order, y int) []Order {
+	var out []Order
+	for _, o := range orders {
+		if inYear(o.Issued, y) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// ItemCount is how many items the order names, or named before its
+// content reference was erased.
+func (o *Order) ItemCount() int {
+	if !o.Erased.IsZero() {
+		return o.ErasedItems
+	}
+	return len(o.Items)
+}
+
+// tally adds up what became of a set of orders.
+type tally struct {
+	orders, executed, items, within, breaches, pending int
+	median                                             float64 // minutes from receipt to removal, executed orders
+	notExecuted                                        map[string]int
+}
+
+// outcomes adds up orders: executed, their items and median time to
+// removal, within the hour, breaches, pending, and the rest by reason.
+func outcomes(orders []Order) tally {
+	t := tally{orders: len(orders), notExecuted: map[string]int{}}
 	var minutes []float64
 	for _, o := range orders {
-		if !inYear(o.Issued, year) {
-			continue
-		}
-		n++
 		if !o.Breached.IsZero() {
-			breaches++
+			t.breaches++
 		}
 		switch {
 		case o.State == Annulled:
-			notExecuted["annulled"]++
+			t.notExecuted["annulled"]++
 		case !o.RemovedAt.IsZero():
-			executed++
-			items += len(o.Items)
+			t.executed++
+			t.items += o.ItemCount()
 			if o.Late() == 0 {
-				within++
+				t.within++
 			}
 			if !o.Received.IsZero() {
 				minutes = append(minutes, o.RemovedAt.Sub(o.Received).Minutes())
 			}
 		case o.State == Withdrawn:
-			notExecuted["withdrawn"]++
+			t.notExecuted["withdrawn"]++
 		case o.State == CannotComply:
-			notExecuted[string(o.Obstacle)]++
+			t.notExecuted[string(o.Obstacle)]++
 		default:
-			pending++
+			t.pending++
 		}
 	}
 	if len(minutes) > 0 {
 		slices.Sort(minutes)
-		median = minutes[len(minutes)/2]
+		t.median = minutes[len(minutes)/2]
 		if len(minutes)%2 == 0 {
-			median = (minutes[len(minutes)/2-1] + median) / 2
+			t.median = (minutes[len(minutes)/2-1] + t.median) / 2
 		}
 	}
-	return executed, items, within, breaches, pending, median, notExecuted, n
+	return t
+}
+
+// sum adds up the orders not executed, whatever the reason.
+func (t tally) sum() int {
+	n := 0
+	for _, v := range t.notExecuted {
+		n += v
+	}
+	return n
 }
 
 // ProviderFigures computes provider's report for year from the orders
 // addressed to it, its complaints and referrals, and its threat reports.
 func ProviderFigures(provider string, year int, orders []Order, complaints []Complaint, referrals []Referral, threats []ThreatReport, now time.Time) ProviderReport {
-	r := ProviderReport{Provider: provider, Year: year}
-	r.Executed, r.ItemsRemoved, r.WithinHour, r.Breaches, r.Pending, r.MedianToRemoval, r.NotExecuted, r.Orders = outcomes(orders, year)
+	orders = ofYear(orders, year)
+	t := outcomes(orders)
+	r := ProviderReport{Provider: provider, Year: year, Orders: t.orders, Executed: t.executed, ItemsRemoved: t.items, WithinHour: t.within,
+		Breaches: t.breaches, MedianToRemoval: t.median, NotExecuted: t.notExecuted, Pending: t.pending}
 	for _, o := range orders {
-		if !inYear(o.Issued, year) {
-			continue
-		}
 		if !o.Scrutiny.Requested.IsZero() {
 			r.Scrutiny++
 		}
@@ -147,20 +179,16 @@ func ProviderFigures(provider string, year int, orders []Order, complaints []Com
 // AuthorityFigures computes authority's report for year from the orders
 // it issued and those it could scrutinise as the provider's Member State.
 func AuthorityFigures(authority string, year int, issued, hosted []Order) AuthorityReport {
-	r := AuthorityReport{Authority: authority, Year: year}
-	var notExecuted map[string]int
-	r.Executed, _, _, r.Breaches, r.Pending, r.MedianToRemoval, notExecuted, r.Issued = outcomes(issued, year)
-	for _, n := range notExecuted {
-		r.NotExecuted += n
-	}
+	issued = ofYear(issued, year)
+	t := outcomes(issued)
+	r := AuthorityReport{Authority: authority, Year: year, Issued: t.orders, Executed: t.executed, NotExecuted: t.sum(), Pending: t.pending,
+		Breaches: t.breaches, MedianToRemoval: t.median}
 	for _, o := range issued {
-		if inYear(o.Issued, year) {
-			if o.CrossBorder() {
-				r.CrossBorder++
-			}
-			if o.Emergency {
-				r.Emergency++
-			}
+		if o.CrossBorder() {
+			r.CrossBorder++
+		}
+		if o.Emergency {
+			r.Emergency++
 		}
 	}
 	for _, o := range hosted {
@@ -172,6 +200,35 @@ func AuthorityFigures(authority string, year int, issued, hosted []Order) Author
 		}
 	}
 	return r
+}
+
+// ProviderOutcome is how one provider answered a set of orders, as the
+// issuing authority's dashboard shows it.
+type ProviderOutcome struct {
+	Provider        string  `json:"provider"`
+	Orders          int     `json:"orders"`
+	Executed        int     `json:"executed"`    // content removed or disabled
+	WithinHour      int     `json:"within_hour"` // executed by the deadline
+	MedianToRemoval float64 `json:"median_minutes"`
+	Breaches        int     `json:"breaches"`     // deadlines passed before an answer
+	NotExecuted     int     `json:"not_executed"` // cannot comply, withdrawn or annulled
+	Pending         int     `json:"pending"`      // still waiting for an answer
+}
+
+// ByProvider adds up orders per provider they were addressed to, in the
+// order of the providers' codes.
+func ByProvider(orders []Order) []ProviderOutcome {
+	groups := map[string][]Order{}
+	for _, o := range orders {
+		groups[o.Provider] = append(groups[o.Provider], o)
+	}
+	out := make([]ProviderOutcome, 0, len(groups))
+	for _, p := range slices.Sorted(maps.Keys(groups)) {
+		t := outcomes(groups[p])
+		out = append(out, ProviderOutcome{Provider: p, Orders: t.orders, Executed: t.executed, WithinHour: t.within, MedianToRemoval: t.median,
+			Breaches: t.breaches, NotExecuted: t.sum(), Pending: t.pending})
+	}
+	return out
 }
 
 // Exposure is a decision of the competent authority of a provider's

@@ -125,3 +125,29 @@ func TestReports(t *testing.T) {
 		t.Errorf("median minutes to removal %v, want 90", m)
 	}
 }
+
+// TestByProvider adds up orders per provider, sorted by code, and counts
+// the items of an order whose content reference was erased.
+func TestByProvider(t *testing.T) {
+	other := inState(t, CannotComply)
+	other.Provider = "PICBOARD"
+	erased := step(t, inState(t, Received), Remove, Addressee, t0.Add(20*time.Minute)) // 18 minutes after receipt
+	erased, _, err := Next(erased, Step{Action: Erase, Party: Node, At: erased.Preserve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ByProvider([]Order{inState(t, Received), erased, other, inState(t, Withdrawn)})
+	want := []ProviderOutcome{
+		{Provider: "PICBOARD", Orders: 1, NotExecuted: 1},
+		{Provider: platform.Code, Orders: 3, Executed: 1, WithinHour: 1, MedianToRemoval: 18, NotExecuted: 1, Pending: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("per provider\n got %+v\nwant %+v", got, want)
+	}
+	if erased.ItemCount() != 1 || len(erased.Items) != 0 {
+		t.Errorf("an erased order counts %d items, holds %v", erased.ItemCount(), erased.Items)
+	}
+	if p := ProviderFigures(platform.Code, 2026, []Order{erased}, nil, nil, nil, t0); p.ItemsRemoved != 1 {
+		t.Errorf("items removed of an erased order: %d", p.ItemsRemoved)
+	}
+}

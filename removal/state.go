@@ -61,7 +61,8 @@ type Clock struct {
 	Breached time.Time `json:"breached,omitzero"` // the deadline passed with no answer
 }
 
-// Answer is the provider's answer to an order.
+// Answer is the provider's answer to an order, and what became of the
+// content after it.
 type Answer struct {
 	Answered    time.Time `json:"answered,omitzero"`
 	RemovedAt   time.Time `json:"removed_at,omitzero"` // Annex II: when the content was removed or disabled
@@ -69,6 +70,12 @@ type Answer struct {
 	Explanation string    `json:"explanation,omitempty"`
 	Informed    time.Time `json:"informed,omitzero"` // the content provider was told (Art 11)
 	Reinstated  time.Time `json:"reinstated,omitzero"`
+	// Erased is when the preservation period ended and the node deleted
+	// the content reference and the text about the content (Art 6(2));
+	// ErasedItems keeps how many items the order named, for the
+	// transparency reports.
+	Erased      time.Time `json:"erased,omitzero"`
+	ErasedItems int       `json:"erased_items,omitempty"`
 }
 
 // Late returns how long after its deadline the content came down: zero
@@ -113,6 +120,7 @@ const (
 	ExtendPreserve  Action = "extend-preservation"
 	RenewDelay      Action = "renew-notice-delay" // the issuer: six more weeks before the content provider is told
 	Inform          Action = "inform"             // the provider: the content provider was told
+	Erase           Action = "erase"              // the node: the preservation period ended (Art 6(2))
 )
 
 // Party is the part an actor plays for an order.
@@ -120,7 +128,7 @@ type Party string
 
 // The parties to an order.
 const (
-	Node      Party = "node"     // secunion itself: delivery and the deadline watcher
+	Node      Party = "node"     // secunion itself: delivery, the deadline watcher and the end of preservation
 	Issuer    Party = "issuer"   // the issuing authority
 	Addressee Party = "provider" // the provider the order is addressed to
 	Host      Party = "host"     // a competent authority of the provider's Member State, for a cross-border order
@@ -153,11 +161,12 @@ var rules = map[Action]rule{
 	ExtendPreserve:  {[]Party{Issuer}, []State{Removed, Annulled, Reinstated}, ""},
 	RenewDelay:      {[]Party{Issuer}, []State{Issued, Sent, Received, CannotComply, Removed}, ""},
 	Inform:          {[]Party{Addressee}, []State{Removed}, ""},
+	Erase:           {[]Party{Node}, []State{Removed, Annulled, Reinstated}, ""},
 }
 
 // Actions lists every action.
 var Actions = []Action{Deliver, Push, Acknowledge, Remove, Refuse, Clarify, Resume, Withdraw, Warn, Breach,
-	RequestScrutiny, DecideScrutiny, Reinstate, ExtendPreserve, RenewDelay, Inform}
+	RequestScrutiny, DecideScrutiny, Reinstate, ExtendPreserve, RenewDelay, Inform, Erase}
 
 // Step is one action on an order, by an actor, at a time.
 type Step struct {
@@ -387,8 +396,29 @@ func apply(o *Order, s Step, e *Event) error {
 			return refuse(secunion.Conflict, "the content provider was told at %s", o.Informed.Format(time.RFC3339))
 		}
 		o.Informed = at
+	case Erase:
+		switch {
+		case !o.Erased.IsZero():
+			return refuse(secunion.Conflict, "erased at %s", o.Erased.Format(time.RFC3339))
+		case o.Preserve.IsZero():
+			return refuse(secunion.Conflict, "nothing was preserved")
+		case at.Before(o.Preserve):
+			return refuse(secunion.Conflict, "the content is preserved until %s", o.Preserve.Format(time.RFC3339))
+		}
+		erase(o, at)
+		e.Note = "preservation ended " + o.Preserve.Format(time.RFC3339) + ": the content reference, the statement of reasons and the parties' texts are deleted"
 	}
 	return nil
+}
+
+// erase deletes what an order says of its content once preservation ended:
+// the URLs and locators, the statement of reasons, the emergency's
+// justification, the Annex III explanation and the scrutiny's reasons. Who,
+// when, what category and what became of the order stay, with the number
+// of items, for the transparency reports (Art 7, 8).
+func erase(o *Order, at time.Time) {
+	o.Erased, o.ErasedItems = at, len(o.Items)
+	o.Items, o.Reasons, o.EmergencyJustification, o.Explanation, o.Scrutiny.Reasons = nil, "", "", "", ""
 }
 
 // lateAnswer records the breach of an answer given after the deadline,
@@ -461,6 +491,8 @@ func pastTense(a Action) string {
 		return "delayed again"
 	case Inform:
 		return "reported as told to the content provider"
+	case Erase:
+		return "erased"
 	}
 	return string(a)
 }

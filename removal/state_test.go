@@ -111,6 +111,7 @@ var lawful = map[Action]struct {
 	ExtendPreserve:  {Issuer, nil, nil, nil},
 	RenewDelay:      {Issuer, nil, nil, nil},
 	Inform:          {Addressee, func(Order) time.Time { return t0.Add(NoticeDelay + time.Hour) }, nil, nil},
+	Erase:           {Node, func(o Order) time.Time { return o.Preserve }, nil, nil},
 }
 
 // TestTransitions tries every action from every state: it is allowed
@@ -403,5 +404,49 @@ func TestWithdrawn(t *testing.T) {
 		if secunion.CodeOf(err) != secunion.Conflict || !reflect.DeepEqual(got, w) {
 			t.Errorf("%s after withdrawal: %v", a, err)
 		}
+	}
+}
+
+// TestErase checks the end of preservation on a fake clock: nothing is
+// erased a millisecond before the period (as extended) ends; at its end
+// the URLs and every text about the content go, the count of items and
+// the times stay, and an order is erased once.
+func TestErase(t *testing.T) {
+	o := inState(t, Removed)
+	o = step(t, o, ExtendPreserve, Issuer, o.Preserve.Add(-time.Hour))
+	for _, at := range []time.Time{o.RemovedAt.Add(Preservation), o.Preserve.Add(-time.Millisecond)} {
+		if got, _, err := Next(o, Step{Action: Erase, Party: Node, At: at}); secunion.CodeOf(err) != secunion.Conflict || len(got.Items) != 1 {
+			t.Errorf("erased at %s, preserved until %s: %v", at, o.Preserve, err)
+		}
+	}
+	if _, _, err := Next(o, Step{Action: Erase, Party: Issuer, At: o.Preserve}); secunion.CodeOf(err) != secunion.Forbidden {
+		t.Errorf("the issuer erased: %v", err)
+	}
+	got, e, err := Next(o, Step{Action: Erase, Party: Node, At: o.Preserve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Items != nil || got.Reasons != "" || got.ErasedItems != 1 || !got.Erased.Equal(o.Preserve) || got.State != Removed {
+		t.Errorf("after erasure: items %v, reasons %q, %d items counted, erased %s, %s", got.Items, got.Reasons, got.ErasedItems, got.Erased, got.State)
+	}
+	if !got.RemovedAt.Equal(o.RemovedAt) || !got.Received.Equal(o.Received) || got.Reference != o.Reference || got.Category != o.Category {
+		t.Errorf("erasure lost what the reports need: %+v", got)
+	}
+	if strings.Contains(e.Note, "vidshare.example") || !strings.Contains(e.Note, "preservation ended") {
+		t.Errorf("erasure note %q", e.Note)
+	}
+	if _, _, err := Next(got, Step{Action: Erase, Party: Node, At: o.Preserve.Add(time.Hour)}); secunion.CodeOf(err) != secunion.Conflict {
+		t.Errorf("erased twice: %v", err)
+	}
+	if _, _, err := Next(inState(t, Withdrawn), Step{Action: Erase, Party: Node, At: o.Preserve}); secunion.CodeOf(err) != secunion.Conflict {
+		t.Errorf("erased a withdrawn order: %v", err)
+	}
+
+	// Annulled with an Annex III explanation and scrutiny reasons: all go.
+	a := inState(t, Annulled)
+	a.Explanation = "the URL names a channel"
+	a, _, err = Next(a, Step{Action: Erase, Party: Node, At: a.Preserve})
+	if err != nil || a.Explanation != "" || a.Scrutiny.Reasons != "" || !a.Scrutiny.Infringement {
+		t.Errorf("annulled order after erasure: %+v %v", a, err)
 	}
 }

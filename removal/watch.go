@@ -17,7 +17,10 @@ type WatchStore interface {
 
 // Watcher keeps the one-hour rule: it warns WarnBefore the deadline of
 // every order whose hour runs, and records a breach at the deadline, on
-// the store's clock.
+// the store's clock. It is also the retention job of preserved content
+// (Art 6(2)): when an order's preservation period ends, six months after
+// removal or later as extended, it erases the order's content reference
+// (Erase). The store keeps one due time per order for both.
 type Watcher struct {
 	Store WatchStore
 	Clock secunion.Clock
@@ -27,8 +30,8 @@ type Watcher struct {
 	Poll time.Duration
 }
 
-// Tick warns and records breaches for every order due by now, and
-// returns how many steps it took.
+// Tick warns, records breaches and erases preserved content for every
+// order due by now, and returns how many steps it took.
 func (w *Watcher) Tick(ctx context.Context) (int, error) {
 	n := 0
 	for {
@@ -39,19 +42,25 @@ func (w *Watcher) Tick(ctx context.Context) (int, error) {
 		}
 		for _, o := range due {
 			a := Warn
-			if !now.Before(o.Deadline) {
+			switch {
+			case o.State != Received:
+				a = Erase
+			case !now.Before(o.Deadline):
 				a = Breach
 			}
 			// A conflict means the order moved on meanwhile (answered,
-			// withdrawn): nothing to do.
+			// withdrawn, preserved longer): nothing to do.
 			if _, err := w.Store.NodeStep(ctx, o.ID, Step{Action: a, At: now}); secunion.CodeOf(err) == secunion.Conflict {
 				continue
 			} else if err != nil {
 				return n, err
 			}
 			n++
-			if a == Breach {
+			switch a {
+			case Breach:
 				w.Log.Warn("removal: one-hour deadline breached", "order", o.ID, "provider", o.Provider, "deadline", o.Deadline)
+			case Erase:
+				w.Log.Info("removal: preservation ended, content reference erased", "order", o.ID, "preserved_until", o.Preserve)
 			}
 		}
 		if len(due) < 500 {

@@ -233,12 +233,19 @@ func (t *Tx) appendEvent(e removal.Event) error {
 	return t.Emit(RemovalTopic, e)
 }
 
-// dueNanos is when the deadline watcher must next look at o: the warning
-// before the deadline, then the deadline itself; 0 when the hour does not
-// run (the order is not waiting for an answer) or both are recorded.
+// dueNanos is when the watcher must next look at o: while the hour runs,
+// the warning before the deadline, then the deadline itself; once content
+// is preserved, the end of preservation, when it is erased; 0 when there
+// is nothing to watch (waiting for receipt, stopped, withdrawn, recorded
+// or erased).
 func dueNanos(o removal.Order) int64 {
 	switch {
-	case o.State != removal.Received || o.Deadline.IsZero() || !o.Breached.IsZero() && !o.Breached.Before(o.Started):
+	case o.State != removal.Received:
+		if !o.Preserve.IsZero() && o.Erased.IsZero() {
+			return nanos(o.Preserve)
+		}
+		return 0
+	case o.Deadline.IsZero() || !o.Breached.IsZero() && !o.Breached.Before(o.Started):
 		return 0
 	case o.Warned.IsZero() || o.Warned.Before(o.Started):
 		return nanos(o.Deadline.Add(-removal.WarnBefore))
@@ -345,8 +352,11 @@ func (db *DB) StepOrder(ctx context.Context, actor secunion.Actor, id string, s 
 	return db.step(ctx, actor, id, s)
 }
 
-// NodeStep applies a step the node itself takes: delivery and the
-// deadline watcher's warnings and breaches.
+// NodeStep applies a step the node itself takes: delivery, the deadline
+// watcher's warnings and breaches, and the erasure of preserved content
+// once its period ended, which also deletes the texts of the order's
+// timeline and complaints (eraseRelated) and is audited as an erasure, in
+// the same transaction.
 func (db *DB) NodeStep(ctx context.Context, id string, s removal.Step) (removal.Order, error) {
 	s.Party, s.Actor = removal.Node, "node"
 	return db.step(ctx, secunion.Actor{Login: "removal"}, id, s)
@@ -371,11 +381,20 @@ func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s remov
 		if err := tx.updateOrder(next); err != nil {
 			return err
 		}
+		op, detail := audit.OpAlteration, fmt.Sprintf("%s: %s → %s", e.Action, e.From, e.To)
+		if e.Action == removal.Erase {
+			complaints, err := tx.eraseRelated(id)
+			if err != nil {
+				return err
+			}
+			op, detail = audit.OpErasure, fmt.Sprintf("preservation of removed content ended %s: %d URLs, the reasons, timeline notes and %d complaints' texts deleted",
+				o.Preserve.Format(time.RFC3339), next.ErasedItems, complaints)
+		}
 		if err := tx.appendEvent(e); err != nil {
 			return err
 		}
 		out = next
-		return tx.Audit(removalEntry(actor, audit.OpAlteration, fmt.Sprintf("%s: %s → %s", e.Action, e.From, e.To), orderRef(id)))
+		return tx.Audit(removalEntry(actor, op, detail, orderRef(id)))
 	})
 	if err != nil {
 		return out, err

@@ -385,6 +385,21 @@ func (db *DB) AuthorityReport(ctx context.Context, authority string, year int) (
 	return removal.AuthorityFigures(authority, year, issued, hosted), nil
 }
 
+// ProviderOutcomes adds up, per provider, the orders actor's competent
+// authority issued from since on: median time to removal, breaches,
+// orders not executed. The figures name no one and are not audited.
+func (db *DB) ProviderOutcomes(ctx context.Context, actor secunion.Actor, since time.Time) ([]removal.ProviderOutcome, error) {
+	a, err := db.Authority(ctx, actor.Authority)
+	if err != nil || a.Kind != access.KindTCOAuthority {
+		return nil, secunion.Errorf(secunion.Forbidden, "the figures per provider are those of a competent authority's own orders")
+	}
+	orders, err := db.ordersWhere(ctx, `issuer = ? AND issued_ns >= ?`, a.Code, nanos(since))
+	if err != nil {
+		return nil, err
+	}
+	return removal.ByProvider(orders), nil
+}
+
 // yearNanos bounds a calendar year (UTC) in nanoseconds.
 func yearNanos(year int) (from, to int64) {
 	return nanos(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)), nanos(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC))
