@@ -125,7 +125,7 @@ func TestPreservationRetention(t *testing.T) {
 		setClock(clock, a.Preserve.Add(-time.Millisecond))
 		tick(0)
 		// The issuer extends B's preservation a day before it ends.
-		setClock(clock, b.Preserve.Add(-24 * time.Hour))
+		setClock(clock, b.Preserve.Add(-24*time.Hour))
 		if _, err := db.StepOrder(ctx, fr, b.ID, removal.Step{Action: removal.ExtendPreserve, Text: "Needed for the trial of the uploader."}); err != nil {
 			t.Fatal(err)
 		}
