@@ -2,7 +2,6 @@ package links
 
 import (
 	"fmt"
-	"time"
 
 	"secunion/biometric"
 	"secunion/identity"
@@ -128,9 +127,7 @@ func CompareIdentity(a, b identity.Record, matched bool) (IdentityResult, float6
 
 func identityOf(p *identity.Person) names.Identity {
 	id := names.Identity{Name: names.Name{Surname: p.Surname, Given: p.GivenNames}, Sex: p.Sex, Nationalities: p.Nationalities}
-	if d, err := names.ParseDate(p.BirthDate, farFuture); err == nil {
-		id.Birth = d
-	}
+	id.Birth = names.StoredDate(p.BirthDate)
 	return id
 }
 
@@ -147,7 +144,3 @@ func SameDocument(a, b identity.Record) bool {
 	}
 	return false
 }
-
-// farFuture is the "now" for reading stored dates of birth, which were
-// checked against the clock when the record was written.
-var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)

@@ -75,6 +75,13 @@ func dateTextError(text []byte) error {
 	return secunion.Errorf(secunion.Invalid, "date %q is not YYYY-MM-DD, YYYY-MM, YYYY or empty", text)
 }
 
+// StoredDate reads a date of birth that ParseDate checked when it was
+// stored, whatever the clock says now; the zero Date if it is unreadable.
+func StoredDate(s string) Date {
+	d, _ := ParseDate(s, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
+	return d
+}
+
 // ParseDate reads a date of birth written YYYY-MM-DD, YYYY-MM or YYYY,
 // where a month or day of 00 or XX also means unknown (as source systems
 // and ICAO 9303 write partial dates). It refuses, with an Invalid

@@ -66,7 +66,7 @@ func (x *Index) Coincidences(a, b identity.Record) float64 {
 		return 0
 	}
 	na, nb := personNames(a.Person), personNames(b.Person)
-	da, db := birthOf(a.Person), birthOf(b.Person)
+	da, db := names.StoredDate(a.Person.BirthDate), names.StoredDate(b.Person.BirthDate)
 	shared := map[string]bool{}
 	for _, k := range blockKeys(nb) {
 		shared[k] = true
@@ -153,7 +153,7 @@ func digitVariants(d names.Date) []names.Date {
 		if len(v) > 6 {
 			s += "-" + string(v[6:])
 		}
-		if e, err := names.ParseDate(s, farFuture); err == nil && e != d && precision(e) == precision(d) && !seen[e] {
+		if e, err := names.ParseDate(s, time.Now()); err == nil && e != d && precision(e) == precision(d) && !seen[e] {
 			seen[e] = true
 			out = append(out, e)
 		}
@@ -178,14 +178,3 @@ func digitVariants(d names.Date) []names.Date {
 func personNames(p *identity.Person) []names.Name {
 	return append([]names.Name{{Surname: p.Surname, Given: p.GivenNames}}, aliasNames(p.Aliases)...)
 }
-
-// birthOf reads a person's stored date of birth (checked when it was
-// written), or the zero date.
-func birthOf(p *identity.Person) names.Date {
-	d, _ := names.ParseDate(p.BirthDate, farFuture)
-	return d
-}
-
-// farFuture is the "now" for reading stored dates, which were checked
-// against the clock when they were written.
-var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)

@@ -182,9 +182,7 @@ func (x *Index) Put(r identity.Record) {
 			text.WriteString(names.Normalize(n.Surname) + sepField + names.Normalize(n.Given))
 		}
 		if p.BirthDate != "" {
-			// Validated on the way in; a date unreadable now is left out.
-			d, _ := names.ParseDate(p.BirthDate, time.Now())
-			e.birth = packDate(d)
+			e.birth = packDate(names.StoredDate(p.BirthDate))
 		}
 		if p.Sex != "" {
 			e.sex = p.Sex[0]
