@@ -314,6 +314,10 @@ func schemas(purposes, kinds []string) map[string]any {
 			"decided": when, "exposed": boolean, "final_orders": integer, "reasons": str}),
 		"ExposureList": obj([]string{"providers"}, map[string]any{"providers": map[string]any{"type": "array", "items": obj([]string{"provider", "final_orders", "flagged", "decisions"},
 			map[string]any{"provider": str, "final_orders": integer, "flagged": boolean, "decisions": map[string]any{"type": "array", "items": ref("Exposure")}})}}),
+		"ProviderOutcomeList": obj([]string{"since", "providers"}, map[string]any{"since": when, "providers": map[string]any{"type": "array",
+			"items": obj([]string{"provider", "orders", "executed", "within_hour", "median_minutes", "breaches", "not_executed", "pending"}, map[string]any{
+				"provider": str, "orders": integer, "executed": integer, "within_hour": integer, "breaches": integer, "not_executed": integer, "pending": integer,
+				"median_minutes": map[string]any{"type": "number", "description": "from receipt to removal, of the executed orders; 0 when none"}})}}),
 		"ProviderReport":  figuresSchema(removal.ProviderReport{}),
 		"AuthorityReport": figuresSchema(removal.AuthorityReport{}),
 		"VerifyReport": obj([]string{"intact", "entries", "checkpoints"}, map[string]any{"intact": boolean, "entries": integer, "checkpoints": integer,
@@ -410,6 +414,8 @@ func removalOrderSchema() map[string]any {
 	for _, k := range []string{"issued", "sent", "received", "started", "deadline", "warned", "breached", "answered", "removed_at", "informed", "reinstated", "notice_from", "preserve_until"} {
 		props[k] = when
 	}
+	props["erased"] = map[string]any{"type": "string", "format": "date-time", "description": "when preservation ended and the items, reasons and texts about the content were deleted (Art 6(2))"}
+	props["erased_items"] = map[string]any{"type": "integer", "description": "how many items the order named before its erasure"}
 	props["state"] = map[string]any{"type": "string", "enum": states}
 	props["notice_delay_renewed"] = boolean
 	props["scrutiny"] = obj(nil, map[string]any{"requested": when, "requested_by": str, "due": when, "decided": when, "decided_by": str, "infringement": boolean, "reasons": str})
@@ -421,7 +427,7 @@ func stepActions() []string {
 	var out []string
 	for _, a := range removal.Actions {
 		switch a {
-		case removal.Deliver, removal.Push, removal.Warn, removal.Breach:
+		case removal.Deliver, removal.Push, removal.Warn, removal.Breach, removal.Erase:
 			continue
 		}
 		out = append(out, string(a))

@@ -188,3 +188,24 @@ func (s *Server) stepOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, o)
 }
+
+// ordersByProvider adds up the caller's authority's recent orders per
+// provider.
+func (s *Server) ordersByProvider(w http.ResponseWriter, r *http.Request) {
+	days := 365
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3660 {
+			writeError(w, r, secunion.Errorf(secunion.Invalid, "days: give 1 to 3660"))
+			return
+		}
+		days = n
+	}
+	since := s.cfg.DB.Clock().Now().AddDate(0, 0, -days)
+	ps, err := s.cfg.DB.ProviderOutcomes(r.Context(), actorOf(r), since)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"since": since, "providers": orEmpty(ps)})
+}

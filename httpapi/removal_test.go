@@ -211,3 +211,60 @@ func TestRemovalCasesAPI(t *testing.T) {
 		t.Errorf("a year before the Regulation: %d", r.StatusCode)
 	}
 }
+
+// TestRemovalFiguresAPI asks for an issuing authority's figures per
+// provider: the median minutes to removal, breaches and orders not
+// executed of its orders in the last days; a provider, or a bad number of
+// days, is refused.
+func TestRemovalFiguresAPI(t *testing.T) {
+	e := newAPI(t)
+	e.add(t, []access.Authority{
+		{Code: "BE-TCO", Name: "TCO Belgium", Country: "BE", Kind: access.KindTCOAuthority},
+		{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
+	}, []access.User{
+		{Login: "be", Name: "Officer", Authority: "BE-TCO", Roles: []string{access.RoleOfficer}},
+		{Login: "vid", Name: "Trust and safety", Authority: "VIDSHARE", Roles: []string{access.RoleOfficer}},
+	})
+	if _, err := e.db.PutProvider(context.Background(), secunion.LocalOperator, removal.Provider{Code: "VIDSHARE", Name: "VidShare", State: "IE"}); err != nil {
+		t.Fatal(err)
+	}
+	tco := map[string]string{"X-Purpose": "terrorist-content"}
+	issue := func(ref string) removal.Order {
+		var o removal.Order
+		body := map[string]any{"reference": ref, "provider": "VIDSHARE", "category": "threat", "items": []map[string]string{{"url": "https://vidshare.example/v/" + ref}},
+			"reasons": "Threatens an attack on a named concert.", "redress": "Council of State.", "emergency": true, "emergency_justification": "Imminent."}
+		if r := e.call(t, "be", "POST", "/api/v1/removal-orders", body, tco, &o); r.StatusCode != 201 {
+			t.Fatalf("issue %s: %d", ref, r.StatusCode)
+		}
+		e.call(t, "vid", "GET", "/api/v1/removal-orders/"+o.ID, nil, tco, nil) // the receipt
+		return o
+	}
+	early, late := issue("BE-1"), issue("BE-2")
+	refused := issue("BE-3")
+	e.call(t, "vid", "POST", "/api/v1/removal-orders/"+refused.ID+"/steps", map[string]any{"action": "cannot-comply", "obstacle": "manifest-error", "text": "No such video on our service."}, tco, nil)
+	e.clock.Advance(20 * time.Minute)
+	e.call(t, "vid", "POST", "/api/v1/removal-orders/"+early.ID+"/steps", map[string]any{"action": "remove"}, tco, nil)
+	e.clock.Advance(50 * time.Minute)
+	e.call(t, "vid", "POST", "/api/v1/removal-orders/"+late.ID+"/steps", map[string]any{"action": "remove"}, tco, nil)
+
+	var figures struct {
+		Since     time.Time
+		Providers []removal.ProviderOutcome
+	}
+	if r := e.call(t, "be", "GET", "/api/v1/removal-orders/by-provider?days=7", nil, nil, &figures); r.StatusCode != 200 {
+		t.Fatalf("figures: %d", r.StatusCode)
+	}
+	want := removal.ProviderOutcome{Provider: "VIDSHARE", Orders: 3, Executed: 2, WithinHour: 1, MedianToRemoval: 45, Breaches: 1, NotExecuted: 1}
+	if len(figures.Providers) != 1 || figures.Providers[0] != want || !figures.Since.Equal(e.clock.Now().AddDate(0, 0, -7)) {
+		t.Errorf("figures since %s: %+v, want %+v", figures.Since, figures.Providers, want)
+	}
+	var errBody apiError
+	for _, c := range []struct {
+		login, query string
+		status       int
+	}{{"be", "?days=0", 400}, {"be", "?days=week", 400}, {"vid", "", 403}, {"anna", "", 403}} {
+		if r := e.call(t, c.login, "GET", "/api/v1/removal-orders/by-provider"+c.query, nil, nil, &errBody); r.StatusCode != c.status {
+			t.Errorf("%s %s: %d, want %d", c.login, c.query, r.StatusCode, c.status)
+		}
+	}
+}
