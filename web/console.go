@@ -10,6 +10,13 @@
 // Events. Without JavaScript the same form returns one page with every
 // answer.
 //
+// Competent authorities and hosting service providers handle removal
+// orders for terrorist content (DOMAIN.md §4): the orders dashboard with
+// live countdowns and, for an issuing authority, its orders added up per
+// provider; the issue form; an order's page with the answers, scrutiny and
+// preservation steps the user's party may take now; the exposure of
+// providers (Art 5); and the printable transparency report.
+//
 // It implements, for people at a browser, the user, data-access and input
 // controls of Directive 2016/680 Art 29 and the supervisors' reading of the
 // logs of Art 25 (DOMAIN.md §1 and §9): every page but the login form needs a
@@ -96,7 +103,7 @@ const (
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
-	"removal", "removal_new", "removal_order", "transparency"}
+	"removal", "removal_new", "removal_order", "removal_exposure", "transparency"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -164,6 +171,8 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /removal/new", c.authed(c.issueForm)},
 		{"POST /removal/new", c.authed(c.issue)},
 		{"GET /removal/transparency", c.authed(c.transparency)},
+		{"GET /removal/exposure", c.authed(c.exposurePage)},
+		{"POST /removal/exposure/{code}/decision", c.authed(c.decideExposure)},
 		{"GET /removal/{id}", c.authed(c.orderPage)},
 		{"POST /removal/{id}/step", c.authed(c.orderStep)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
@@ -310,6 +319,7 @@ func (c *Console) view(s *store.Session, title, current string) view {
 	}
 	if mayRemoval(a) {
 		add("/removal", "Removal orders")
+		add("/removal/exposure", "Exposure")
 	}
 	add("/removal/transparency", "Transparency")
 	if access.CanManageAuthorities(a) {
@@ -372,6 +382,10 @@ var funcs = template.FuncMap{
 			return ""
 		}
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	},
+	// minutes writes a number of minutes as a duration, e.g. 1h10m30s.
+	"minutes": func(m float64) string {
+		return time.Duration(m * float64(time.Minute)).Round(time.Second).String()
 	},
 	"join":     strings.Join,
 	"pair":     func(a, b any) []any { return []any{a, b} },

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,16 @@ type dashboardData struct {
 	Orders   []orderRow
 	Issuer   bool // the user's authority issues orders
 	Provider bool // the user's authority receives them (the inbox)
+	// PerProvider adds up the orders the authority issued in the last
+	// Days, per provider (for an issuing authority only).
+	PerProvider []removal.ProviderOutcome
+	Days        int
+	Periods     []int // the choices of Days
 }
+
+// figurePeriods are the periods, in days, the dashboard adds orders up
+// over; the first is the default.
+var figurePeriods = []int{30, 7, 365}
 
 // countdown writes the time left to a deadline, or how late it is.
 func countdown(deadline, now time.Time) string {
@@ -69,9 +79,24 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, s store.Session
 		return
 	}
 	now := c.db.Clock().Now()
-	d := dashboardData{Issuer: access.Kind(s.Actor.AuthorityKind) == access.KindTCOAuthority, Provider: access.Kind(s.Actor.AuthorityKind) == access.KindHostingProvider}
+	d := dashboardData{Issuer: access.Kind(s.Actor.AuthorityKind) == access.KindTCOAuthority, Provider: access.Kind(s.Actor.AuthorityKind) == access.KindHostingProvider,
+		Days: figurePeriods[0], Periods: figurePeriods}
 	for _, o := range os {
 		d.Orders = append(d.Orders, orderRow{Order: o, Left: countdown(o.Deadline, now)})
+	}
+	if d.Issuer {
+		if v := r.URL.Query().Get("days"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || !slices.Contains(figurePeriods, n) {
+				c.fail(w, r, &s, secunion.Errorf(secunion.Invalid, "days: one of %v", figurePeriods))
+				return
+			}
+			d.Days = n
+		}
+		if d.PerProvider, err = c.db.ProviderOutcomes(r.Context(), s.Actor, now.AddDate(0, 0, -d.Days)); err != nil {
+			c.fail(w, r, &s, err)
+			return
+		}
 	}
 	v := c.view(&s, "Removal orders", "/removal")
 	v.Data = d
@@ -192,6 +217,25 @@ type orderData struct {
 	Left      string
 	Party     removal.Party
 	Obstacles []removal.Obstacle
+	May       offers
+}
+
+// offers are the steps beyond the answers whose forms an order's page
+// shows only when the state machine would take them from the user's
+// party now.
+type offers struct {
+	RequestScrutiny, DecideScrutiny, ExtendPreserve bool
+}
+
+// allowed tells which of the offered steps party may take on o at now,
+// by trying each with a plausible text on a copy of the order: the page
+// offers what the state machine will accept, deadlines included.
+func allowed(o removal.Order, party removal.Party, now time.Time) offers {
+	try := func(a removal.Action) bool {
+		_, _, err := removal.Next(o, removal.Step{Action: a, Party: party, At: now, Text: "reasons of the step"})
+		return err == nil
+	}
+	return offers{RequestScrutiny: try(removal.RequestScrutiny), DecideScrutiny: try(removal.DecideScrutiny), ExtendPreserve: try(removal.ExtendPreserve)}
 }
 
 // orderPage shows an order, its timeline and the steps the user's party
@@ -216,8 +260,9 @@ func (c *Console) orderPage(w http.ResponseWriter, r *http.Request, s store.Sess
 	if done := r.URL.Query().Get("done"); done != "" {
 		v.Notice = "Done: the order is now " + secunion.Clip(done, 40) + "."
 	}
-	v.Data = orderData{Order: &o, Timeline: events, Left: countdown(o.Deadline, c.db.Clock().Now()), Party: party,
-		Obstacles: []removal.Obstacle{removal.ForceMajeure, removal.ManifestError, removal.MissingDetails}}
+	now := c.db.Clock().Now()
+	v.Data = orderData{Order: &o, Timeline: events, Left: countdown(o.Deadline, now), Party: party,
+		Obstacles: []removal.Obstacle{removal.ForceMajeure, removal.ManifestError, removal.MissingDetails}, May: allowed(o, party, now)}
 	c.render(w, r, http.StatusOK, "removal_order", v)
 }
 
@@ -228,8 +273,19 @@ func (c *Console) orderStep(w http.ResponseWriter, r *http.Request, s store.Sess
 	}
 	id := r.PathValue("id")
 	f := r.PostForm
+	var infringement bool
+	if removal.Action(f.Get("action")) == removal.DecideScrutiny {
+		switch f.Get("infringement") {
+		case "yes":
+			infringement = true
+		case "no":
+		default:
+			c.fail(w, r, &s, secunion.Errorf(secunion.Invalid, "infringement: say whether the order infringes the Regulation or fundamental rights"))
+			return
+		}
+	}
 	o, err := c.db.StepOrder(r.Context(), s.Actor, id, removal.Step{Action: removal.Action(f.Get("action")),
-		Obstacle: removal.Obstacle(f.Get("obstacle")), Text: f.Get("text")})
+		Obstacle: removal.Obstacle(f.Get("obstacle")), Text: f.Get("text"), Infringement: infringement})
 	if err != nil {
 		c.fail(w, r, &s, err)
 		return
@@ -290,4 +346,104 @@ func (c *Console) transparency(w http.ResponseWriter, r *http.Request, s store.S
 	v := c.view(&s, "Transparency report", "/removal/transparency")
 	v.Data = d
 	c.render(w, r, http.StatusOK, "transparency", v)
+}
+
+// exposureRow is a provider's standing under Art 5 as the exposure page
+// shows it.
+type exposureRow struct {
+	removal.Provider
+	store.ExposureStatus
+	Latest *removal.Exposure // the latest decision, if any
+	Decide bool              // the user's authority decides on it, and it is flagged
+}
+
+// exposurePage shows every provider's final orders in the last twelve
+// months and the decisions on its exposure, with the form to decide for
+// flagged providers established in the user's Member State.
+func (c *Console) exposurePage(w http.ResponseWriter, r *http.Request, s store.Session) {
+	c.renderExposure(w, r, s, http.StatusOK, "")
+}
+
+// renderExposure renders the exposure page with status, and problem as
+// its error; after a decision (?decided=CODE) it says what was decided.
+func (c *Console) renderExposure(w http.ResponseWriter, r *http.Request, s store.Session, status int, problem string) {
+	if !c.removalAllowed(w, r, s, "open the exposure of providers") {
+		return
+	}
+	ps, err := c.db.Providers(r.Context())
+	if err != nil {
+		c.fail(w, r, &s, err)
+		return
+	}
+	xs, err := c.db.Exposures(r.Context())
+	if err != nil {
+		c.fail(w, r, &s, err)
+		return
+	}
+	country := ""
+	if access.Kind(s.Actor.AuthorityKind) == access.KindTCOAuthority {
+		a, err := c.db.Authority(r.Context(), s.Actor.Authority)
+		if err != nil {
+			c.fail(w, r, &s, err)
+			return
+		}
+		country = a.Country
+	}
+	byProvider := map[string]store.ExposureStatus{}
+	for _, x := range xs {
+		byProvider[x.Provider] = x
+	}
+	v := c.view(&s, "Exposure to terrorist content", "/removal/exposure")
+	v.Error = problem
+	rows := make([]exposureRow, 0, len(ps))
+	for _, p := range ps {
+		row := exposureRow{Provider: p, ExposureStatus: byProvider[p.Code]}
+		if len(row.Decisions) > 0 {
+			row.Latest = &row.Decisions[0]
+		}
+		row.Decide = row.Flagged && country != "" && p.State == country
+		if row.Latest != nil && p.Code == r.URL.Query().Get("decided") && problem == "" {
+			v.Notice = "Decided: " + p.Code + " is not exposed to terrorist content."
+			if row.Latest.Exposed {
+				v.Notice = "Decided: " + p.Code + " is exposed to terrorist content; it must take specific measures and report on them (Art 5)."
+			}
+		}
+		rows = append(rows, row)
+	}
+	v.Data = rows
+	c.render(w, r, status, "removal_exposure", v)
+}
+
+// decideExposure records the decision the exposure page's form sends.
+func (c *Console) decideExposure(w http.ResponseWriter, r *http.Request, s store.Session) {
+	if !c.removalAllowed(w, r, s, "decide on a provider's exposure") {
+		return
+	}
+	code, f := r.PathValue("code"), r.PostForm
+	var exposed bool
+	switch f.Get("exposed") {
+	case "yes":
+		exposed = true
+	case "no":
+	default:
+		c.renderExposure(w, r, s, http.StatusBadRequest, "exposed: say whether "+secunion.Clip(code, 64)+" is exposed to terrorist content")
+		return
+	}
+	if _, err := c.db.DecideExposure(r.Context(), s.Actor, code, exposed, f.Get("reasons")); err != nil {
+		switch secunion.CodeOf(err) {
+		case secunion.Invalid, secunion.Conflict, secunion.NotFound:
+		case secunion.Forbidden:
+			if err := c.db.RecordDenial(r.Context(), s.Actor, access.Declaration{Purpose: secunion.PurposeTerroristContent},
+				"decide the exposure of "+secunion.Clip(code, 64), secunion.MessageOf(err)); err != nil {
+				c.fail(w, r, &s, err)
+				return
+			}
+		default:
+			c.fail(w, r, &s, err)
+			return
+		}
+		c.renderExposure(w, r, s, statusOf(err), secunion.MessageOf(err))
+		return
+	}
+	http.Redirect(w, r, "/removal/exposure?decided="+url.QueryEscape(code), http.StatusSeeOther)
 }
