@@ -105,10 +105,11 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, s store.Session
 
 // orderState is what the stream sends of an order.
 type orderState struct {
-	ID       string        `json:"id"`
-	State    removal.State `json:"state"`
-	Deadline time.Time     `json:"deadline,omitzero"`
-	Breached bool          `json:"breached"`
+	ID          string        `json:"id"`
+	State       removal.State `json:"state"`
+	Deadline    time.Time     `json:"deadline,omitzero"`
+	Breached    bool          `json:"breached"`
+	ScrutinyDue time.Time     `json:"scrutiny_due,omitzero"` // a scrutiny decision is awaited by then
 }
 
 // streamInterval is how often the stream looks for changed orders.
@@ -137,6 +138,9 @@ func (c *Console) ordersStream(w http.ResponseWriter, r *http.Request, s store.S
 		states := make([]orderState, len(os))
 		for i, o := range os {
 			states[i] = orderState{ID: o.ID, State: o.State, Deadline: o.Deadline, Breached: !o.Breached.IsZero()}
+			if o.Scrutiny.Decided.IsZero() {
+				states[i].ScrutinyDue = o.Scrutiny.Due
+			}
 		}
 		b, _ := json.Marshal(states)
 		if string(b) != last {

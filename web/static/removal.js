@@ -40,10 +40,15 @@
       if (!row) {
         continue;
       }
-      row.querySelector(".state").textContent = o.breached ? `${o.state} (breached)` : o.state;
+      const when = (t) => t.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+      let state = o.breached ? `${o.state} (breached)` : o.state;
+      if (o.scrutiny_due) {
+        state += ` (scrutiny due ${when(o.scrutiny_due)})`;
+      }
+      row.querySelector(".state").textContent = state;
       const cd = row.querySelector(".countdown");
       cd.dataset.deadline = o.deadline || "";
-      row.querySelector(".deadline").textContent = o.deadline ? o.deadline.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "";
+      row.querySelector(".deadline").textContent = o.deadline ? when(o.deadline) : "";
     }
     tick();
   });
