@@ -46,6 +46,8 @@ var demoAuthorities = []struct {
 		access.User{Login: "europol.analyst", Name: "Piet Janssens", Roles: []string{access.RoleOfficer}}},
 	{access.Authority{Code: "BE-TCO", Name: "Competent authority for terrorist content online (Belgium)", Country: "BE", Kind: access.KindTCOAuthority},
 		access.User{Login: "tco.officer", Name: "Louise Peeters", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "IE-CNAM", Name: "Coimisiún na Meán (competent authority for terrorist content online, Ireland)", Country: "IE", Kind: access.KindTCOAuthority},
+		access.User{Login: "ie.tco.officer", Name: "Siobhán Kelly", Roles: []string{access.RoleOfficer}}},
 	{access.Authority{Code: "IE-VIDSHARE", Name: "VidShare Ltd (hosting service provider)", Country: "IE", Kind: access.KindHostingProvider},
 		access.User{Login: "vidshare.contact", Name: "Aoife Byrne", Roles: []string{access.RoleOfficer}}},
 	{access.Authority{Code: "NL-PICBOARD", Name: "PicBoard B.V. (hosting service provider)", Country: "NL", Kind: access.KindHostingProvider},
@@ -77,31 +79,67 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		return secunion.Errorf(secunion.Invalid, "the demo runs on the embedded store: use --data, or `secunion serve --postgres`")
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
-	db, keys, err := f.open(ctx, log, false)
+	if f.data == "" {
+		return secunion.Errorf(secunion.Invalid, "give --data DIR")
+	}
+	keys, err := store.LoadKeys(f.keyDir())
 	if err != nil {
 		return err
 	}
-	if err := seedDemo(ctx, db, *persons, e); err != nil {
+	clock := &demoClock{}
+	db, err := store.OpenSQLite(ctx, f.data, store.Options{Keys: keys, Logger: log, Clock: clock})
+	if err != nil {
+		return err
+	}
+	tokens, sample, removals, err := prepareDemo(ctx, db, clock, *persons, e)
+	if err != nil {
 		db.Close()
 		return err
+	}
+	return serve(ctx, f, db, keys, log, func(addr string) {
+		base := "http://" + addr
+		var flow *demoFlow
+		if removals {
+			var err error
+			if flow, err = startDemoFlow(ctx, db, base); err != nil {
+				log.Error("demo: simulated providers", "error", err)
+			}
+		}
+		printDemo(e.stdout, base, f.data, tokens, sample, flow, removals)
+		if flow != nil {
+			go flow.issue(ctx, base, tokens[demoActor("BE-TCO").Login], log)
+		}
+	})
+}
+
+// prepareDemo seeds the data folder if it is new and returns fresh demo
+// tokens, the sample search, and whether the folder holds the removal
+// orders' demo (folders seeded by earlier versions do not).
+func prepareDemo(ctx context.Context, db *store.DB, clock *demoClock, persons int, e env) (map[string]string, string, bool, error) {
+	if err := seedDemo(ctx, db, clock, persons, e); err != nil {
+		return nil, "", false, err
+	}
+	if err := ensureDemoAuthorities(ctx, db); err != nil {
+		return nil, "", false, err
 	}
 	tokens, err := demoTokens(ctx, db)
 	if err != nil {
-		db.Close()
-		return err
+		return nil, "", false, err
 	}
 	sample, err := db.Setting(ctx, demoSample)
 	if err != nil {
-		db.Close()
-		return err
+		return nil, "", false, err
 	}
-	return serve(ctx, f, db, keys, log, func(addr string) { printDemo(e.stdout, "http://"+addr, f.data, tokens, sample) })
+	removals, err := db.Setting(ctx, demoRemovalSeeded)
+	return tokens, sample, removals != "", err
 }
 
 // seedDemo creates the demo authorities and users once per data folder,
-// and loads synthetic persons into the source systems. It refuses a folder
-// that holds a real node: demo users have a published password.
-func seedDemo(ctx context.Context, db *store.DB, persons int, e env) error {
+// loads synthetic persons into the source systems and plays the history
+// of removal orders, on clock, which it leaves at the system time. It
+// refuses a folder that holds a real node: demo users have a published
+// password.
+func seedDemo(ctx context.Context, db *store.DB, clock *demoClock, persons int, e env) error {
 	done, err := db.Setting(ctx, demoSeeded)
 	if err != nil || done != "" {
 		return err
@@ -112,6 +150,10 @@ func seedDemo(ctx context.Context, db *store.DB, persons int, e env) error {
 		}
 		return secunion.Errorf(secunion.Invalid, "this data folder holds a node that is not a demo: run `secunion serve` on it, or give the demo another --data folder")
 	}
+	// Nothing is written yet: the seeding may stand the clock back, so
+	// that the history of removal orders has happened by the start.
+	clock.stand(clock.Now().Add(-demoHistory))
+	defer clock.run()
 	op := secunion.LocalOperator
 	for _, d := range demoAuthorities {
 		if _, err := db.CreateAuthority(ctx, op, d.authority); err != nil && secunion.CodeOf(err) != secunion.Conflict {
@@ -133,6 +175,9 @@ func seedDemo(ctx context.Context, db *store.DB, persons int, e env) error {
 		return err
 	}
 	if _, err := detectLinks(ctx, db, x, runtime.GOMAXPROCS(0), e); err != nil {
+		return err
+	}
+	if err := seedRemovalHistory(ctx, db, clock); err != nil {
 		return err
 	}
 	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })
@@ -217,7 +262,11 @@ func demoTokens(ctx context.Context, db *store.DB) (map[string]string, error) {
 	return out, nil
 }
 
-func printDemo(w io.Writer, url, data string, tokens map[string]string, sample string) {
+// printDemo writes the start-up message: where the console is, the
+// logins and tokens, what to try, and, when the folder holds them
+// (removals), what the removal orders' demo shows and how flow's
+// simulated providers answer.
+func printDemo(w io.Writer, url, data string, tokens map[string]string, sample string, flow *demoFlow, removals bool) {
 	fmt.Fprintf(w, "secunion demo is running.\n\n  Console:  %s\n  Data:     %s (delete it to start afresh)\n\n", url, data)
 	fmt.Fprintf(w, "Console logins (password for every user: %s):\n\n", demoPassword)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
@@ -235,6 +284,18 @@ func printDemo(w io.Writer, url, data string, tokens map[string]string, sample s
 	fmt.Fprintf(w, "\nTry:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/me\n", tokens["border.officer"], url)
 	if sample != "" {
 		fmt.Fprintf(w, "  curl -H 'Authorization: Bearer %s' -H 'X-Purpose: border-check' -H 'Content-Type: application/json' \\\n       -d '%s' %s/api/v1/search\n", tokens["border.officer"], sample, url)
+	}
+	switch {
+	case flow != nil:
+		fmt.Fprintf(w, "\nRemoval orders: BE-TCO issues an order to each simulated provider and one to IE-VIDSHARE now.\n")
+		for _, line := range flow.describe() {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+		fmt.Fprintf(w, "  IE-VIDSHARE waits for vidshare.contact to answer in the console within the hour.\n")
+		fmt.Fprintf(w, "Log in as tco.officer to follow them live beside the history (a late removal, a cannot-comply),\n")
+		fmt.Fprintf(w, "as ie.tco.officer to scrutinise an order to VidShare or decide its exposure (Exposure).\n")
+	case !removals:
+		fmt.Fprintf(w, "\nThis data folder was seeded before the demo had removal orders: give --data a new folder to see them.\n")
 	}
 	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }

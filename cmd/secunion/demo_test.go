@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"secunion/removal"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the demo writes to it.
@@ -96,12 +100,7 @@ func TestDemo(t *testing.T) {
 	if sample == nil {
 		t.Fatalf("no sample search in:\n%s", out)
 	}
-	var border string
-	for _, tk := range tokens {
-		if tk[1] == "border.officer" {
-			border = tk[2]
-		}
-	}
+	border := tokenOf(tokens, "border.officer")
 	req, _ := http.NewRequest("POST", url[1]+"/api/v1/search", strings.NewReader(sample[1]))
 	req.Header.Set("Authorization", "Bearer "+border)
 	req.Header.Set("X-Purpose", "border-check")
@@ -123,6 +122,8 @@ func TestDemo(t *testing.T) {
 	if apiCall(t, "GET", url[1]+"/api/v1/links/stats", border, "", nil, &st); st.ByColour["white"] == 0 || st.ByColour["yellow"] == 0 {
 		t.Errorf("links of the demo data: %+v", st)
 	}
+	tco := tokenOf(tokens, "tco.officer")
+	demoOrdersFlow(t, url[1], tco)
 	stop()
 
 	// A second start keeps the data, prints fresh tokens and revokes the old.
@@ -141,9 +142,113 @@ func TestDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if as, _ := db.Authorities(context.Background()); len(as) != len(demoAuthorities) {
-		t.Errorf("after restart %d authorities, want %d (seeded once)", len(as), len(demoAuthorities))
+	if as, _ := db.Authorities(context.Background()); len(as) != len(demoAuthorities)+1+len(demoSims) {
+		t.Errorf("after restart %d authorities, want %d and the simulated ones (seeded once)", len(as), len(demoAuthorities))
 	}
+	// The history is there once; the new start issues its own orders.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		orders := demoOrders(t, url2, tokenOf(tokens2, "tco.officer"))
+		if len(orders) == 5+2*(1+len(demoSims)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after restart %d orders, want 5 of the history and %d of each start", len(orders), 1+len(demoSims))
+		}
+	}
+}
+
+// tokenOf returns the printed token of login.
+func tokenOf(tokens [][]string, login string) string {
+	for _, tk := range tokens {
+		if tk[1] == login {
+			return tk[2]
+		}
+	}
+	return ""
+}
+
+// demoOrders lists BE-TCO's orders by reference.
+func demoOrders(t *testing.T, base, token string) map[string]removal.Order {
+	t.Helper()
+	var list struct{ Orders []removal.Order }
+	if code := apiCall(t, "GET", base+"/api/v1/removal-orders", token, "terrorist-content", nil, &list); code != 200 {
+		t.Fatalf("list of orders: %d", code)
+	}
+	out := map[string]removal.Order{}
+	for _, o := range list.Orders {
+		out[o.Reference] = o
+	}
+	return out
+}
+
+// demoOrdersFlow checks what a new user of the demo sees of removal
+// orders: the history (two early removals that flag VidShare as exposed,
+// a late one with its breach, a cannot-comply), and the orders issued at
+// the start answered live by the simulated providers, each as its
+// behaviour says.
+func demoOrdersFlow(t *testing.T, base, token string) {
+	t.Helper()
+	history := map[string]removal.Order{}
+	for ref, o := range demoOrders(t, base, token) {
+		if !strings.HasPrefix(ref, "BE-LIVE-") {
+			history[ref[len(ref)-4:]] = o
+		}
+	}
+	late := history["0003"]
+	if late.State != removal.Removed || late.Breached.IsZero() || late.Late() != 10*time.Minute || time.Since(late.Issued) < 2*time.Hour {
+		t.Errorf("the late order of the history: %s, breached %s, late %s, issued %s", late.State, late.Breached, late.Late(), late.Issued)
+	}
+	if o := history["0004"]; o.State != removal.CannotComply || o.Obstacle != removal.MissingDetails {
+		t.Errorf("the cannot-comply of the history: %s %s", o.State, o.Obstacle)
+	}
+	var exposure struct {
+		Providers []struct {
+			Provider string
+			Flagged  bool
+		}
+	}
+	apiCall(t, "GET", base+"/api/v1/exposure", token, "", nil, &exposure)
+	flagged := false
+	for _, p := range exposure.Providers {
+		flagged = flagged || p.Provider == "IE-VIDSHARE" && p.Flagged
+	}
+	if !flagged {
+		t.Errorf("VidShare is not flagged: %+v", exposure)
+	}
+
+	// The live orders: wait for the quick answers.
+	want := map[string]removal.State{simFast: removal.Removed, simCannotComply: removal.CannotComply, simDown: removal.Removed, simSlow: removal.Received, simLate: removal.Received}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := map[string]removal.State{}
+		human := removal.State("")
+		for _, o := range demoOrders(t, base, token) {
+			switch {
+			case !strings.HasPrefix(o.Reference, "BE-LIVE-"):
+			case o.Provider == "IE-VIDSHARE":
+				human = o.State
+			default:
+				got[simBehaviour(t, o.Provider)] = o.State
+			}
+		}
+		if reflect.DeepEqual(got, want) && human == removal.Sent {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the live orders by behaviour: %v, want %v; IE-VIDSHARE's %q, want sent", got, want, human)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// simBehaviour is the behaviour the demo gives simulated provider code.
+func simBehaviour(t *testing.T, code string) string {
+	deal := dealBehaviours(len(demoSims), demoSims)
+	var i int
+	if _, err := fmt.Sscanf(code, "SIM-P%03d", &i); err != nil || i < 1 || i > len(deal) {
+		t.Fatalf("an order to %s", code)
+	}
+	return deal[i-1]
 }
 
 func getMe(t *testing.T, base, token string) int {
