@@ -3,6 +3,7 @@ package removal_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -97,10 +98,32 @@ func newNode(t *testing.T, contact removal.ContactPoint) node {
 	return n
 }
 
+// addProvider registers another provider, with the procedure
+// information sent it 13 hours ago.
+func (n node) addProvider(t *testing.T, code string, contact removal.ContactPoint) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := n.db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: code, Name: code, Country: "NL", Kind: access.KindHostingProvider}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.db.PutProvider(ctx, secunion.LocalOperator, removal.Provider{Code: code, Name: code, State: "NL", Contact: contact}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.db.SendProcedureInfo(ctx, n.fr, code); err != nil {
+		t.Fatal(err)
+	}
+	n.clock.Advance(13 * time.Hour)
+}
+
 func (n node) issue(t *testing.T, ref string) removal.Order {
 	t.Helper()
-	o, err := n.db.IssueOrder(context.Background(), n.fr, removal.Order{Reference: ref, Provider: "VIDSHARE", Category: removal.Incitement,
-		Items:   []removal.Item{{URL: "https://vidshare.example/v/" + ref}},
+	return n.issueTo(t, "VIDSHARE", ref)
+}
+
+func (n node) issueTo(t *testing.T, provider, ref string) removal.Order {
+	t.Helper()
+	o, err := n.db.IssueOrder(context.Background(), n.fr, removal.Order{Reference: ref, Provider: provider, Category: removal.Incitement,
+		Items:   []removal.Item{{URL: "https://" + strings.ToLower(provider) + ".example/v/" + ref}},
 		Reasons: "Calls for attacks on public transport.", Redress: "Tribunal administratif de Paris."})
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +213,90 @@ func TestDeliver(t *testing.T) {
 		if n, _ := d.Once(ctx); n != 0 {
 			t.Errorf("%s: pushed again", name)
 		}
+	}
+}
+
+// TestDeliverPerProvider pushes over real HTTP to a provider whose webhook
+// hangs and to one that answers at once, with fewer workers than orders
+// queued for the hanging one: the other's orders are received all the
+// same, the hanging webhook never has more pushes under way than the limit,
+// and its orders are received once it answers.
+func TestDeliverPerProvider(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	secret := strings.Repeat("z", 40)
+	ack := func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(removal.SignAck(secret, r.Header.Get(removal.HeaderIdempotency), r.Header.Get(removal.HeaderDelivery), time.Now()))
+	}
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var under, most int
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		under++
+		most = max(most, under)
+		mu.Unlock()
+		<-release
+		mu.Lock()
+		under--
+		mu.Unlock()
+		ack(w, r)
+	}))
+	defer slow.Close()
+	free := sync.OnceFunc(func() { close(release) })
+	defer free() // before the server closes, which waits for its handlers
+	fast := httptest.NewServer(http.HandlerFunc(ack))
+	defer fast.Close()
+
+	n := newNode(t, removal.ContactPoint{Webhook: fast.URL + "/tco", Secret: secret})
+	n.addProvider(t, "SLOWTUBE", removal.ContactPoint{Webhook: slow.URL + "/tco", Secret: secret})
+	var slowOrders, fastOrders []removal.Order
+	for i := range 12 {
+		slowOrders = append(slowOrders, n.issueTo(t, "SLOWTUBE", fmt.Sprintf("S-%d", i)))
+	}
+	for i := range 3 {
+		fastOrders = append(fastOrders, n.issue(t, fmt.Sprintf("F-%d", i)))
+	}
+	const limit = 2
+	d := &removal.Deliverer{Store: n.db, Client: &http.Client{}, Clock: n.clock, Log: slog.New(slog.DiscardHandler), Workers: 4, PerProvider: limit}
+	done := make(chan struct{})
+	go func() {
+		d.Run(ctx)
+		close(done)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	received := func(os []removal.Order) bool {
+		for _, o := range os {
+			if got, _ := n.order(t, o.ID); got.State != removal.Received {
+				return false
+			}
+		}
+		return true
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("after 10 s: %s", what)
+			}
+		}
+	}
+	waitFor("VidShare's orders not received while SlowTube's webhook hangs", func() bool { return received(fastOrders) })
+	waitFor("SlowTube's webhook never reached its limit of pushes", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return under == limit
+	})
+	if received(slowOrders[:1]) {
+		t.Fatal("an order received from a webhook that has not answered")
+	}
+	free()
+	waitFor("SlowTube's orders not received once its webhook answers", func() bool { return received(slowOrders) })
+	if most != limit {
+		t.Errorf("%d pushes under way at once to one provider, limit %d", most, limit)
 	}
 }
 

@@ -53,13 +53,23 @@ type providerSim struct {
 	minWait   time.Duration // the least delay of an answer once scaled
 
 	mu       sync.Mutex
-	acted    map[string]bool // orders answered, by ID
-	Pushes   atomic.Int64    // webhook pushes received
-	Repeats  atomic.Int64    // pushes of an order already received (same idempotency key)
-	BadSig   atomic.Int64    // pushes whose signature failed
-	Answered atomic.Int64    // steps sent
-	Failed   atomic.Int64    // steps the node refused
+	acted    map[string]bool       // orders answered, by ID
+	pushed   map[string]*simPushes // by the ID in the pushed order
+	Issued   atomic.Int64          // orders the node accepted from the simulated authority
+	Pushes   atomic.Int64          // webhook pushes received
+	Repeats  atomic.Int64          // pushes of an order already received (same idempotency key)
+	BadSig   atomic.Int64          // pushes whose signature failed
+	BadKey   atomic.Int64          // pushes whose idempotency key is not the order's ID
+	Answered atomic.Int64          // steps sent
+	Failed   atomic.Int64          // steps and issues that failed
 	wg       sync.WaitGroup
+}
+
+// simPushes is what a simulated provider saw of the pushes of one order.
+type simPushes struct {
+	Provider string    // whose webhook took them
+	First    time.Time // when the first arrived
+	Count    int       // all under the same Idempotency-Key, the order's ID
 }
 
 // setupSimProviders creates (or reuses) n simulated providers in the
@@ -144,8 +154,8 @@ func parseBehaviours(s string) (map[string]int, error) {
 }
 
 func newProviderSim(server string, providers []simProvider, scale float64) *providerSim {
-	s := &providerSim{server: strings.TrimRight(server, "/"), providers: map[string]*simProvider{}, scale: scale, acted: map[string]bool{},
-		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	s := &providerSim{server: strings.TrimRight(server, "/"), providers: map[string]*simProvider{}, scale: scale, acted: map[string]bool{}, pushed: map[string]*simPushes{},
+		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}}
 	for i := range providers {
 		s.providers[providers[i].Code] = &providers[i]
 	}
@@ -175,6 +185,13 @@ func (s *providerSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Pushes.Add(1)
 	id := r.Header.Get(removal.HeaderIdempotency)
+	var o struct{ ID string }
+	if json.Unmarshal(body, &o) != nil || o.ID != id {
+		s.BadKey.Add(1)
+		http.Error(w, "the Idempotency-Key is not the pushed order's ID", http.StatusBadRequest)
+		return
+	}
+	s.notePush(p.Code, id)
 	secret := p.Secret
 	if p.Behaviour == simBadSignature {
 		secret = "not-the-shared-secret-not-the-shared-secret"
@@ -183,6 +200,30 @@ func (s *providerSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p.Behaviour != simBadSignature {
 		s.act(p, id)
 	}
+}
+
+// notePush records a push of order id to provider's webhook.
+func (s *providerSim) notePush(provider, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.pushed[id]
+	if p == nil {
+		p = &simPushes{Provider: provider, First: time.Now()}
+		s.pushed[id] = p
+	}
+	p.Count++
+}
+
+// pushesOf returns what the providers saw of the pushes of order id, and
+// whether any came.
+func (s *providerSim) pushesOf(id string) (simPushes, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.pushed[id]
+	if p == nil {
+		return simPushes{}, false
+	}
+	return *p, true
 }
 
 func writeAck(w http.ResponseWriter, v any) {
@@ -216,7 +257,7 @@ func (s *providerSim) act(p *simProvider, id string) {
 	}
 	s.wg.Go(func() {
 		time.Sleep(max(s.minWait, time.Duration(float64(wait)*s.scale)))
-		if err := s.call(p.Token, "POST", "/api/v1/removal-orders/"+id+"/steps", step, nil); err != nil {
+		if err := s.call(context.Background(), p.Token, "POST", "/api/v1/removal-orders/"+id+"/steps", step, nil); err != nil {
 			s.Failed.Add(1)
 			return
 		}
@@ -225,13 +266,13 @@ func (s *providerSim) act(p *simProvider, id string) {
 }
 
 // call sends one API request as the holder of token.
-func (s *providerSim) call(token, method, path string, body, out any) error {
+func (s *providerSim) call(ctx context.Context, token, method, path string, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, s.server+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, s.server+path, rd)
 	if err != nil {
 		return err
 	}
@@ -267,11 +308,11 @@ func (s *providerSim) pollInboxes(ctx context.Context, every time.Duration) {
 				continue
 			}
 			var list struct{ Orders []removal.Order }
-			if err := s.call(p.Token, "GET", "/api/v1/removal-orders?state=sent", nil, &list); err != nil {
+			if err := s.call(ctx, p.Token, "GET", "/api/v1/removal-orders?state=sent", nil, &list); err != nil {
 				continue
 			}
 			for _, o := range list.Orders {
-				if s.call(p.Token, "GET", "/api/v1/removal-orders/"+o.ID, nil, nil) == nil {
+				if s.call(ctx, p.Token, "GET", "/api/v1/removal-orders/"+o.ID, nil, nil) == nil {
 					s.act(&simProvider{Code: p.Code, Token: p.Token, Behaviour: simFast}, o.ID)
 				}
 			}
@@ -342,8 +383,8 @@ func runProviderSim(ctx context.Context, args []string, e env) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-			fmt.Fprintf(e.stdout, "pushes %d (repeated %d, bad signature %d), answers %d (refused %d)\n",
-				sim.Pushes.Load(), sim.Repeats.Load(), sim.BadSig.Load(), sim.Answered.Load(), sim.Failed.Load())
+			fmt.Fprintf(e.stdout, "issued %d, pushes %d (repeated %d, bad signature %d, bad idempotency key %d), answers %d, refused %d\n",
+				sim.Issued.Load(), sim.Pushes.Load(), sim.Repeats.Load(), sim.BadSig.Load(), sim.BadKey.Load(), sim.Answered.Load(), sim.Failed.Load())
 		}
 	}
 }
@@ -360,17 +401,27 @@ func (s *providerSim) issue(ctx context.Context, issuer simProvider, providers [
 			return
 		case <-t.C:
 		}
-		p := providers[i%len(providers)]
-		o := map[string]any{"reference": fmt.Sprintf("SIM-%d-%d", time.Now().UnixNano(), i), "provider": p.Code, "category": "incitement",
-			"items":   []map[string]string{{"url": fmt.Sprintf("https://%s.example/post/%d", strings.ToLower(p.Code), i)}},
-			"reasons": "Simulated order: the post calls for violence against a named group.", "redress": "Simulated: the administrative court."}
-		if i < len(providers) {
-			o["emergency"], o["emergency_justification"] = true, "Simulation: first order without procedure information."
-		}
 		go func() {
-			if err := s.call(issuer.Token, "POST", "/api/v1/removal-orders", o, nil); err != nil {
+			if _, err := s.issueOne(ctx, issuer, providers[i%len(providers)], i, i < len(providers)); err != nil {
 				s.Failed.Add(1)
 			}
 		}()
 	}
+}
+
+// issueOne issues the i-th simulated order from issuer to p through the
+// API and returns it as the node accepted it.
+func (s *providerSim) issueOne(ctx context.Context, issuer, p simProvider, i int, emergency bool) (removal.Order, error) {
+	o := map[string]any{"reference": fmt.Sprintf("SIM-%d-%d", time.Now().UnixNano(), i), "provider": p.Code, "category": "incitement",
+		"items":   []map[string]string{{"url": fmt.Sprintf("https://%s.example/post/%d", strings.ToLower(p.Code), i)}},
+		"reasons": "Simulated order: the post calls for violence against a named group.", "redress": "Simulated: the administrative court."}
+	if emergency {
+		o["emergency"], o["emergency_justification"] = true, "Simulation: first order without procedure information."
+	}
+	var out removal.Order
+	if err := s.call(ctx, issuer.Token, "POST", "/api/v1/removal-orders", o, &out); err != nil {
+		return out, err
+	}
+	s.Issued.Add(1)
+	return out, nil
 }

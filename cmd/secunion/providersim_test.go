@@ -100,7 +100,7 @@ func TestProviderSim(t *testing.T) {
 	if n := note(simDown, removal.Acknowledge); n != "first fetch" || note(simDown, removal.Push) != "(none)" {
 		t.Errorf("webhook down: receipt %q, push %q", n, note(simDown, removal.Push))
 	}
-	if sim.BadSig.Load() != 0 || sim.Repeats.Load() != 0 {
-		t.Errorf("pushes with a bad signature %d, repeated %d", sim.BadSig.Load(), sim.Repeats.Load())
+	if sim.BadSig.Load() != 0 || sim.BadKey.Load() != 0 || sim.Repeats.Load() != 0 {
+		t.Errorf("pushes with a bad signature %d, with an idempotency key not the order's %d, repeated %d", sim.BadSig.Load(), sim.BadKey.Load(), sim.Repeats.Load())
 	}
 }
