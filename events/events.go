@@ -179,6 +179,12 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			}
 		}
 	})
+	// caughtUp holds, by subscriber, an event ID up to which it has handled
+	// every event on its topics, when that lies past its cursor. The cursor
+	// of a subscriber whose topics are quiet moves only at prune time;
+	// reading from it on every pass would go over every event since then,
+	// on all topics, again and again.
+	caughtUp := map[string]int64{}
 	nextPrune := d.clock.Now().Add(d.FirstPrune)
 	for {
 		select {
@@ -191,16 +197,27 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		d.mu.Lock()
 		subs := append([]subscriber(nil), d.subs...)
 		d.mu.Unlock()
+		// The newest ID is read before the subscribers' events: IDs commit
+		// in order, so a subscriber with nothing pending after this read has
+		// nothing up to head still to come.
+		head, err := d.store.LastEventID(ctx)
+		if err != nil {
+			d.log.Error("events: read outbox", "err", err)
+		}
 		for _, s := range subs {
-			if w := d.deliver(ctx, s); w > 0 && w < wait {
+			w, idle := d.deliver(ctx, s, caughtUp[s.name])
+			if w > 0 && w < wait {
 				wait = w
+			}
+			if idle && head > caughtUp[s.name] {
+				caughtUp[s.name] = head
 			}
 		}
 		if now := d.clock.Now(); !now.Before(nextPrune) {
 			nextPrune = now.Add(d.PruneEvery)
 			// Cursors are re-saved here, in the goroutine that delivers, so
 			// that the two never race.
-			if d.touch(ctx, subs) {
+			if d.touch(ctx, subs, caughtUp) {
 				select {
 				case prunes <- struct{}{}:
 				default:
@@ -214,9 +231,10 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // touch re-saves the cursor of every subscriber so that it does not go
 // stale while the subscriber has nothing to handle, and moves the cursor of
 // a subscriber with nothing pending to the newest event, so that it does
-// not hold back the pruning of topics it does not follow. It reports whether
-// every cursor was saved: the outbox is pruned only then.
-func (d *Dispatcher) touch(ctx context.Context, subs []subscriber) bool {
+// not hold back the pruning of topics it does not follow. Pending events
+// are looked for after the cursor or caughtUp, whichever is further. It
+// reports whether every cursor was saved: the outbox is pruned only then.
+func (d *Dispatcher) touch(ctx context.Context, subs []subscriber, caughtUp map[string]int64) bool {
 	// The newest ID is read before the subscriber's pending events: IDs
 	// commit in order, so if none is pending after this read, none up to
 	// head can still arrive.
@@ -233,7 +251,7 @@ func (d *Dispatcher) touch(ctx context.Context, subs []subscriber) bool {
 			ok = false
 			continue
 		}
-		pending, err := d.store.EventsAfter(ctx, c.LastID, s.topics, 1)
+		pending, err := d.store.EventsAfter(ctx, max(c.LastID, caughtUp[s.name]), s.topics, 1)
 		if err != nil {
 			d.log.Error("events: read outbox", "subscriber", s.name, "err", err)
 			ok = false
@@ -268,25 +286,28 @@ func (d *Dispatcher) prune(ctx context.Context) {
 }
 
 // deliver hands a subscriber its pending events in order, stopping at the
-// first failure. It returns how long until the subscriber's next retry, or
-// zero when it has nothing left to retry.
-func (d *Dispatcher) deliver(ctx context.Context, s subscriber) time.Duration {
+// first failure; it reads them after its cursor, or after caughtUp when
+// that is further. It returns how long until the subscriber's next retry,
+// or zero when it has nothing left to retry, and whether it handled every
+// event that was pending.
+func (d *Dispatcher) deliver(ctx context.Context, s subscriber, caughtUp int64) (time.Duration, bool) {
 	c, err := d.store.Cursor(ctx, s.name)
 	if err != nil {
 		d.log.Error("events: read cursor", "subscriber", s.name, "err", err)
-		return 0
+		return 0, false
 	}
 	if now := d.clock.Now(); now.Before(c.NextTry) {
-		return c.NextTry.Sub(now)
+		return c.NextTry.Sub(now), false
 	}
+	after := max(c.LastID, caughtUp)
 	for {
-		evs, err := d.store.EventsAfter(ctx, c.LastID, s.topics, 100)
+		evs, err := d.store.EventsAfter(ctx, after, s.topics, 100)
 		if err != nil {
 			d.log.Error("events: read outbox", "subscriber", s.name, "err", err)
-			return 0
+			return 0, false
 		}
 		if len(evs) == 0 {
-			return 0
+			return 0, true
 		}
 		for _, e := range evs {
 			if err := d.call(ctx, s, e); err != nil {
@@ -300,13 +321,14 @@ func (d *Dispatcher) deliver(ctx context.Context, s subscriber) time.Duration {
 				if err := d.store.SaveCursor(ctx, c); err != nil {
 					d.log.Error("events: save cursor", "subscriber", s.name, "err", err)
 				}
-				return backoff
+				return backoff, false
 			}
 			c = Cursor{Subscriber: s.name, LastID: e.ID}
 			if err := d.store.SaveCursor(ctx, c); err != nil {
 				d.log.Error("events: save cursor", "subscriber", s.name, "err", err)
-				return 0
+				return 0, false
 			}
+			after = e.ID
 		}
 	}
 }

@@ -388,3 +388,67 @@ func TestPruneStaleAndIdleSubscribers(t *testing.T) {
 		}
 	})
 }
+
+// afterReads is a store that records where the dispatcher last read each
+// subscriber's topics from, by their first topic.
+type afterReads struct {
+	*store.DB
+	mu    sync.Mutex
+	after map[string]int64
+}
+
+func (r *afterReads) EventsAfter(ctx context.Context, after int64, topics []string, limit int) ([]events.Event, error) {
+	r.mu.Lock()
+	r.after[topics[0]] = after
+	r.mu.Unlock()
+	return r.DB.EventsAfter(ctx, after, topics, limit)
+}
+
+// TestQuietTopicReadFromHead: a subscriber whose topics are quiet while
+// others are busy reads on from the newest event, not from its cursor
+// again on every pass (which would read every busy event since, each
+// time); it still receives every event on its topics, in order.
+func TestQuietTopicReadFromHead(t *testing.T) {
+	engines(t, func(t *testing.T, open func(secunion.Clock) *store.DB) {
+		ctx := context.Background()
+		clock := secunion.NewFakeClock(epoch) // stands still: no prune moves cursors
+		db := open(clock)
+		t.Cleanup(func() { db.Close() }) // after the dispatcher stops
+		emit(t, db, "quiet", 0)
+		reads := &afterReads{DB: db, after: map[string]int64{}}
+		d := events.NewDispatcher(reads, clock, slog.New(slog.DiscardHandler))
+		d.Poll = 5 * time.Millisecond
+		quiet := &recorder{seen: make(chan struct{}, 1)}
+		busy := &recorder{seen: make(chan struct{}, 1)}
+		d.Subscribe("quiet", []string{"quiet"}, quiet.handle)
+		d.Subscribe("busy", []string{"busy"}, busy.handle)
+		db.OnWrite(d.Wake)
+		start(t, d)
+		quiet.wait(t, 1)
+		for i := range 20 {
+			emit(t, db, "busy", i)
+		}
+		busy.wait(t, 20)
+		head, err := db.LastEventID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var after int64
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && after != head; time.Sleep(5 * time.Millisecond) {
+			reads.mu.Lock()
+			after = reads.after["quiet"]
+			reads.mu.Unlock()
+		}
+		if after != head {
+			t.Fatalf("the quiet subscriber reads after %d, want after the newest event %d", after, head)
+		}
+
+		emit(t, db, "quiet", 1)
+		emit(t, db, "busy", 20)
+		emit(t, db, "quiet", 2)
+		got := quiet.wait(t, 3)
+		if want := outboxIDs(t, db, "quiet"); !slices.Equal(got, want) {
+			t.Fatalf("the quiet subscriber received %v, want %v", got, want)
+		}
+	})
+}

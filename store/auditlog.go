@@ -171,7 +171,7 @@ func (db *DB) signCheckpoint(ctx context.Context) error {
 		return fmt.Errorf("store: sign checkpoint: %w", err)
 	}
 	// Several nodes may sign the same size; the first one stays.
-	_, err = db.sql.ExecContext(ctx, db.rebind(`INSERT INTO audit_checkpoints (size, time_ns, note) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`),
+	_, err = db.exec(ctx, `INSERT INTO audit_checkpoints (size, time_ns, note) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING`,
 		int64(size), nanos(cp.Time), text)
 	if err != nil {
 		return dbError(err, "audit: store checkpoint")
@@ -486,8 +486,8 @@ func (db *DB) SearchAudit(ctx context.Context, actor secunion.Actor, decl access
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", f.Limit)
-	rows, err := db.query(ctx, q, args...)
+	q += " ORDER BY seq DESC LIMIT ?"
+	rows, err := db.query(ctx, q, append(args, f.Limit)...)
 	if err != nil {
 		return nil, dbError(err, "audit: search")
 	}

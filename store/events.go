@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"secunion"
@@ -16,13 +17,22 @@ func (db *DB) EventsAfter(ctx context.Context, after int64, topics []string, lim
 	if len(topics) == 0 {
 		return nil, nil
 	}
-	args := []any{after}
-	for _, t := range topics {
-		args = append(args, t)
+	// One range of the (topic, id) index per topic, each cut at limit, then
+	// merged: with topic IN (...), the database reads every event of the
+	// topics after the cursor and sorts them all, for each batch.
+	const scan = `SELECT id, topic, payload, created_ns FROM outbox WHERE topic = ? AND id > ? ORDER BY id LIMIT ?`
+	q, args := scan, []any{topics[0], after, limit}
+	if len(topics) > 1 {
+		scans := make([]string, len(topics))
+		args = args[:0]
+		for i, t := range topics {
+			scans[i] = fmt.Sprintf("SELECT * FROM (%s) AS t%d", scan, i)
+			args = append(args, t, after, limit)
+		}
+		q = strings.Join(scans, " UNION ALL ") + " ORDER BY id LIMIT ?"
+		args = append(args, limit)
 	}
-	args = append(args, limit)
-	rows, err := db.query(ctx, `SELECT id, topic, payload, created_ns FROM outbox WHERE id > ? AND topic IN (?`+
-		strings.Repeat(", ?", len(topics)-1)+`) ORDER BY id LIMIT ?`, args...)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, dbError(err, "events: read outbox")
 	}
@@ -74,10 +84,10 @@ func (db *DB) SaveCursor(ctx context.Context, c events.Cursor) error {
 	if !c.NextTry.IsZero() {
 		ns = nanos(c.NextTry)
 	}
-	_, err := db.sql.ExecContext(ctx, db.rebind(`INSERT INTO outbox_cursors (subscriber, last_id, attempts, next_ns, last_error, updated_ns)
+	_, err := db.exec(ctx, `INSERT INTO outbox_cursors (subscriber, last_id, attempts, next_ns, last_error, updated_ns)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subscriber) DO UPDATE SET last_id = excluded.last_id,
 		attempts = excluded.attempts, next_ns = excluded.next_ns, last_error = excluded.last_error,
-		updated_ns = excluded.updated_ns`),
+		updated_ns = excluded.updated_ns`,
 		c.Subscriber, c.LastID, c.Attempts, ns, c.LastError, nanos(db.clock.Now()))
 	return dbError(err, "events: save cursor")
 }

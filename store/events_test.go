@@ -157,3 +157,48 @@ func TestPruneClockSkew(t *testing.T) {
 		}
 	})
 }
+
+// TestEventsAfterTopics: a subscriber reads the events of its topics after
+// its cursor, merged in ID order and cut at the limit, whatever the events
+// of other topics between them.
+func TestEventsAfterTopics(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		db := e.open(t, store.Options{})
+		var a, b []int64
+		for range 3 {
+			emitEvents(t, db, "other", 5)
+			a = append(a, emitEvents(t, db, "a", 2)...)
+			b = append(b, emitEvents(t, db, "b", 1)...)
+		}
+		ab := slices.Sorted(slices.Values(slices.Concat(a, b)))
+		for _, tc := range []struct {
+			topics []string
+			after  int64
+			limit  int
+			want   []int64
+		}{
+			{[]string{"a"}, 0, 100, a},
+			{[]string{"a"}, a[2], 2, a[3:5]},
+			{[]string{"a", "b"}, 0, 100, ab},
+			{[]string{"b", "a"}, ab[1], 4, ab[2:6]},
+			{[]string{"a", "b"}, ab[len(ab)-1], 10, nil},
+			{[]string{"a", "b", "none"}, ab[3], 3, ab[4:7]},
+		} {
+			evs, err := db.EventsAfter(ctx, tc.after, tc.topics, tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, ev := range evs {
+				if !slices.Contains(tc.topics, ev.Topic) {
+					t.Errorf("%v after %d: event %d on %s", tc.topics, tc.after, ev.ID, ev.Topic)
+				}
+				got = append(got, ev.ID)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%v after %d, limit %d: %v, want %v", tc.topics, tc.after, tc.limit, got, tc.want)
+			}
+		}
+	})
+}

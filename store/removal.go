@@ -163,11 +163,11 @@ func (db *DB) IssueOrder(ctx context.Context, actor secunion.Actor, o removal.Or
 		if err == nil {
 			notice = fromNanos(sentNs)
 		}
-		var earlier int
-		if err := tx.QueryRow(`SELECT COUNT(*) FROM removal_orders WHERE issuer = ? AND provider = ?`, issuer.Code, p.Code).Scan(&earlier); err != nil {
-			return dbError(err, "count orders")
+		var earlier bool
+		if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM removal_orders WHERE provider = ? AND issuer = ?)`, p.Code, issuer.Code).Scan(&earlier); err != nil {
+			return dbError(err, "read earlier orders")
 		}
-		if out, err = removal.Issue(o, issuer, p, notice, tx.Now(), earlier == 0); err != nil {
+		if out, err = removal.Issue(o, issuer, p, notice, tx.Now(), !earlier); err != nil {
 			return err
 		}
 		e := removal.Event{Order: out.ID, At: out.Issued, Action: "issue", Party: removal.Issuer, Actor: issuer.Code, To: removal.Issued,

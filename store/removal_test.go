@@ -174,3 +174,38 @@ func TestRemovalOrders(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstOrderRule: procedure information must precede only an issuer's
+// first order to a provider. Once an emergency opened the way, the issuer's
+// next orders to that provider go without it; another issuer's first order
+// to the provider, or the issuer's first to another provider, still waits.
+func TestFirstOrderRule(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		db := e.open(t, store.Options{})
+		seed(t, db)
+		fr, ie, _ := removalParties(t, db)
+		emergencyOrder(t, db, fr, "FR-1", "PICBOARD", "https://picboard.example/p/1")
+		order := func(ref, provider string) removal.Order {
+			return removal.Order{Reference: ref, Provider: provider, Category: removal.Threat,
+				Items:   []removal.Item{{URL: "https://" + strings.ToLower(provider) + ".example/" + ref}},
+				Reasons: "Threatens an attack on a named concert next week.", Redress: "Tribunal administratif de Paris."}
+		}
+		for _, tc := range []struct {
+			name    string
+			by      secunion.Actor
+			ref, to string
+			refused bool
+		}{
+			{"same issuer, same provider", fr, "FR-2", "PICBOARD", false},
+			{"same issuer again", fr, "FR-3", "PICBOARD", false},
+			{"another issuer's first", ie, "IE-1", "PICBOARD", true},
+			{"the issuer's first to another provider", fr, "FR-4", "VIDSHARE", true},
+		} {
+			_, err := db.IssueOrder(ctx, tc.by, order(tc.ref, tc.to))
+			if refused := secunion.CodeOf(err) == secunion.Conflict; refused != tc.refused || !refused && err != nil {
+				t.Errorf("%s: %v; want refused %v", tc.name, err, tc.refused)
+			}
+		}
+	})
+}

@@ -32,24 +32,57 @@ type Tx struct {
 	now    time.Time
 	next   uint64     // sequence number of the next audit entry
 	leaves [][32]byte // leaf hashes appended in this transaction
+	// stmts are the DB's prepared statements bound to this transaction,
+	// by query text; the transaction closes them when it ends.
+	stmts map[string]*sql.Stmt
 }
 
 // Now returns the time of the transaction.
 func (t *Tx) Now() time.Time { return t.now }
 
-// Exec runs a statement.
-func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, t.db.rebind(q), args...)
+// stmt returns q prepared and bound to the transaction. A group-committed
+// transaction runs the same statements for each of its writes: each is
+// bound once.
+func (t *Tx) stmt(q string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := t.db.stmt(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s = t.tx.StmtContext(t.ctx, s)
+	t.stmts[q] = s
+	return s, nil
 }
 
-// QueryRow runs a query that returns at most one row.
+// Exec runs a statement.
+func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(t.ctx, args...)
+}
+
+// QueryRow runs a query that returns at most one row. When q cannot be
+// prepared, it runs unprepared, so that the error reaches the caller
+// through the Row's Scan.
 func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, t.db.rebind(q), args...)
+	s, err := t.stmt(q)
+	if err != nil {
+		return t.tx.QueryRowContext(t.ctx, t.db.rebind(q), args...)
+	}
+	return s.QueryRowContext(t.ctx, args...)
 }
 
 // Query runs a query.
 func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, t.db.rebind(q), args...)
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(t.ctx, args...)
 }
 
 // Audit appends e to the audit log in this transaction. values are the
@@ -186,7 +219,7 @@ func (db *DB) commit(batch []*writeReq) {
 		finish(dbError(err, "begin transaction"))
 		return
 	}
-	t := &Tx{db: db, tx: tx, ctx: ctx, now: db.clock.Now().UTC()}
+	t := &Tx{db: db, tx: tx, ctx: ctx, now: db.clock.Now().UTC(), stmts: map[string]*sql.Stmt{}}
 	if err := t.start(); err != nil {
 		tx.Rollback()
 		finish(err)
@@ -263,6 +296,10 @@ func (t *Tx) run(r *writeReq, grouped bool) (err error) {
 		}
 		if err != nil {
 			t.next, t.leaves = next, t.leaves[:nleaves]
+			// A statement this write could not prepare (PostgreSQL refuses
+			// to while the transaction is aborted) keeps that error: the
+			// writes after it prepare theirs again.
+			clear(t.stmts)
 			if grouped {
 				if _, rerr := t.tx.ExecContext(context.Background(), "ROLLBACK TO SAVEPOINT w"); rerr != nil {
 					err = errBatchLost{dbError(rerr, "rollback to savepoint")}
