@@ -298,7 +298,7 @@ func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	defer db.stmtMu.Unlock()
 	if db.stmts == nil {
 		s.Close()
-		return nil, errClosed
+		return nil, secunion.Errorf(secunion.Unavailable, "the database is closed")
 	}
 	if prev, ok := db.stmts[q]; ok {
 		s.Close() // another caller prepared it meanwhile
@@ -308,8 +308,6 @@ func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// errClosed is the error of a statement asked for once the DB is closed.
-var errClosed = errors.New("store: the database is closed")
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	s, err := db.stmt(ctx, q)
