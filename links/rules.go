@@ -58,10 +58,11 @@ func (e Evidence) identityOnly() bool { return e.Biometric == BioNone && !e.Docu
 const MaxCoincidences = 0.05
 
 // matchRarity: a person's own records rarely differ so much that they
-// match without being same or similar. On the synthetic set (package
-// synth, 300,000 records, 4,000 records checked), identity-only links of
-// that kind were one person 2 times against 70 for similar identity data;
-// they need that much more evidence against a namesake.
+// match without being same or similar. In an exploratory run on the
+// synthetic set (package synth, 300,000 records, 4,000 of them checked),
+// identity-only links of that kind were one person 2 times where similar
+// identity data were 70 times; they need that much more evidence against
+// a namesake.
 const matchRarity = 32
 
 // tooCommon reports whether identity data alone, in e, are too likely to
