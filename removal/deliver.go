@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -278,7 +279,7 @@ func (d *Deliverer) attempt(ctx context.Context, dl Delivery) (ack Ack, ackErr, 
 		return ack, nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return ack, nil, fmt.Errorf("webhook answered %s: %s", resp.Status, secunion.Clip(string(answer), 200))
+		return ack, nil, fmt.Errorf("webhook answered %s: %s", resp.Status, secunion.Clip(strings.TrimSpace(string(answer)), 200))
 	}
 	ack, ackErr = ParseAck(dl.Secret, dl.Order.ID, dl.Nonce, answer)
 	return ack, ackErr, nil
