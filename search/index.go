@@ -262,18 +262,11 @@ func (x *Index) compact() {
 // with its year of birth, its complete date of birth, its documents.
 func (x *Index) postKeys(e *entry) []uint64 {
 	system := e.system()
-	nameText, _, docs := e.sections()
+	_, _, docs := e.sections()
 	birth := unpackDate(e.birth)
 	var keys []uint64
-	if nameText != "" {
-		var ns []names.Name
-		for n := range strings.SplitSeq(nameText, sepRecord) {
-			surname, given, _ := strings.Cut(n, sepField)
-			ns = append(ns, names.Name{Surname: surname, Given: given})
-		}
-		for _, k := range blockKeys(ns) {
-			keys = append(keys, x.postKey(postYear, system, k, uint32(birth.Year)))
-		}
+	for _, k := range blockKeys(entryNames(e)) {
+		keys = append(keys, x.postKey(postYear, system, k, uint32(birth.Year)))
 	}
 	if birth.Complete() {
 		keys = append(keys, x.postKey(postBirth, system, "", e.birth))
