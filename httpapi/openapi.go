@@ -340,7 +340,7 @@ func linkSchema() map[string]any {
 		"id": map[string]any{"type": "string", "description": "the single identification number, MID- and 16 hexadecimal digits"},
 		"a":  recordRef, "b": recordRef, "colour": colour, "reason": str, "trigger": recordRef,
 		"verifier": obj([]string{"kind"}, map[string]any{"kind": str, "state": str}),
-		"evidence": obj(nil, map[string]any{"biometric": str, "modality": str, "score": number, "identity": str, "name": number, "document": boolean}),
+		"evidence": obj(nil, map[string]any{"biometric": str, "modality": str, "score": number, "identity": str, "name": number, "document": boolean, "coincidences": number}),
 		"created":  when, "updated": when, "decided": boolean,
 		"history": map[string]any{"type": "array", "items": obj([]string{"colour", "reason", "at"},
 			map[string]any{"colour": colour, "reason": str, "authority": str, "user": str, "at": when})},
