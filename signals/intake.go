@@ -87,4 +87,3 @@ func ParsePDQ(s string) (PDQ, error) {
 	}
 	return h, nil
 }
-

@@ -74,6 +74,7 @@ commands:
   synth    generate synthetic persons and records with ground truth
   links    detect identity links (multiple-identity detector) over stored records
   provider-sim  run simulated hosting service providers answering removal orders
+  hash     print the MD5, SHA-256 and PDQ hashes of files
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -109,6 +110,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runSynth(ctx, args[1:], e)
 	case "links":
 		return runLinks(ctx, args[1:], e)
+	case "hash":
+		return runHash(ctx, args[1:], e)
 	case "provider-sim":
 		return runProviderSim(ctx, args[1:], e)
 	case "version", "-version", "--version":
