@@ -54,16 +54,27 @@ func hashFile(t *testing.T, name string) ([8]PDQ, int) {
 	return hs, q
 }
 
+// eachReference hashes each reference image under dir ("png/", "jpeg/")
+// and hands check its hashes and quality with the reference's (the
+// quality, then the eight hashes).
+func eachReference(t *testing.T, dir string, check func(name string, hs [8]PDQ, q int, want []string)) {
+	n := 0
+	for name, want := range reference(t) {
+		if strings.HasPrefix(name, dir) {
+			n++
+			hs, q := hashFile(t, name)
+			check(name, hs, q, want)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no %s image in the reference list", dir)
+	}
+}
+
 // TestPDQReferencePNG: on losslessly stored images every dihedral hash and
 // the quality are exactly those of Meta's reference.
 func TestPDQReferencePNG(t *testing.T) {
-	n := 0
-	for name, want := range reference(t) {
-		if !strings.HasPrefix(name, "png/") {
-			continue
-		}
-		n++
-		hs, q := hashFile(t, name)
+	eachReference(t, "png/", func(name string, hs [8]PDQ, q int, want []string) {
 		if strconv.Itoa(q) != want[0] {
 			t.Errorf("%s: quality %d, want %s", name, q, want[0])
 		}
@@ -72,22 +83,13 @@ func TestPDQReferencePNG(t *testing.T) {
 				t.Errorf("%s variant %d:\n got %s\nwant %s", name, v, h, want[1+v])
 			}
 		}
-	}
-	if n == 0 {
-		t.Fatal("no PNG in the reference list")
-	}
+	})
 }
 
 // TestPDQReferenceJPEG: JPEG decoders differ, so on the reference's
 // photos each hash lands within distance 10 of the reference's.
 func TestPDQReferenceJPEG(t *testing.T) {
-	n := 0
-	for name, want := range reference(t) {
-		if !strings.HasPrefix(name, "jpeg/") {
-			continue
-		}
-		n++
-		hs, q := hashFile(t, name)
+	eachReference(t, "jpeg/", func(name string, hs [8]PDQ, q int, want []string) {
 		if q < 80 {
 			t.Errorf("%s: quality %d, want at least 80", name, q)
 		}
@@ -100,8 +102,5 @@ func TestPDQReferenceJPEG(t *testing.T) {
 				t.Errorf("%s variant %d: distance %d from the reference", name, v, d)
 			}
 		}
-	}
-	if n == 0 {
-		t.Fatal("no JPEG in the reference list")
-	}
+	})
 }
