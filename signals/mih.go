@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -37,6 +38,7 @@ type Match struct {
 type Index struct {
 	mu      sync.RWMutex
 	hashes  []PDQ
+	words   [][4]uint64 // the hashes as four words, for the distance
 	ids     []uint32
 	live    []bool
 	pos     map[uint32]uint32 // ID → position
@@ -72,6 +74,7 @@ func (x *Index) Add(id uint32, h PDQ) {
 func (x *Index) insert(id uint32, h PDQ) {
 	p := uint32(len(x.hashes))
 	x.hashes = append(x.hashes, h)
+	x.words = append(x.words, h.words())
 	x.ids = append(x.ids, id)
 	x.live = append(x.live, true)
 	x.pos[id] = p
@@ -104,15 +107,15 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	radius := distance / 16
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	seen := map[uint32]bool{}
+	qw := q.words()
 	var out []Match
+	// A candidate is checked whole at once; one found in several slots
+	// (a near hash, seldom) is dropped again after sorting.
 	check := func(list []uint32) {
 		for _, p := range list {
-			if !x.live[p] || seen[p] {
-				continue
-			}
-			seen[p] = true
-			if d := q.Distance(x.hashes[p]); d <= distance {
+			w := &x.words[p]
+			d := bits.OnesCount64(w[0]^qw[0]) + bits.OnesCount64(w[1]^qw[1]) + bits.OnesCount64(w[2]^qw[2]) + bits.OnesCount64(w[3]^qw[3])
+			if d <= distance && x.live[p] {
 				out = append(out, Match{ID: x.ids[p], Hash: x.hashes[p], Distance: d})
 			}
 		}
@@ -139,7 +142,16 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 		}
 		return int(a.ID) - int(b.ID)
 	})
-	return out, nil
+	return slices.CompactFunc(out, func(a, b Match) bool { return a.ID == b.ID }), nil
+}
+
+// words returns h as four 64-bit words.
+func (h PDQ) words() [4]uint64 {
+	var w [4]uint64
+	for i, v := range h {
+		w[i/4] |= uint64(v) << (16 * (i % 4))
+	}
+	return w
 }
 
 // Compact drops the postings of removed entries, when they are at least
@@ -156,5 +168,5 @@ func (x *Index) Compact() {
 			fresh.insert(x.ids[p], h)
 		}
 	}
-	x.hashes, x.ids, x.live, x.pos, x.slots, x.removed = fresh.hashes, fresh.ids, fresh.live, fresh.pos, fresh.slots, 0
+	x.hashes, x.words, x.ids, x.live, x.pos, x.slots, x.removed = fresh.hashes, fresh.words, fresh.ids, fresh.live, fresh.pos, fresh.slots, 0
 }
