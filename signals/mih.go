@@ -37,8 +37,7 @@ type Match struct {
 // is safe for concurrent use: lookups share it, changes take it alone.
 type Index struct {
 	mu      sync.RWMutex
-	hashes  []PDQ
-	words   [][4]uint64 // the hashes as four words, for the distance
+	words   [][4]uint64 // the hashes, as four words each
 	ids     []uint32
 	live    []bool
 	pos     map[uint32]uint32 // ID → position
@@ -72,8 +71,7 @@ func (x *Index) Add(id uint32, h PDQ) {
 
 // insert appends h under id. The caller holds the lock.
 func (x *Index) insert(id uint32, h PDQ) {
-	p := uint32(len(x.hashes))
-	x.hashes = append(x.hashes, h)
+	p := uint32(len(x.words))
 	x.words = append(x.words, h.words())
 	x.ids = append(x.ids, id)
 	x.live = append(x.live, true)
@@ -116,7 +114,7 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 			w := &x.words[p]
 			d := bits.OnesCount64(w[0]^qw[0]) + bits.OnesCount64(w[1]^qw[1]) + bits.OnesCount64(w[2]^qw[2]) + bits.OnesCount64(w[3]^qw[3])
 			if d <= distance && x.live[p] {
-				out = append(out, Match{ID: x.ids[p], Hash: x.hashes[p], Distance: d})
+				out = append(out, Match{ID: x.ids[p], Hash: pdqOf(w), Distance: d})
 			}
 		}
 	}
@@ -145,6 +143,15 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	return slices.CompactFunc(out, func(a, b Match) bool { return a.ID == b.ID }), nil
 }
 
+// pdqOf is the hash held as w.
+func pdqOf(w *[4]uint64) PDQ {
+	var h PDQ
+	for i := range h {
+		h[i] = uint16(w[i/4] >> (16 * (i % 4)))
+	}
+	return h
+}
+
 // words returns h as four 64-bit words.
 func (h PDQ) words() [4]uint64 {
 	var w [4]uint64
@@ -159,14 +166,14 @@ func (h PDQ) words() [4]uint64 {
 func (x *Index) Compact() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.removed == 0 || x.removed*4 < len(x.hashes) {
+	if x.removed == 0 || x.removed*4 < len(x.words) {
 		return
 	}
 	fresh := NewIndex()
-	for p, h := range x.hashes {
+	for p, w := range x.words {
 		if x.live[p] {
-			fresh.insert(x.ids[p], h)
+			fresh.insert(x.ids[p], pdqOf(&w))
 		}
 	}
-	x.hashes, x.words, x.ids, x.live, x.pos, x.slots, x.removed = fresh.hashes, fresh.words, fresh.ids, fresh.live, fresh.pos, fresh.slots, 0
+	x.words, x.ids, x.live, x.pos, x.slots, x.removed = fresh.words, fresh.ids, fresh.live, fresh.pos, fresh.slots, 0
 }
