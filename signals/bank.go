@@ -82,7 +82,7 @@ type Entry struct {
 	Labels    Labels    `json:"labels"`
 	Source    string    `json:"source"`
 	SourceRef string    `json:"source_ref,omitempty"` // the order, referral, list or incident it came from
-	AddedBy   string    `json:"added_by"`            // authority/login
+	AddedBy   string    `json:"added_by"`             // authority/login
 	Added     time.Time `json:"added"`
 	Enabled   bool      `json:"enabled"`
 }
