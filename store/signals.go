@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"secunion"
+	"secunion/access"
+	"secunion/audit"
+	"secunion/signals"
+)
+
+// SignalTopic is the outbox topic of bank entries added, enabled or
+// disabled: a node's matcher follows it to keep its index current.
+const SignalTopic = "signals.entry"
+
+// SignalEvent names the bank entry that changed.
+type SignalEvent struct {
+	ID int64 `json:"id"`
+}
+
+// canCurate reports whether actor may add to the hash banks and enable or
+// disable their entries: competent authorities for terrorist content,
+// Europol (its EU IRU), and the local operator.
+func canCurate(actor secunion.Actor) bool {
+	k := access.Kind(actor.AuthorityKind)
+	return actor.Local || k == access.KindTCOAuthority || k == access.KindEuropol
+}
+
+// AddSignal puts e into its bank, enabled and numbered, and returns it
+// with created true; a bank holding the same hash already returns that
+// entry, unchanged, with created false. The addition is audited and put
+// on the outbox in the same transaction.
+func (db *DB) AddSignal(ctx context.Context, actor secunion.Actor, e signals.Entry) (signals.Entry, bool, error) {
+	if !canCurate(actor) {
+		return e, false, db.deny(ctx, actor, signalDecl, "add to bank "+e.Bank, "only competent authorities and Europol curate the hash banks")
+	}
+	if err := e.Validate(); err != nil {
+		return e, false, err
+	}
+	created := false
+	err := db.Write(ctx, func(tx *Tx) error {
+		held, err := signalWhere(tx.QueryRow(`SELECT id, enabled, data FROM signal_entries WHERE bank = ? AND algorithm = ? AND value = ?`, e.Bank, e.Algorithm, e.Value))
+		if err == nil {
+			e = held
+			return nil
+		}
+		if secunion.CodeOf(err) != secunion.NotFound {
+			return err
+		}
+		e.Added, e.Enabled, e.AddedBy = tx.Now(), true, actor.Authority+"/"+actor.Login
+		if err := tx.QueryRow(`INSERT INTO signal_entries (bank, algorithm, value, enabled, updated_ns, data) VALUES (?, ?, ?, 1, ?, ?) RETURNING id`,
+			e.Bank, e.Algorithm, e.Value, nanos(e.Added), mustJSON(e)).Scan(&e.ID); err != nil {
+			return dbError(err, "store bank entry")
+		}
+		created = true
+		if err := tx.Emit(SignalTopic, SignalEvent{ID: e.ID}); err != nil {
+			return err
+		}
+		return tx.Audit(signalEntry(actor, audit.OpCollection, fmt.Sprintf("%s hash added to bank %s (%s)", e.Algorithm, e.Bank, e.Source), e.ID))
+	})
+	return e, created, err
+}
+
+// SetSignalEnabled enables or disables bank entry id, audited and put on
+// the outbox, so that matchers follow within their next poll.
+func (db *DB) SetSignalEnabled(ctx context.Context, actor secunion.Actor, id int64, enabled bool) (signals.Entry, error) {
+	if !canCurate(actor) {
+		return signals.Entry{}, db.deny(ctx, actor, signalDecl, fmt.Sprintf("set bank entry %d enabled=%v", id, enabled), "only competent authorities and Europol curate the hash banks")
+	}
+	var e signals.Entry
+	err := db.Write(ctx, func(tx *Tx) error {
+		var err error
+		if e, err = signalWhere(tx.QueryRow(`SELECT id, enabled, data FROM signal_entries WHERE id = ?`, id)); err != nil {
+			return err
+		}
+		if e.Enabled == enabled {
+			return nil
+		}
+		e.Enabled = enabled
+		flag := 0
+		if enabled {
+			flag = 1
+		}
+		if _, err := tx.Exec(`UPDATE signal_entries SET enabled = ?, updated_ns = ? WHERE id = ?`, flag, nanos(tx.Now()), id); err != nil {
+			return dbError(err, "change bank entry")
+		}
+		if err := tx.Emit(SignalTopic, SignalEvent{ID: id}); err != nil {
+			return err
+		}
+		return tx.Audit(signalEntry(actor, audit.OpAlteration, fmt.Sprintf("bank entry enabled=%v", enabled), id))
+	})
+	return e, err
+}
+
+// Signal returns bank entry id.
+func (db *DB) Signal(ctx context.Context, id int64) (signals.Entry, error) {
+	return signalWhere(db.queryRow(ctx, `SELECT id, enabled, data FROM signal_entries WHERE id = ?`, id))
+}
+
+// SignalsAfter returns up to limit bank entries numbered after id, in
+// order: a matcher builds its index from them at start, page by page.
+func (db *DB) SignalsAfter(ctx context.Context, id int64, limit int) ([]signals.Entry, error) {
+	rows, err := db.query(ctx, `SELECT id, enabled, data FROM signal_entries WHERE id > ? ORDER BY id LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, dbError(err, "read bank entries")
+	}
+	defer rows.Close()
+	var out []signals.Entry
+	for rows.Next() {
+		e, err := scanSignal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err, "read bank entries")
+	}
+	return out, nil
+}
+
+// signalWhere reads the entry row selects (id, enabled, data), or a
+// NotFound error.
+func signalWhere(row *sql.Row) (signals.Entry, error) {
+	e, err := scanSignal(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, secunion.Errorf(secunion.NotFound, "no such bank entry")
+	}
+	return e, err
+}
+
+// scanSignal reads an entry from its id, enabled and data columns; the
+// columns are authoritative over the JSON for the number and the flag.
+func scanSignal(row interface{ Scan(...any) error }) (signals.Entry, error) {
+	var e signals.Entry
+	var id int64
+	var enabled int
+	var data string
+	if err := row.Scan(&id, &enabled, &data); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return e, err
+		}
+		return e, dbError(err, "read bank entry")
+	}
+	if err := json.Unmarshal([]byte(data), &e); err != nil {
+		return e, secunion.Wrap(secunion.Internal, err, "a stored bank entry is damaged")
+	}
+	e.ID, e.Enabled = id, enabled == 1
+	return e, nil
+}
+
+// signalDecl is what a refused bank change is audited under.
+var signalDecl = access.Declaration{Purpose: secunion.PurposeTerroristContent}
+
+// signalEntry is the audit entry of a bank change.
+func signalEntry(actor secunion.Actor, op audit.Operation, detail string, id int64) audit.Entry {
+	return removalEntry(actor, op, detail, fmt.Sprintf("signal:%d", id))
+}
