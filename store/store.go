@@ -308,7 +308,6 @@ func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	s, err := db.stmt(ctx, q)
 	if err != nil {
