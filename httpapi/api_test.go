@@ -24,16 +24,18 @@ import (
 	"secunion/httpapi"
 	"secunion/identity"
 	"secunion/search"
+	"secunion/signals"
 	"secunion/store"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 type apiEnv struct {
-	srv    *httptest.Server
-	db     *store.DB
-	clock  *secunion.FakeClock
-	tokens map[string]string // login → token
+	srv     *httptest.Server
+	db      *store.DB
+	clock   *secunion.FakeClock
+	tokens  map[string]string // login → token
+	signals *signals.Matcher  // the node's hash matcher, empty at first
 }
 
 func newAPI(t *testing.T) *apiEnv {
@@ -60,7 +62,7 @@ func newAPI(t *testing.T) *apiEnv {
 			t.Fatal(err)
 		}
 	}
-	e := &apiEnv{db: db, clock: clock, tokens: map[string]string{}}
+	e := &apiEnv{db: db, clock: clock, tokens: map[string]string{}, signals: signals.NewMatcher()}
 	for _, u := range []access.User{
 		{Login: "root", Name: "Root", Authority: "EU-ADMIN", Roles: []string{access.RoleAdmin}},
 		{Login: "anna", Name: "Anna Schmidt", Authority: "DE-BPOL", Roles: []string{access.RoleOfficer}},
@@ -75,7 +77,7 @@ func newAPI(t *testing.T) *apiEnv {
 		}
 		e.tokens[u.Login] = secret
 	}
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Version: "test", MaxBody: 4096}))
+	e.srv = httptest.NewServer(httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Version: "test", MaxBody: 4096, Signals: e.signals}))
 	t.Cleanup(e.srv.Close)
 	return e
 }

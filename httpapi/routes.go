@@ -55,6 +55,9 @@ func (s *Server) routes() []route {
 
 		{method: "PUT", path: "/api/v1/templates/{id}", summary: "Enrol a biometric template (a face or fingerprint feature vector, never an image) of a record that lists it; audited as collection or alteration.", auth: true, purpose: true, request: "Template", response: "TemplateInfo", handler: s.putTemplate},
 		{method: "DELETE", path: "/api/v1/templates/{id}", summary: "Erase a biometric template; it leaves the index at once; audited as erasure.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.deleteTemplate},
+		{method: "GET", path: "/api/v1/signals/lookup", summary: "Whether a hash is in the enabled entries of the hash banks: for PDQ every entry within the distance (31 by default, at most 47), nearest first; for MD5 and SHA-256 the entries holding it. Hosting service providers, competent authorities and Europol; counted, matches logged.", auth: true, response: "SignalLookup",
+			query: []param{{"algorithm", "string", "pdq, md5 or sha256"}, {"value", "string", "the hash in hex"}, {"distance", "integer", "PDQ only: the largest Hamming distance, 0 to 47 (31)"}}, handler: s.lookupSignal},
+		{method: "GET", path: "/api/v1/signals/index", summary: "The hash matcher's status: the enabled entries it holds.", auth: true, response: "SignalIndex", handler: s.signalIndexStatus},
 		{method: "POST", path: "/api/v1/biometric/identify", summary: "1:N identification: the templates of the profile's systems that score at or above the modality's threshold, best first; audited as consultation.", auth: true, purpose: true, request: "IdentifyRequest", response: "IdentifyResult", handler: s.identify},
 		{method: "POST", path: "/api/v1/biometric/verify", summary: "1:1 verification of a probe against one template of a system the profile reaches; audited as consultation.", auth: true, purpose: true, request: "VerifyRequest", response: "VerifyResult", handler: s.verify},
 

@@ -23,6 +23,7 @@ import (
 	"secunion/access"
 	"secunion/biometric"
 	"secunion/search"
+	"secunion/signals"
 	"secunion/store"
 )
 
@@ -36,6 +37,7 @@ type Config struct {
 	Console     Console // the operator console; nil serves the API alone
 	Portal      *search.Portal
 	Templates   *biometric.Service // 1:N and 1:1 biometric matching; nil if the node runs none
+	Signals     *signals.Matcher   // hash lookups in the banks; nil if the node runs none
 	// OrderIssued is called after a removal order is stored, to wake the
 	// webhook deliverer; nil when the node delivers by polling alone.
 	OrderIssued func()
@@ -184,6 +186,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	lookups  *prometheus.CounterVec // hash lookups by algorithm and outcome
 }
 
 func newMetrics(db *store.DB) *metrics {
@@ -197,7 +200,10 @@ func newMetrics(db *store.DB) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}, []string{"route"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration,
+	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "secunion_signal_lookups_total", Help: "Hash lookups in the banks by algorithm and outcome (match, none).",
+	}, []string{"algorithm", "outcome"})
+	m.reg.MustRegister(m.requests, m.duration, m.lookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

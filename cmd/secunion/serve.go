@@ -74,6 +74,10 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
+	matcher, err := startSignals(ctx, db, d, log)
+	if err != nil {
+		return err
+	}
 	go d.Run(ctx)
 	kick, removalDone := startRemoval(ctx, db, log)
 	defer removalDone()
@@ -84,7 +88,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, OrderIssued: kick, Logger: log, Version: version()})
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version()})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,

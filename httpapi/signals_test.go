@@ -1,0 +1,77 @@
+package httpapi_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"secunion/access"
+	"secunion/signals"
+)
+
+// TestSignalLookup: a provider looks a PDQ hash up and gets the entries
+// within the distance, nearest first, and an MD5 exactly; bad input and
+// callers of other kinds are refused; lookups are counted in the metrics.
+func TestSignalLookup(t *testing.T) {
+	e := newAPI(t)
+	e.add(t, []access.Authority{{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider}},
+		[]access.User{{Login: "vid", Name: "VidShare contact", Authority: "VIDSHARE", Roles: []string{access.RoleOfficer}}})
+	const near = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b22"
+	const query = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b2d" // 4 bits from near
+	const abc = "900150983cd24fb0d6963f7d28e17f72"
+	for _, en := range []signals.Entry{
+		{ID: 1, Bank: "tco-removed", Algorithm: signals.AlgPDQ, Value: near, Source: signals.SourceRemovalOrder, Enabled: true},
+		{ID: 2, Bank: "tco-removed", Algorithm: signals.AlgMD5, Value: abc, Source: signals.SourceManual, Enabled: true},
+	} {
+		if err := e.signals.Apply(en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got struct {
+		Distance int `json:"distance"`
+		Matches  []struct {
+			Entry    signals.Entry `json:"entry"`
+			Distance int           `json:"distance"`
+		} `json:"matches"`
+	}
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/lookup?algorithm=PDQ&value="+strings.ToUpper(query), nil, nil, &got); resp.StatusCode != http.StatusOK ||
+		got.Distance != 31 || len(got.Matches) != 1 || got.Matches[0].Entry.ID != 1 || got.Matches[0].Distance != 4 {
+		t.Fatalf("PDQ lookup: %d %+v", resp.StatusCode, got)
+	}
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/lookup?algorithm=pdq&distance=3&value="+query, nil, nil, &got); resp.StatusCode != http.StatusOK || len(got.Matches) != 0 {
+		t.Errorf("PDQ at distance 3: %d %+v", resp.StatusCode, got)
+	}
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/lookup?algorithm=md5&value="+abc, nil, nil, &got); resp.StatusCode != http.StatusOK || len(got.Matches) != 1 || got.Matches[0].Entry.Bank != "tco-removed" {
+		t.Errorf("MD5 lookup: %d %+v", resp.StatusCode, got)
+	}
+	for _, tc := range []struct {
+		login, query string
+		status       int
+	}{
+		{"vid", "algorithm=sha1&value=" + abc, http.StatusBadRequest},
+		{"vid", "algorithm=pdq&value=" + query[:60], http.StatusBadRequest},
+		{"vid", "algorithm=pdq&distance=48&value=" + query, http.StatusBadRequest},
+		{"vid", "algorithm=pdq&distance=x&value=" + query, http.StatusBadRequest},
+		{"anna", "algorithm=md5&value=" + abc, http.StatusForbidden}, // a border guard
+	} {
+		if resp := e.call(t, tc.login, "GET", "/api/v1/signals/lookup?"+tc.query, nil, nil, nil); resp.StatusCode != tc.status {
+			t.Errorf("%s %s: %d, want %d", tc.login, tc.query, resp.StatusCode, tc.status)
+		}
+	}
+	var status struct{ Entries int }
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/index", nil, nil, &status); resp.StatusCode != http.StatusOK || status.Entries != 2 {
+		t.Errorf("index status: %d %+v", resp.StatusCode, status)
+	}
+	resp, err := http.Get(e.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	text := string(body)
+	if !strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="match"} 1`) ||
+		!strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="none"} 1`) {
+		t.Errorf("lookups not counted in the metrics")
+	}
+}
