@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"secunion/removal"
-	"secunion/store"
 )
 
 // TestProviderSim runs a node with one simulated provider of each
@@ -21,14 +20,7 @@ func TestProviderSim(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	keys, err := store.LoadKeys(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenSQLite(ctx, data, store.Options{Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openData(t, data)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"secunion/removal"
-	"secunion/store"
 )
 
 // TestRemovalOrdersSurviveSIGKILL runs the real binary on SQLite with
@@ -163,14 +162,7 @@ func TestRemovalOrdersSurviveSIGKILL(t *testing.T) {
 func simProvidersIn(t testing.TB, data string, n int, hookBase string) ([]simProvider, simProvider) {
 	t.Helper()
 	ctx := context.Background()
-	keys, err := store.LoadKeys(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenSQLite(ctx, data, store.Options{Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openData(t, data)
 	defer db.Close()
 	providers, issuer, err := setupSimProviders(ctx, db, n, map[string]int{simFast: 1}, hookBase)
 	if err != nil {

@@ -19,14 +19,7 @@ func TestStartSignals(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	data := t.TempDir()
-	keys, err := store.LoadKeys(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenSQLite(ctx, data, store.Options{Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openData(t, data)
 	defer db.Close()
 	curator := secunion.Actor{Login: "o", Authority: "BE-TCO", AuthorityKind: string(access.KindTCOAuthority)}
 	add := func(value string) signals.Entry {
@@ -74,4 +67,19 @@ func TestStartSignals(t *testing.T) {
 	if found(disabled.Value) {
 		t.Error("an entry disabled before the start is matched")
 	}
+}
+
+// openData opens the SQLite store of a data folder with its keys; the
+// caller closes it.
+func openData(t testing.TB, data string) *store.DB {
+	t.Helper()
+	keys, err := store.LoadKeys(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenSQLite(context.Background(), data, store.Options{Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
