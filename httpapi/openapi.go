@@ -259,8 +259,13 @@ func schemas(purposes, kinds []string) map[string]any {
 		"IdentifyRequest": obj([]string{"modality", "vector"}, map[string]any{"modality": modality, "vector": vector,
 			"k": map[string]any{"type": "integer", "minimum": 1, "maximum": biometric.MaxK, "description": "candidates; 10 if omitted"}, "systems": strs}),
 		"SignalLookup": obj([]string{"algorithm", "value", "distance", "matches"}, map[string]any{"algorithm": str, "value": str, "distance": integer,
-			"matches": map[string]any{"type": "array", "items": obj([]string{"entry", "distance"}, map[string]any{"entry": obj(nil, map[string]any{
-				"id": integer, "bank": str, "algorithm": str, "value": str, "quality": integer, "labels": map[string]any{"type": "object", "additionalProperties": str}, "source": str, "source_ref": str, "added_by": str, "added": str, "enabled": boolean}), "distance": integer})}}),
+			"matches": map[string]any{"type": "array", "items": obj([]string{"entry", "distance"}, map[string]any{"entry": ref("SignalEntry"), "distance": integer})}}),
+		"SignalEntry": obj([]string{"id", "bank", "algorithm", "value", "source", "enabled"}, map[string]any{
+			"id": integer, "bank": str, "algorithm": str, "value": str, "quality": integer, "labels": map[string]any{"type": "object", "additionalProperties": str}, "source": str, "source_ref": str, "added_by": str, "added": str, "enabled": boolean}),
+		"SignalInput": obj([]string{"algorithm", "value", "source"}, map[string]any{"algorithm": str, "value": str, "quality": integer,
+			"labels": map[string]any{"type": "object", "additionalProperties": str}, "source": str, "source_ref": str}),
+		"SignalEnabled":  obj([]string{"enabled"}, map[string]any{"enabled": boolean}),
+		"SignalPage":     obj([]string{"entries", "next"}, map[string]any{"entries": map[string]any{"type": "array", "items": ref("SignalEntry")}, "next": integer}),
 		"SignalIndex":    obj([]string{"entries"}, map[string]any{"entries": integer}),
 		"IdentifyResult": obj([]string{"matches", "threshold"}, map[string]any{"matches": map[string]any{"type": "array", "items": ref("BiometricMatch")}, "threshold": number}),
 		"BiometricMatch": obj([]string{"id", "system", "record_id", "score"}, map[string]any{"id": str, "system": str, "record_id": str,

@@ -88,3 +88,101 @@ func (s *Server) signalIndexStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, signalIndex{Entries: s.cfg.Signals.Len()})
 }
+
+// signalInput is a hash to add to a bank.
+type signalInput struct {
+	Algorithm string         `json:"algorithm"`
+	Value     string         `json:"value"`
+	Quality   int            `json:"quality"`
+	Labels    signals.Labels `json:"labels"`
+	Source    string         `json:"source"`
+	SourceRef string         `json:"source_ref"`
+}
+
+// addSignal adds a hash to the bank named in the path (competent
+// authorities and Europol): 201 with the new entry, or 200 with the one
+// the bank already holds for that hash.
+func (s *Server) addSignal(w http.ResponseWriter, r *http.Request) {
+	var in signalInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	e, created, err := s.cfg.DB.AddSignal(r.Context(), actorOf(r), signals.Entry{Bank: r.PathValue("bank"), Algorithm: signals.Algorithm(in.Algorithm),
+		Value: in.Value, Quality: in.Quality, Labels: in.Labels, Source: in.Source, SourceRef: in.SourceRef})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, e)
+}
+
+// setSignalEnabled enables or disables a bank entry (competent
+// authorities and Europol); matchers follow within their next poll.
+func (s *Server) setSignalEnabled(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if in.Enabled == nil {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "enabled: give true or false"))
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, secunion.Errorf(secunion.NotFound, "no such bank entry"))
+		return
+	}
+	e, err := s.cfg.DB.SetSignalEnabled(r.Context(), actorOf(r), id, *in.Enabled)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+// maxSignalPage bounds a page of listed entries.
+const maxSignalPage = 10_000
+
+// listSignals lists bank entries numbered after `after`, in order, for
+// those who may look hashes up: a page at a time, `next` giving the
+// checkpoint of the following page.
+func (s *Server) listSignals(w http.ResponseWriter, r *http.Request) {
+	if !canLookUp(actorOf(r)) {
+		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "the hash banks are for hosting service providers, competent authorities and Europol"))
+		return
+	}
+	q := r.URL.Query()
+	after, limit := int64(0), 1000
+	var err error
+	if v := q.Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			s.fail(w, r, secunion.Errorf(secunion.Invalid, "after: give the number of the last entry read, or nothing"))
+			return
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxSignalPage {
+			s.fail(w, r, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxSignalPage))
+			return
+		}
+	}
+	es, err := s.cfg.DB.SignalsAfter(r.Context(), after, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	next := after
+	if len(es) > 0 {
+		next = es[len(es)-1].ID
+	}
+	if es == nil {
+		es = []signals.Entry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": es, "next": next})
+}

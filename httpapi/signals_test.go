@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,5 +74,68 @@ func TestSignalLookup(t *testing.T) {
 	if !strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="match"} 1`) ||
 		!strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="none"} 1`) {
 		t.Errorf("lookups not counted in the metrics")
+	}
+}
+
+// TestSignalCuration: a competent authority adds hashes to a bank (once
+// per hash), disables one, and providers list the entries page by page;
+// a provider may not curate, and bad input is refused naming the field.
+func TestSignalCuration(t *testing.T) {
+	e := newAPI(t)
+	e.add(t, []access.Authority{
+		{Code: "BE-TCO", Name: "Belgian TCO authority", Country: "BE", Kind: access.KindTCOAuthority},
+		{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
+	}, []access.User{
+		{Login: "tco", Name: "TCO officer", Authority: "BE-TCO", Roles: []string{access.RoleOfficer}},
+		{Login: "vid", Name: "VidShare contact", Authority: "VIDSHARE", Roles: []string{access.RoleOfficer}},
+	})
+	in := map[string]any{"algorithm": "md5", "value": "900150983CD24FB0D6963F7D28E17F72", "source": "manual", "labels": map[string]string{"content_type": "video", "ideology": "jihadist"}}
+	var first signals.Entry
+	if resp := e.call(t, "tco", "POST", "/api/v1/signals/banks/tco-removed/entries", in, nil, &first); resp.StatusCode != http.StatusCreated ||
+		first.ID == 0 || first.Value != "900150983cd24fb0d6963f7d28e17f72" || !first.Enabled || first.Labels.Ideology != "jihadist" {
+		t.Fatalf("add: %d %+v", resp.StatusCode, first)
+	}
+	var again signals.Entry
+	if resp := e.call(t, "tco", "POST", "/api/v1/signals/banks/tco-removed/entries", in, nil, &again); resp.StatusCode != http.StatusOK || again.ID != first.ID {
+		t.Errorf("the same hash again: %d %+v", resp.StatusCode, again)
+	}
+	second := map[string]any{"algorithm": "sha256", "value": strings.Repeat("ab", 32), "source": "import"}
+	e.call(t, "tco", "POST", "/api/v1/signals/banks/partner-list/entries", second, nil, nil)
+	var off signals.Entry
+	if resp := e.call(t, "tco", "POST", "/api/v1/signals/entries/"+strconv.FormatInt(first.ID, 10)+"/enabled", map[string]bool{"enabled": false}, nil, &off); resp.StatusCode != http.StatusOK || off.Enabled {
+		t.Errorf("disable: %d %+v", resp.StatusCode, off)
+	}
+	var page struct {
+		Entries []signals.Entry `json:"entries"`
+		Next    int64           `json:"next"`
+	}
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/entries?limit=1", nil, nil, &page); resp.StatusCode != http.StatusOK || len(page.Entries) != 1 || page.Entries[0].Enabled || page.Next != first.ID {
+		t.Fatalf("first page: %d %+v", resp.StatusCode, page)
+	}
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/entries?after="+strconv.FormatInt(page.Next, 10), nil, nil, &page); resp.StatusCode != http.StatusOK || len(page.Entries) != 1 || page.Entries[0].Bank != "partner-list" {
+		t.Errorf("next page: %d %+v", resp.StatusCode, page)
+	}
+	for _, tc := range []struct {
+		login, method, path string
+		body                any
+		status              int
+		says                string
+	}{
+		{"vid", "POST", "/api/v1/signals/banks/tco-removed/entries", in, http.StatusForbidden, ""},
+		{"vid", "POST", "/api/v1/signals/entries/1/enabled", map[string]bool{"enabled": true}, http.StatusForbidden, ""},
+		{"tco", "POST", "/api/v1/signals/banks/tco-removed/entries", map[string]any{"algorithm": "md5", "value": "123", "source": "manual"}, http.StatusBadRequest, "value"},
+		{"tco", "POST", "/api/v1/signals/banks/Bad Bank/entries", in, http.StatusBadRequest, "bank"},
+		{"tco", "POST", "/api/v1/signals/entries/1/enabled", map[string]any{}, http.StatusBadRequest, "enabled"},
+		{"tco", "POST", "/api/v1/signals/entries/999/enabled", map[string]bool{"enabled": true}, http.StatusNotFound, ""},
+		{"anna", "GET", "/api/v1/signals/entries", nil, http.StatusForbidden, ""},
+		{"vid", "GET", "/api/v1/signals/entries?limit=0", nil, http.StatusBadRequest, "limit"},
+	} {
+		var problem struct{ Error struct{ Message string } }
+		if resp := e.call(t, tc.login, tc.method, strings.ReplaceAll(tc.path, " ", "%20"), tc.body, nil, &problem); resp.StatusCode != tc.status || !strings.Contains(problem.Error.Message, tc.says) {
+			t.Errorf("%s %s %s: %d %q, want %d saying %q", tc.login, tc.method, tc.path, resp.StatusCode, problem.Error.Message, tc.status, tc.says)
+		}
+	}
+	if resp := e.call(t, "vid", "GET", "/api/v1/signals/entries", nil, nil, &page); resp.StatusCode != http.StatusOK || len(page.Entries) != 2 || page.Entries[0].Enabled || !page.Entries[1].Enabled {
+		t.Errorf("after the refusals: %d %+v", resp.StatusCode, page)
 	}
 }
