@@ -5,7 +5,6 @@ package signals
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"math"
 	"math/bits"
 	"slices"
@@ -116,27 +115,55 @@ func lumaOf(img image.Image, rows, cols int) []float32 {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	luma := make([]float32, rows*cols)
-	grey := false
-	switch img.(type) {
-	case *image.Gray, *image.Gray16:
-		grey = true // one channel: its value is the luminance
+	_, grey := img.(*image.Gray) // one channel: its value is the luminance
+	if _, ok := img.(*image.Gray16); ok {
+		grey = true
 	}
 	for i := range rows {
 		y := b.Min.Y + int(float64(i)*float64(h)/float64(rows))
 		for j := range cols {
 			x := b.Min.X + int(float64(j)*float64(w)/float64(cols))
-			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			r8, g8, b8 := pixel(img, x, y)
 			if grey {
-				luma[i*cols+j] = float32(c.R)
+				luma[i*cols+j] = float32(r8)
 				continue
 			}
-			r := float32(lumaR) * float32(c.R)
-			g := float32(lumaG) * float32(c.G)
-			bl := float32(lumaB) * float32(c.B)
+			r := float32(lumaR) * float32(r8)
+			g := float32(lumaG) * float32(g8)
+			bl := float32(lumaB) * float32(b8)
 			luma[i*cols+j] = float32(r+g) + bl
 		}
 	}
 	return luma
+}
+
+// pixel returns the 8-bit red, green and blue of img at (x, y), as
+// color.NRGBAModel converts them (alpha divided out), without the
+// allocation of img.At for the image types decoders return.
+func pixel(img image.Image, x, y int) (uint8, uint8, uint8) {
+	var r, g, b, a uint32
+	switch m := img.(type) {
+	case *image.NRGBA:
+		c := m.NRGBAAt(x, y)
+		return c.R, c.G, c.B
+	case *image.Gray:
+		v := m.GrayAt(x, y).Y
+		return v, v, v
+	case *image.RGBA:
+		r, g, b, a = m.RGBAAt(x, y).RGBA()
+	case *image.YCbCr:
+		r, g, b, a = m.YCbCrAt(x, y).RGBA()
+	default:
+		r, g, b, a = img.At(x, y).RGBA()
+	}
+	switch a {
+	case 0xffff:
+	case 0:
+		return 0, 0, 0
+	default:
+		r, g, b = r*0xffff/a, g*0xffff/a, b*0xffff/a
+	}
+	return uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)
 }
 
 // The luminance weights (ITU-R BT.601), held as float32 as the reference
