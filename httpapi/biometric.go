@@ -67,11 +67,7 @@ func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, templateInfo{ID: t.ID, System: t.System, RecordID: t.RecordID, Modality: t.Modality, Quality: t.Quality})
+	writeJSON(w, createdStatus(created), templateInfo{ID: t.ID, System: t.System, RecordID: t.RecordID, Modality: t.Modality, Quality: t.Quality})
 }
 
 // templateInfo is a stored template as the API confirms it: the vector is

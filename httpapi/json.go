@@ -40,6 +40,15 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// createdStatus is the status of a put: 201 when it created the
+// resource, 200 when the resource was there.
+func createdStatus(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

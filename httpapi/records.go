@@ -70,11 +70,7 @@ func (s *Server) putRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, rec)
+	writeJSON(w, createdStatus(created), rec)
 }
 
 func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {

@@ -55,7 +55,12 @@ func (s *Server) lookupSignal(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	hits, err := s.cfg.Signals.Lookup(alg, q.Get("value"), distance)
+	value, err := alg.CheckValue(q.Get("value"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hits, err := s.cfg.Signals.Lookup(alg, value, distance)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -71,7 +76,6 @@ func (s *Server) lookupSignal(w http.ResponseWriter, r *http.Request) {
 	if hits == nil {
 		hits = []signals.Hit{}
 	}
-	value, _ := alg.CheckValue(q.Get("value"))
 	writeJSON(w, http.StatusOK, signalLookup{Algorithm: alg, Value: value, Distance: distance, Matches: hits})
 }
 
@@ -113,11 +117,7 @@ func (s *Server) addSignal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, e)
+	writeJSON(w, createdStatus(created), e)
 }
 
 // setSignalEnabled enables or disables a bank entry (competent
