@@ -8,10 +8,10 @@ import (
 	"secunion/names"
 )
 
-// tally adds delta to the counts Coincidences reads for e's names and date
-// of birth. The caller holds both locks.
-func (x *Index) tally(e *entry, delta int32) {
-	for _, k := range blockKeys(entryNames(e)) {
+// tally adds delta to the counts Coincidences reads for e's names (their
+// blocking keys, blocks) and date of birth. The caller holds both locks.
+func (x *Index) tally(e *entry, blocks []string, delta int32) {
+	for _, k := range blocks {
 		h := x.postKey(0, "", k, 0)
 		if x.tokens[h] += delta; x.tokens[h] <= 0 {
 			delete(x.tokens, h)

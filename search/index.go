@@ -199,7 +199,8 @@ func (x *Index) Put(r identity.Record) {
 		text.WriteString(DocumentKey(d.Number) + sepField + d.IssuingCountry)
 	}
 	e.text = text.String()
-	keys := x.postKeys(&e)
+	blocks := blockKeys(entryNames(&e))
+	keys := x.postKeys(&e, blocks)
 
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
@@ -207,10 +208,11 @@ func (x *Index) Put(r identity.Record) {
 	if pos, ok := x.byRef[e.ref()]; ok {
 		x.entries[pos].deleted = true // its postings are skipped
 		x.live--
-		x.tally(&x.entries[pos], -1)
+		old := &x.entries[pos]
+		x.tally(old, blockKeys(entryNames(old)), -1)
 	}
 	x.insert(e, keys)
-	x.tally(&e, 1)
+	x.tally(&e, blocks, 1)
 	dead := len(x.entries) - x.live
 	x.mu.Unlock()
 	if dead >= minCompact && dead > x.live {
@@ -250,7 +252,7 @@ func (x *Index) compact() {
 		post: postings{head: map[uint64]uint64{}}, systems: x.systems}
 	for i := range x.entries {
 		if e := &x.entries[i]; !e.deleted {
-			fresh.insert(*e, x.postKeys(e))
+			fresh.insert(*e, x.postKeys(e, blockKeys(entryNames(e))))
 		}
 	}
 	x.mu.Lock()
@@ -259,13 +261,14 @@ func (x *Index) compact() {
 }
 
 // postKeys returns the hashed posting keys of e: its names' blocking keys
-// with its year of birth, its complete date of birth, its documents.
-func (x *Index) postKeys(e *entry) []uint64 {
+// (blocks) with its year of birth, its complete date of birth, its
+// documents.
+func (x *Index) postKeys(e *entry, blocks []string) []uint64 {
 	system := e.system()
 	_, _, docs := e.sections()
 	birth := unpackDate(e.birth)
 	var keys []uint64
-	for _, k := range blockKeys(entryNames(e)) {
+	for _, k := range blocks {
 		keys = append(keys, x.postKey(postYear, system, k, uint32(birth.Year)))
 	}
 	if birth.Complete() {
@@ -295,7 +298,7 @@ func (x *Index) Delete(system, id string) {
 	x.mu.Lock()
 	ref := system + "/" + id
 	if pos, ok := x.byRef[ref]; ok {
-		x.tally(&x.entries[pos], -1)
+		x.tally(&x.entries[pos], blockKeys(entryNames(&x.entries[pos])), -1)
 		x.entries[pos].deleted = true
 		delete(x.byRef, ref)
 		x.live--
