@@ -86,9 +86,17 @@ func (s *Server) openapi() map[string]any {
 				"OnBehalfOf": map[string]any{"name": "X-On-Behalf-Of", "in": "header", "description": "Sent by another secunion node's service user: the end user it asks for, as AUTHORITY/login. Grants nothing; the audit entry records that user as the recipient.",
 					"schema": map[string]any{"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{1,31}/[a-z0-9][a-z0-9._-]{1,63}$"}},
 			},
-			"schemas": schemas(purposes, kinds),
+			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas()),
 		},
 	}
+}
+
+// withSchemas returns base with the schemas of each part's table added.
+func withSchemas(base map[string]any, parts ...map[string]any) map[string]any {
+	for _, p := range parts {
+		maps.Copy(base, p)
+	}
+	return base
 }
 
 var pathParams = regexp.MustCompile(`\{([a-z]+)\}`)

@@ -20,7 +20,7 @@ type param struct{ name, typ, doc string }
 
 // routes is the whole API surface.
 func (s *Server) routes() []route {
-	return []route{
+	rs := []route{
 		{method: "GET", path: "/healthz", summary: "Liveness: the process answers.", response: "Status", handler: s.healthz},
 		{method: "GET", path: "/readyz", summary: "Readiness: the database answers.", response: "Status", handler: s.readyz},
 		{method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).", response: "text", handler: s.metricsHandler},
@@ -105,4 +105,6 @@ func (s *Server) routes() []route {
 		{method: "POST", path: "/api/v1/audit/search", summary: "Search audit entries (supervisors); the search is itself logged.", auth: true, purpose: true, request: "AuditFilter", response: "AuditEntryList", handler: s.searchAudit},
 		{method: "POST", path: "/api/v1/audit/verify", summary: "Verify the whole audit log against its signed checkpoints (supervisors).", auth: true, response: "VerifyReport", handler: s.verifyAudit},
 	}
+	rs = append(rs, s.exchangeRoutes()...)
+	return append(rs, s.crisisRoutes()...)
 }

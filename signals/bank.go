@@ -17,17 +17,18 @@ const (
 	AlgPDQ    Algorithm = "pdq"
 	AlgMD5    Algorithm = "md5"
 	AlgSHA256 Algorithm = "sha256"
+	AlgSHA512 Algorithm = "sha512" // in Tech Against Terrorism's lists
 )
 
 // hexDigits is the length of each algorithm's value in hex.
-var hexDigits = map[Algorithm]int{AlgPDQ: 64, AlgMD5: 32, AlgSHA256: 64}
+var hexDigits = map[Algorithm]int{AlgPDQ: 64, AlgMD5: 32, AlgSHA256: 64, AlgSHA512: 128}
 
 // ParseAlgorithm reads an algorithm's name in any case, as lists write it
 // ("PDQ", "SHA256", "SHA-256", "md5").
 func ParseAlgorithm(s string) (Algorithm, error) {
 	a := Algorithm(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", ""))
 	if _, ok := hexDigits[a]; !ok {
-		return "", secunion.Errorf(secunion.Invalid, "unknown hash algorithm %q: give pdq, md5 or sha256", secunion.Clip(s, 40))
+		return "", secunion.Errorf(secunion.Invalid, "unknown hash algorithm %q: give pdq, md5, sha256 or sha512", secunion.Clip(s, 40))
 	}
 	return a, nil
 }

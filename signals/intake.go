@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"image"
@@ -61,15 +62,16 @@ func DecodeImage(r io.Reader) (image.Image, string, error) {
 type FileHashes struct {
 	MD5    string `json:"md5"`
 	SHA256 string `json:"sha256"`
+	SHA512 string `json:"sha512"`
 }
 
-// HashFile reads r to its end and returns its MD5 and SHA-256.
+// HashFile reads r to its end and returns its MD5, SHA-256 and SHA-512.
 func HashFile(r io.Reader) (FileHashes, error) {
-	m, s := md5.New(), sha256.New()
-	if _, err := io.Copy(io.MultiWriter(m, s), r); err != nil {
+	m, s, l := md5.New(), sha256.New(), sha512.New()
+	if _, err := io.Copy(io.MultiWriter(m, s, l), r); err != nil {
 		return FileHashes{}, secunion.Wrap(secunion.Invalid, err, "the file could not be read")
 	}
-	return FileHashes{MD5: hex.EncodeToString(m.Sum(nil)), SHA256: hex.EncodeToString(s.Sum(nil))}, nil
+	return FileHashes{MD5: hex.EncodeToString(m.Sum(nil)), SHA256: hex.EncodeToString(s.Sum(nil)), SHA512: hex.EncodeToString(l.Sum(nil))}, nil
 }
 
 // ParsePDQ reads a PDQ hash written as 64 hex digits (String's form).

@@ -43,26 +43,33 @@ func (db *DB) AddSignal(ctx context.Context, actor secunion.Actor, e signals.Ent
 	}
 	created := false
 	err := db.Write(ctx, func(tx *Tx) error {
-		held, err := signalWhere(tx.QueryRow(`SELECT id, enabled, data FROM signal_entries WHERE bank = ? AND algorithm = ? AND value = ?`, e.Bank, e.Algorithm, e.Value))
-		if err == nil {
-			e = held
-			return nil
-		}
-		if secunion.CodeOf(err) != secunion.NotFound {
-			return err
-		}
-		e.Added, e.Enabled, e.AddedBy = tx.Now(), true, actor.Authority+"/"+actor.Login
-		if err := tx.QueryRow(`INSERT INTO signal_entries (bank, algorithm, value, enabled, updated_ns, data) VALUES (?, ?, ?, 1, ?, ?) RETURNING id`,
-			e.Bank, e.Algorithm, e.Value, nanos(e.Added), mustJSON(e)).Scan(&e.ID); err != nil {
-			return dbError(err, "store bank entry")
-		}
-		created = true
-		if err := tx.Emit(SignalTopic, SignalEvent{ID: e.ID}); err != nil {
-			return err
-		}
-		return tx.Audit(signalEntry(actor, audit.OpCollection, fmt.Sprintf("%s hash added to bank %s (%s)", e.Algorithm, e.Bank, e.Source), e.ID))
+		var err error
+		e, created, err = tx.addSignal(actor, e)
+		return err
 	})
 	return e, created, err
+}
+
+// addSignal puts checked entry e into its bank within the transaction,
+// audited and put on the outbox, unless the bank holds its hash already:
+// then it returns the held entry with created false.
+func (tx *Tx) addSignal(actor secunion.Actor, e signals.Entry) (signals.Entry, bool, error) {
+	held, err := signalWhere(tx.QueryRow(`SELECT id, enabled, data FROM signal_entries WHERE bank = ? AND algorithm = ? AND value = ?`, e.Bank, e.Algorithm, e.Value))
+	if err == nil {
+		return held, false, nil
+	}
+	if secunion.CodeOf(err) != secunion.NotFound {
+		return e, false, err
+	}
+	e.Added, e.Enabled, e.AddedBy = tx.Now(), true, actor.Authority+"/"+actor.Login
+	if err := tx.QueryRow(`INSERT INTO signal_entries (bank, algorithm, value, enabled, updated_ns, data) VALUES (?, ?, ?, 1, ?, ?) RETURNING id`,
+		e.Bank, e.Algorithm, e.Value, nanos(e.Added), mustJSON(e)).Scan(&e.ID); err != nil {
+		return e, false, dbError(err, "store bank entry")
+	}
+	if err := tx.Emit(SignalTopic, SignalEvent{ID: e.ID}); err != nil {
+		return e, false, err
+	}
+	return e, true, tx.Audit(signalEntry(actor, audit.OpCollection, fmt.Sprintf("%s hash added to bank %s (%s)", e.Algorithm, e.Bank, e.Source), e.ID))
 }
 
 // SetSignalEnabled enables or disables bank entry id, audited and put on

@@ -58,7 +58,7 @@ func hashOne(name string, dihedral bool, variants []string, out io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s\tmd5\t%s\t\n%s\tsha256\t%s\t\n", name, sums.MD5, name, sums.SHA256)
+	fmt.Fprintf(out, "%s\tmd5\t%s\t\n%s\tsha256\t%s\t\n%s\tsha512\t%s\t\n", name, sums.MD5, name, sums.SHA256, name, sums.SHA512)
 	img, _, err := signals.DecodeImage(bytes.NewReader(data))
 	if err != nil {
 		if secunion.CodeOf(err) == secunion.Invalid && !isImageLike(data) {
