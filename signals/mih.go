@@ -32,67 +32,156 @@ type Match struct {
 // finds every candidate, which is then checked whole. Up to distance 31
 // that is 17 probes a slot, up to 47 (MaxDistance) 137.
 //
-// Entries are added with a caller's number (a bank entry's ID) and
-// removed by it; a removed entry's postings stay until Compact. An Index
-// is safe for concurrent use: lookups share it, changes take it alone.
+// Memory is what ten million hashes need and little more: the hashes sit
+// in fixed-size chunks, numbered by position, and each slot value's list
+// of positions is a chain of fixed-size blocks drawn from one pool, so
+// that neither growing nor compacting copies an array into a larger one
+// and leaves the old one to the garbage collector. There is no table from
+// ID to position: Remove finds an entry through its hash's first slot.
+//
+// An Index is safe for concurrent use: lookups share it, changes take it
+// alone.
 type Index struct {
 	mu      sync.RWMutex
-	words   [][4]uint64 // the hashes, as four words each
-	ids     []uint32
-	live    []bool
-	pos     map[uint32]uint32 // ID → position
-	slots   [16][][]uint32    // slot → its 16-bit value → positions
-	removed int
+	words   []*[chunk * 4]uint64 // position p's hash: four words from words[p/chunk][p%chunk*4]
+	ids     []*[chunk]uint32
+	dead    []uint64 // bit p: position p was removed
+	n       uint32   // positions used
+	removed uint32
+	buckets *[16][1 << 16]bucket // slot, value → its list of positions
+	pool    []*[poolBlocks * blockLen]uint32
+	blocks  uint32 // blocks of the pool in use
+}
+
+// Positions are kept in chunks of chunk; a list's blocks hold the number
+// of the next (older) block, then perBlock positions.
+const (
+	chunkShift = 16
+	chunk      = 1 << chunkShift
+	blockLen   = 32
+	perBlock   = blockLen - 1
+	poolShift  = 14
+	poolBlocks = 1 << poolShift
+)
+
+// bucket is one slot value's list: n positions in a chain of blocks, the
+// newest, holding the last (n-1)%perBlock+1, first.
+type bucket struct {
+	head, n uint32
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	x := &Index{pos: map[uint32]uint32{}}
-	for s := range x.slots {
-		x.slots[s] = make([][]uint32, 1<<16)
-	}
-	return x
+	return &Index{buckets: new([16][1 << 16]bucket)}
 }
 
 // Len returns the number of hashes held.
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.pos)
+	return int(x.n - x.removed)
 }
 
-// Add stores h under id, replacing what id held.
+// Add stores h under id. An ID holds one hash at a time: to give id
+// another hash, Remove the old one first.
 func (x *Index) Add(id uint32, h PDQ) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.remove(id)
-	x.insert(id, h)
+	x.insert(id, h.words())
 }
 
-// insert appends h under id. The caller holds the lock.
-func (x *Index) insert(id uint32, h PDQ) {
-	p := uint32(len(x.words))
-	x.words = append(x.words, h.words())
-	x.ids = append(x.ids, id)
-	x.live = append(x.live, true)
-	x.pos[id] = p
-	for s, v := range h {
-		x.slots[s][v] = append(x.slots[s][v], p)
+// insert appends w under id at the next position. The caller holds the
+// lock.
+func (x *Index) insert(id uint32, w [4]uint64) {
+	p := x.n
+	if p%chunk == 0 && int(p/chunk) == len(x.words) {
+		x.words = append(x.words, new([chunk * 4]uint64))
+		x.ids = append(x.ids, new([chunk]uint32))
+	}
+	copy(x.words[p/chunk][p%chunk*4:], w[:])
+	x.ids[p/chunk][p%chunk] = id
+	if p%64 == 0 {
+		x.dead = append(x.dead, 0)
+	}
+	x.n++
+	x.list(p, w)
+}
+
+// list adds position p, holding w, to the list of its value in every
+// slot.
+func (x *Index) list(p uint32, w [4]uint64) {
+	for s := range 16 {
+		x.link(s, uint16(w[s/4]>>(16*(s%4))), p)
 	}
 }
 
-// Remove drops the hash stored under id, if any.
-func (x *Index) Remove(id uint32) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.remove(id)
+// link adds position p to the list of value v in slot s.
+func (x *Index) link(s int, v uint16, p uint32) {
+	b := &x.buckets[s][v]
+	k := b.n % perBlock
+	if k == 0 {
+		nb := x.newBlock()
+		x.block(nb)[0] = b.head
+		b.head = nb
+	}
+	x.block(b.head)[1+k] = p
+	b.n++
 }
 
-func (x *Index) remove(id uint32) {
-	if p, ok := x.pos[id]; ok {
-		x.live[p] = false
-		delete(x.pos, id)
+// newBlock takes the next block of the pool, growing it by a chunk when
+// all are in use.
+func (x *Index) newBlock() uint32 {
+	if x.blocks%poolBlocks == 0 && int(x.blocks/poolBlocks) == len(x.pool) {
+		x.pool = append(x.pool, new([poolBlocks * blockLen]uint32))
+	}
+	x.blocks++
+	return x.blocks - 1
+}
+
+// block returns block b of the pool.
+func (x *Index) block(b uint32) []uint32 {
+	o := b % poolBlocks * blockLen
+	return x.pool[b/poolBlocks][o : o+blockLen : o+blockLen]
+}
+
+// hash returns the four words at position p.
+func (x *Index) hash(p uint32) *[4]uint64 {
+	return (*[4]uint64)(x.words[p/chunk][p%chunk*4:])
+}
+
+// Remove drops id, which holds h; it does nothing if id does not hold h.
+// The entry is found among the positions listing h's first slot value.
+// Its place stays taken until removed entries are a quarter of all
+// places; then the index is compacted.
+func (x *Index) Remove(id uint32, h PDQ) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	w := h.words()
+	x.each(x.buckets[0][h[0]], func(p uint32) bool {
+		if x.ids[p/chunk][p%chunk] != id || *x.hash(p) != w || x.dead[p/64]&(1<<(p%64)) != 0 {
+			return true
+		}
+		x.dead[p/64] |= 1 << (p % 64)
 		x.removed++
+		return false
+	})
+	if x.removed > 0 && x.removed*4 >= x.n {
+		x.compact()
+	}
+}
+
+// each calls f with the positions of b's list until f returns false.
+func (x *Index) each(b bucket, f func(p uint32) bool) {
+	for n, blk := b.n, b.head; n > 0; {
+		e := x.block(blk)
+		k := (n-1)%perBlock + 1
+		for _, p := range e[1 : 1+k] {
+			if !f(p) {
+				return
+			}
+		}
+		n -= k
+		blk = e[0]
 	}
 }
 
@@ -105,42 +194,83 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	radius := distance / 16
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	qw := q.words()
-	var out []Match
-	// A candidate is checked whole at once; one found in several slots
-	// (a near hash, seldom) is dropped again after sorting.
-	check := func(list []uint32) {
-		for _, p := range list {
-			w := &x.words[p]
-			d := bits.OnesCount64(w[0]^qw[0]) + bits.OnesCount64(w[1]^qw[1]) + bits.OnesCount64(w[2]^qw[2]) + bits.OnesCount64(w[3]^qw[3])
-			if d <= distance && x.live[p] {
-				out = append(out, Match{ID: x.ids[p], Hash: pdqOf(w), Distance: d})
-			}
-		}
-	}
+	l := lookup{x: x, q: q, qw: q.words(), distance: distance, radius: radius}
 	for s, v := range q {
-		check(x.slots[s][v])
+		l.probe(s, v)
 		for i := range 16 {
 			if radius == 0 {
 				break
 			}
 			vi := v ^ 1<<i
-			check(x.slots[s][vi])
+			l.probe(s, vi)
 			if radius < 2 {
 				continue
 			}
 			for j := i + 1; j < 16; j++ {
-				check(x.slots[s][vi^1<<j])
+				l.probe(s, vi^1<<j)
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Match) int {
+	slices.SortFunc(l.out, func(a, b Match) int {
 		if a.Distance != b.Distance {
 			return a.Distance - b.Distance
 		}
 		return int(a.ID) - int(b.ID)
 	})
-	return slices.CompactFunc(out, func(a, b Match) bool { return a.ID == b.ID }), nil
+	return l.out, nil
+}
+
+// lookup is one query under way.
+type lookup struct {
+	x                *Index
+	q                PDQ
+	qw               [4]uint64
+	distance, radius int
+	out              []Match
+}
+
+// probe checks the positions listing value v in slot s. Nearly all are
+// far: the first two words decide that, from one cache line. A hash
+// within the distance is kept only if s is the first slot within the
+// radius of the query's, the one where it was met first, so that no
+// table of those already found is needed.
+func (l *lookup) probe(s int, v uint16) {
+	x := l.x
+	b := x.buckets[s][v]
+	q0, q1, q2, q3 := l.qw[0], l.qw[1], l.qw[2], l.qw[3]
+	for n, blk := b.n, b.head; n > 0; {
+		e := x.block(blk)
+		k := (n-1)%perBlock + 1
+		for _, p := range e[1 : 1+k] {
+			c := x.words[p>>chunkShift]
+			o := p % chunk * 4
+			d := bits.OnesCount64(c[o]^q0) + bits.OnesCount64(c[o+1]^q1)
+			if d > l.distance {
+				continue
+			}
+			d += bits.OnesCount64(c[o+2]^q2) + bits.OnesCount64(c[o+3]^q3)
+			if d <= l.distance {
+				l.found(s, p, d)
+			}
+		}
+		n -= k
+		blk = e[0]
+	}
+}
+
+// found keeps position p, at distance d, met in slot s.
+func (l *lookup) found(s int, p uint32, d int) {
+	x := l.x
+	if x.dead[p/64]&(1<<(p%64)) != 0 {
+		return
+	}
+	h := pdqOf(x.hash(p))
+	for t := range s {
+		if bits.OnesCount16(h[t]^l.q[t]) <= l.radius {
+			return
+		}
+	}
+	l.out = append(l.out, Match{ID: x.ids[p/chunk][p%chunk], Hash: h, Distance: d})
 }
 
 // pdqOf is the hash held as w.
@@ -161,19 +291,32 @@ func (h PDQ) words() [4]uint64 {
 	return w
 }
 
-// Compact drops the postings of removed entries, when they are at least
-// a quarter of those held, so that memory follows the live hashes.
-func (x *Index) Compact() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.removed == 0 || x.removed*4 < len(x.words) {
-		return
-	}
-	fresh := NewIndex()
-	for p, w := range x.words {
-		if x.live[p] {
-			fresh.insert(x.ids[p], pdqOf(&w))
+// compact gives back the places of removed entries: the live hashes move
+// down over them, in place, and the lists are rebuilt in the blocks
+// already held; chunks no longer needed are let go. The caller holds the
+// lock.
+func (x *Index) compact() {
+	n := uint32(0)
+	for p := range x.n {
+		if x.dead[p/64]&(1<<(p%64)) != 0 {
+			continue
 		}
+		*x.hash(n) = *x.hash(p)
+		x.ids[n/chunk][n%chunk] = x.ids[p/chunk][p%chunk]
+		n++
 	}
-	x.words, x.ids, x.live, x.pos, x.slots, x.removed = fresh.words, fresh.ids, fresh.live, fresh.pos, fresh.slots, 0
+	chunks := int((n + chunk - 1) / chunk)
+	clear(x.words[chunks:])
+	clear(x.ids[chunks:])
+	x.words, x.ids = x.words[:chunks], x.ids[:chunks]
+	x.dead = make([]uint64, (n+63)/64)
+	x.n, x.removed = n, 0
+	*x.buckets = [16][1 << 16]bucket{}
+	x.blocks = 0
+	for p := range n {
+		x.list(p, *x.hash(p))
+	}
+	used := int((x.blocks + poolBlocks - 1) / poolBlocks)
+	clear(x.pool[used:])
+	x.pool = x.pool[:used]
 }

@@ -3,6 +3,7 @@ package signals
 import (
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"secunion"
@@ -44,29 +45,34 @@ func scan(hashes map[uint32]PDQ, q PDQ, distance int) []Match {
 
 // TestIndexExact: at every distance up to MaxDistance the index finds
 // exactly what a linear scan finds, including hashes placed at the
-// distance itself and one bit beyond it, through replacements, removals
-// and compaction.
+// distance itself and one bit beyond it, and a cluster whose slot values
+// fill lists of several blocks, through replacements, removals (before
+// and after the compaction they bring) and bad removals.
 func TestIndexExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	x := NewIndex()
 	stored := map[uint32]PDQ{}
 	var queries []PDQ
 	id := uint32(0)
+	add := func(h PDQ) {
+		id++
+		stored[id] = h
+		x.Add(id, h)
+	}
 	for range 300 {
 		q := randomPDQ(r)
 		queries = append(queries, q)
 		for _, d := range []int{0, 1, 15, 16, 17, 31, 32, 40, 47, 48, 60} {
-			id++
-			h := near(r, q, d)
-			stored[id] = h
-			x.Add(id, h)
+			add(near(r, q, d))
 		}
 	}
+	cluster := randomPDQ(r)
+	queries = append([]PDQ{cluster}, queries...)
+	for range 400 {
+		add(near(r, cluster, r.IntN(40)))
+	}
 	for range 2000 {
-		id++
-		h := randomPDQ(r)
-		stored[id] = h
-		x.Add(id, h)
+		add(randomPDQ(r))
 	}
 	check := func(stage string) {
 		t.Helper()
@@ -81,48 +87,139 @@ func TestIndexExact(t *testing.T) {
 				}
 			}
 		}
+		if x.Len() != len(stored) {
+			t.Fatalf("%s: Len %d, want %d", stage, x.Len(), len(stored))
+		}
 	}
 	check("fresh")
-	for i := uint32(1); i <= id; i += 3 {
-		x.Remove(i)
-		delete(stored, i)
+
+	// Removing with another hash, or an ID not held, changes nothing.
+	x.Remove(1, near(r, stored[1], 1))
+	x.Remove(id+1, stored[1])
+	check("after bad removals")
+
+	remove := func(i uint32) {
+		if h, ok := stored[i]; ok {
+			x.Remove(i, h)
+			delete(stored, i)
+		}
 	}
-	for i := uint32(2); i <= id; i += 7 {
-		h := near(r, queries[int(i)%len(queries)], 5)
-		x.Add(i, h)
-		stored[i] = h
+	// A seventh removed: the places stay taken.
+	for i := uint32(1); i <= id; i += 7 {
+		remove(i)
+	}
+	for i := uint32(2); i <= id; i += 17 {
+		remove(i)
+		add(near(r, queries[int(i)%len(queries)], 5))
+	}
+	if x.removed == 0 {
+		t.Fatal("no removed entry awaits compaction")
 	}
 	check("after removals and replacements")
-	x.Compact()
-	check("after compaction")
-	if x.Len() != len(stored) {
-		t.Errorf("Len %d, want %d", x.Len(), len(stored))
+	// Past a quarter: compacted.
+	places := x.n
+	for i := uint32(3); i <= id; i += 4 {
+		remove(i)
 	}
+	if x.n >= places {
+		t.Fatalf("%d places after removing a quarter, %d before", x.n, places)
+	}
+	check("after compaction")
+	for range 500 {
+		add(near(r, cluster, r.IntN(40)))
+	}
+	check("after adding to the compacted index")
+
 	if _, err := x.Lookup(queries[0], 48); secunion.CodeOf(err) != secunion.Invalid {
 		t.Errorf("distance 48: %v", err)
 	}
+	if _, err := x.Lookup(queries[0], -1); secunion.CodeOf(err) != secunion.Invalid {
+		t.Errorf("distance -1: %v", err)
+	}
 }
 
-// BenchmarkIndexLookup measures exact lookups at distance 31 among
-// 100,000 random hashes, each query 20 bits from a stored one.
-func BenchmarkIndexLookup(b *testing.B) {
-	r := rand.New(rand.NewPCG(3, 4))
+// TestIndexChunks: past one chunk of positions, and after a compaction
+// that lets chunks go, lookups agree with the scan; emptied, the index
+// holds nothing and finds nothing.
+func TestIndexChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
 	x := NewIndex()
-	n := 100_000
-	var queries []PDQ
+	stored := map[uint32]PDQ{}
+	n := uint32(chunk + chunk/2)
 	for i := range n {
 		h := randomPDQ(r)
-		x.Add(uint32(i), h)
-		if i%100 == 0 {
-			queries = append(queries, near(r, h, 20))
+		stored[i] = h
+		x.Add(i, h)
+	}
+	check := func(stage string) {
+		t.Helper()
+		for i := uint32(0); i < n; i += n / 40 {
+			q := near(r, stored[i], r.IntN(32))
+			if _, ok := stored[i]; !ok {
+				q = randomPDQ(r)
+			}
+			got, _ := x.Lookup(q, DefaultDistance)
+			if want := scan(stored, q, DefaultDistance); !slices.Equal(got, want) {
+				t.Fatalf("%s: %d found, the scan finds %d", stage, len(got), len(want))
+			}
 		}
 	}
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		if _, err := x.Lookup(queries[i%len(queries)], DefaultDistance); err != nil {
-			b.Fatal(err)
+	check("two chunks")
+	for i := range n {
+		if i%3 != 0 {
+			x.Remove(i, stored[i])
+			delete(stored, i)
 		}
-		i++
 	}
+	if len(x.words) != 1 || x.Len() != len(stored) {
+		t.Fatalf("%d chunks and %d held after removing two thirds", len(x.words), x.Len())
+	}
+	check("compacted into one chunk")
+	for i := range n {
+		if h, ok := stored[i]; ok {
+			x.Remove(i, h)
+		}
+	}
+	if got, _ := x.Lookup(stored[0], MaxDistance); len(got) != 0 || x.Len() != 0 {
+		t.Fatalf("emptied: %d held, %d found", x.Len(), len(got))
+	}
+}
+
+// TestIndexConcurrent: lookups running while entries come and go always
+// find the entries that stay (run with -race).
+func TestIndexConcurrent(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	x := NewIndex()
+	base := randomPDQ(r)
+	for i := range uint32(1000) {
+		x.Add(i, near(r, base, 10))
+	}
+	churn := make([]PDQ, 2000)
+	for i := range churn {
+		churn[i] = near(r, base, 20)
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for range 200 {
+				got, err := x.Lookup(base, DefaultDistance)
+				if err != nil || len(got) < 1000 {
+					t.Errorf("%d found: %v", len(got), err)
+					return
+				}
+			}
+		})
+	}
+	for round := range 5 {
+		for i, h := range churn {
+			x.Add(uint32(1000+i), h)
+		}
+		for i, h := range churn {
+			x.Remove(uint32(1000+i), h)
+		}
+		if x.Len() != 1000 {
+			t.Fatalf("round %d: %d held", round, x.Len())
+		}
+	}
+	wg.Wait()
 }
