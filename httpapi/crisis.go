@@ -1,7 +1,321 @@
 package httpapi
 
-// crisisRoutes are the routes of the EU Crisis Protocol.
-func (s *Server) crisisRoutes() []route { return nil }
+import (
+	"net/http"
+	"strconv"
+
+	"secunion"
+	"secunion/crisis"
+	"secunion/signals"
+)
+
+// crisisRoutes are the routes of the EU Crisis Protocol. Every one needs
+// the purpose terrorist-content; participants see only their incidents,
+// and a non-participant gets 404.
+func (s *Server) crisisRoutes() []route {
+	return []route{
+		{method: "POST", path: "/api/v1/crisis/incidents", summary: "EU Crisis Protocol: declare an incident, detected and notified (competent authorities and Europol). The declaring authority, Europol and the named participants take part and are notified; audited.", auth: true, purpose: true, request: "CrisisIncidentInput", response: "CrisisIncident", status: http.StatusCreated, handler: s.declareIncident},
+		{method: "GET", path: "/api/v1/crisis/incidents", summary: "The incidents the caller's authority takes part in, newest first; audited.", auth: true, purpose: true, response: "CrisisIncidentList", handler: s.listIncidents},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}", summary: "An incident as a participant sees it: state, participants, timeline, figures (time from activation to the first hash, hashes and URLs shared, upload attempts blocked per provider), the caller's role and the steps it may take; audited.", auth: true, purpose: true, response: "CrisisRoom", handler: s.getIncident},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/steps", summary: "A step of the protocol: activate, coordinate, deactivate (with the reason) and debrief (with the conclusions) by Europol or the declaring authority; a note by any participant. On activation every participant is notified and providers with a webhook get a signed push. Refusals are audited and change nothing.", auth: true, purpose: true, request: "CrisisStep", response: "CrisisIncident", handler: s.stepIncident},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/participants", summary: "Add a competent authority, Europol or a hosting service provider to an open incident (Europol or the declaring authority); it is notified.", auth: true, purpose: true, request: "CrisisParticipantInput", status: http.StatusNoContent, handler: s.addParticipant},
+		{method: "DELETE", path: "/api/v1/crisis/incidents/{id}/participants/{code}", summary: "Remove a participant from an open incident (Europol or the declaring authority); the declaring authority stays.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.removeParticipant},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/hashes", summary: "Share a hash in an active incident (any participant): it enters the incident's bank, reaches the node's matcher within its next poll, and is pushed, signed, to participating providers with a webhook. 201 with the item, or 200 with the one shared before.", auth: true, purpose: true, request: "CrisisHashInput", response: "CrisisShared", status: http.StatusCreated, handler: s.shareHash},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/urls", summary: "Share the URL of content spreading in an active incident (any participant); pushed to participating providers with a webhook. 201 with the item, or 200 with the one shared before.", auth: true, purpose: true, request: "CrisisURLInput", response: "CrisisShared", status: http.StatusCreated, handler: s.shareURL},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}/shared", summary: "The hashes and URLs shared in an incident after a checkpoint, in order (participants' pull); audited.", auth: true, purpose: true, response: "CrisisSharedPage",
+			query: []param{{"after", "integer", "the seq of the last item read (0)"}, {"limit", "integer", "at most this many, 1 to 10,000 (1,000)"}}, handler: s.sharedAfter},
+		{method: "GET", path: "/api/v1/crisis/notifications", summary: "The caller's authority's notifications of incidents declared, activated or joined, after a checkpoint, in order.", auth: true, purpose: true, response: "CrisisNotificationPage",
+			query: []param{{"after", "integer", "the id of the last notification read (0)"}, {"limit", "integer", "at most this many, 1 to 1,000 (100)"}}, handler: s.crisisNotifications},
+	}
+}
 
 // crisisSchemas are the OpenAPI schemas of the EU Crisis Protocol.
-func crisisSchemas() map[string]any { return map[string]any{} }
+func crisisSchemas() map[string]any {
+	states := make([]string, len(crisis.States))
+	for i, st := range crisis.States {
+		states[i] = string(st)
+	}
+	steps := make([]string, len(crisis.Steps))
+	for i, a := range crisis.Steps {
+		steps[i] = string(a)
+	}
+	state := map[string]any{"type": "string", "enum": states}
+	labels := map[string]any{"type": "object", "additionalProperties": str}
+	return map[string]any{
+		"CrisisIncidentInput": obj([]string{"title", "description"}, map[string]any{
+			"title":        map[string]any{"type": "string", "maxLength": crisis.MaxTitle},
+			"description":  map[string]any{"type": "string", "minLength": 10, "maxLength": crisis.MaxText},
+			"participants": map[string]any{"type": "array", "items": str, "description": "codes of further competent authorities and providers; the declaring authority and Europol take part anyway"}}),
+		"CrisisIncident": obj([]string{"id", "title", "description", "state", "declared_by", "detected"}, map[string]any{
+			"id": str, "title": str, "description": str, "state": state, "declared_by": str,
+			"detected": when, "activated": when, "coordinated": when, "deactivated": when, "debriefed": when, "conclusions": str}),
+		"CrisisIncidentList": list("incidents", "CrisisIncident"),
+		"CrisisParticipant": obj([]string{"authority", "kind", "added"}, map[string]any{"authority": str, "name": str, "kind": str, "country": str, "added": when, "added_by": str}),
+		"CrisisEvent": obj([]string{"incident", "at", "action", "actor"}, map[string]any{"incident": str, "at": when, "action": str, "actor": str,
+			"from": state, "to": state, "note": str}),
+		"CrisisFigures": obj([]string{"hashes", "urls", "blocked", "per_provider"}, map[string]any{
+			"first_hash":      when,
+			"to_first_hash_s": map[string]any{"type": "number", "description": "seconds from activation to the first hash shared"},
+			"hashes":          integer, "urls": integer, "blocked": integer,
+			"per_provider": map[string]any{"type": "array", "items": obj([]string{"provider", "attempts"}, map[string]any{"provider": str, "attempts": integer})}}),
+		"CrisisRoom": obj([]string{"incident", "bank", "role", "allowed", "participants", "timeline", "figures"}, map[string]any{
+			"incident": ref("CrisisIncident"), "bank": str,
+			"role":         map[string]any{"type": "string", "enum": []string{string(crisis.Coordinator), string(crisis.Member)}},
+			"allowed":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": steps}},
+			"participants": map[string]any{"type": "array", "items": ref("CrisisParticipant")},
+			"timeline":     map[string]any{"type": "array", "items": ref("CrisisEvent")},
+			"figures":      ref("CrisisFigures")}),
+		"CrisisStep": obj([]string{"action"}, map[string]any{"action": map[string]any{"type": "string", "enum": steps},
+			"text": map[string]any{"type": "string", "maxLength": crisis.MaxText, "description": "deactivate: the reason; debrief: the conclusions; note: the note"}}),
+		"CrisisParticipantInput": obj([]string{"authority"}, map[string]any{"authority": str}),
+		"CrisisHashInput": obj([]string{"algorithm", "value"}, map[string]any{"algorithm": str, "value": str, "quality": integer, "labels": labels,
+			"note": map[string]any{"type": "string", "maxLength": crisis.MaxTitle}}),
+		"CrisisURLInput": obj([]string{"url"}, map[string]any{"url": map[string]any{"type": "string", "maxLength": crisis.MaxURL},
+			"note": map[string]any{"type": "string", "maxLength": crisis.MaxTitle}}),
+		"CrisisShared": obj([]string{"seq", "incident", "kind", "value", "shared_by", "shared"}, map[string]any{"seq": integer, "incident": str,
+			"kind": map[string]any{"type": "string", "enum": []string{crisis.KindHash, crisis.KindURL}}, "algorithm": str, "value": str,
+			"entry": map[string]any{"type": "integer", "description": "the hash's entry in the incident's bank"}, "quality": integer, "labels": labels,
+			"note": str, "shared_by": str, "shared": when}),
+		"CrisisSharedPage": obj([]string{"items", "next"}, map[string]any{"items": map[string]any{"type": "array", "items": ref("CrisisShared")}, "next": integer}),
+		"CrisisNotification": obj([]string{"id", "authority", "incident", "kind", "state", "at"}, map[string]any{"id": integer, "authority": str,
+			"incident": str, "title": str, "kind": map[string]any{"type": "string", "enum": []string{crisis.NotifyDeclared, crisis.NotifyActivated, crisis.NotifyJoined}},
+			"state": state, "at": when}),
+		"CrisisNotificationPage": obj([]string{"notifications", "next"}, map[string]any{"notifications": map[string]any{"type": "array", "items": ref("CrisisNotification")}, "next": integer}),
+	}
+}
+
+// forCrisis refuses a request that did not declare the purpose
+// terrorist-content.
+func forCrisis(r *http.Request) error {
+	if decl, _ := declOf(r); decl.Purpose != secunion.PurposeTerroristContent {
+		return secunion.Errorf(secunion.Forbidden, "declare the purpose %s for the EU Crisis Protocol", secunion.PurposeTerroristContent)
+	}
+	return nil
+}
+
+// declareIncident declares an incident.
+func (s *Server) declareIncident(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in struct {
+		Title        string   `json:"title"`
+		Description  string   `json:"description"`
+		Participants []string `json:"participants"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	inc, err := s.cfg.DB.DeclareIncident(r.Context(), actorOf(r), crisis.Incident{Title: in.Title, Description: in.Description}, in.Participants)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, inc)
+}
+
+// listIncidents lists the caller's incidents.
+func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	list, err := s.cfg.DB.Incidents(r.Context(), actorOf(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []crisis.Incident{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": list})
+}
+
+// getIncident returns an incident's room.
+func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	room, err := s.cfg.DB.IncidentRoom(r.Context(), actorOf(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if room.Allowed == nil {
+		room.Allowed = []crisis.Action{}
+	}
+	writeJSON(w, http.StatusOK, room)
+}
+
+// stepIncident applies a step of the protocol.
+func (s *Server) stepIncident(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in crisis.Step
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if in.Action == "" {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "action: give one of activate, coordinate, deactivate, debrief, note"))
+		return
+	}
+	inc, err := s.cfg.DB.StepIncident(r.Context(), actorOf(r), r.PathValue("id"), crisis.Step{Action: in.Action, Text: in.Text})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, inc)
+}
+
+// addParticipant adds a participant.
+func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in struct {
+		Authority string `json:"authority"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if in.Authority == "" {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "authority: name the authority's code"))
+		return
+	}
+	if err := s.cfg.DB.AddParticipant(r.Context(), actorOf(r), r.PathValue("id"), in.Authority); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeParticipant removes a participant.
+func (s *Server) removeParticipant(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.cfg.DB.RemoveParticipant(r.Context(), actorOf(r), r.PathValue("id"), r.PathValue("code")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// shareHash shares a hash in an incident.
+func (s *Server) shareHash(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in struct {
+		Algorithm string         `json:"algorithm"`
+		Value     string         `json:"value"`
+		Quality   int            `json:"quality"`
+		Labels    signals.Labels `json:"labels"`
+		Note      string         `json:"note"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	item, created, err := s.cfg.DB.ShareHash(r.Context(), actorOf(r), r.PathValue("id"),
+		signals.Entry{Algorithm: signals.Algorithm(in.Algorithm), Value: in.Value, Quality: in.Quality, Labels: in.Labels}, in.Note)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, createdStatus(created), item)
+}
+
+// shareURL shares a URL in an incident.
+func (s *Server) shareURL(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in struct {
+		URL  string `json:"url"`
+		Note string `json:"note"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	item, created, err := s.cfg.DB.ShareURL(r.Context(), actorOf(r), r.PathValue("id"), in.URL, in.Note)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, createdStatus(created), item)
+}
+
+// checkpoint reads the after and limit parameters of a pull.
+func checkpoint(r *http.Request, defLimit, maxLimit int) (int64, int, error) {
+	q := r.URL.Query()
+	after, limit := int64(0), defLimit
+	var err error
+	if v := q.Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			return 0, 0, secunion.Errorf(secunion.Invalid, "after: give the number of the last item read, or nothing")
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxLimit {
+			return 0, 0, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxLimit)
+		}
+	}
+	return after, limit, nil
+}
+
+// sharedAfter is a participant's pull of an incident's hashes and URLs.
+func (s *Server) sharedAfter(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	after, limit, err := checkpoint(r, 1000, 10_000)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items, err := s.cfg.DB.SharedAfter(r.Context(), actorOf(r), r.PathValue("id"), after, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	next := after
+	if len(items) > 0 {
+		next = items[len(items)-1].Seq
+	}
+	if items == nil {
+		items = []crisis.Shared{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next": next})
+}
+
+// crisisNotifications is a participant's pull of its notifications.
+func (s *Server) crisisNotifications(w http.ResponseWriter, r *http.Request) {
+	if err := forCrisis(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	after, limit, err := checkpoint(r, 100, 1000)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ns, err := s.cfg.DB.CrisisNotifications(r.Context(), actorOf(r), after, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	next := after
+	if len(ns) > 0 {
+		next = ns[len(ns)-1].ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"notifications": ns, "next": next})
+}
