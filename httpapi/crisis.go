@@ -50,7 +50,7 @@ func crisisSchemas() map[string]any {
 			"id": str, "title": str, "description": str, "state": state, "declared_by": str,
 			"detected": when, "activated": when, "coordinated": when, "deactivated": when, "debriefed": when, "conclusions": str}),
 		"CrisisIncidentList": list("incidents", "CrisisIncident"),
-		"CrisisParticipant": obj([]string{"authority", "kind", "added"}, map[string]any{"authority": str, "name": str, "kind": str, "country": str, "added": when, "added_by": str}),
+		"CrisisParticipant":  obj([]string{"authority", "kind", "added"}, map[string]any{"authority": str, "name": str, "kind": str, "country": str, "added": when, "added_by": str}),
 		"CrisisEvent": obj([]string{"incident", "at", "action", "actor"}, map[string]any{"incident": str, "at": when, "action": str, "actor": str,
 			"from": state, "to": state, "note": str}),
 		"CrisisFigures": obj([]string{"hashes", "urls", "blocked", "per_provider"}, map[string]any{
