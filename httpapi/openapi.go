@@ -45,7 +45,14 @@ func (s *Server) openapi() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if rt.request != "" {
+		switch rt.request {
+		case "":
+		case "file": // an upload: the file as the body, or a multipart form's field "file"
+			binary := map[string]any{"type": "string", "format": "binary"}
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/octet-stream": map[string]any{"schema": binary},
+				"multipart/form-data":      map[string]any{"schema": obj([]string{"file"}, map[string]any{"file": binary})}}}
+		default:
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": ref(rt.request)}}}
 		}
@@ -272,9 +279,22 @@ func schemas(purposes, kinds []string) map[string]any {
 			"id": integer, "bank": str, "algorithm": str, "value": str, "quality": integer, "labels": map[string]any{"type": "object", "additionalProperties": str}, "source": str, "source_ref": str, "added_by": str, "added": str, "enabled": boolean}),
 		"SignalInput": obj([]string{"algorithm", "value", "source"}, map[string]any{"algorithm": str, "value": str, "quality": integer,
 			"labels": map[string]any{"type": "object", "additionalProperties": str}, "source": str, "source_ref": str}),
-		"SignalEnabled":  obj([]string{"enabled"}, map[string]any{"enabled": boolean}),
-		"SignalPage":     obj([]string{"entries", "next"}, map[string]any{"entries": map[string]any{"type": "array", "items": ref("SignalEntry")}, "next": integer}),
-		"SignalIndex":    obj([]string{"entries"}, map[string]any{"entries": integer}),
+		"RemovedHashes":   obj([]string{"hashes"}, map[string]any{"hashes": map[string]any{"type": "array", "minItems": 1, "maxItems": 100, "items": ref("SignalInput")}}),
+		"SignalEntryList": list("entries", "SignalEntry"),
+		"SignalEnabled":   obj([]string{"enabled"}, map[string]any{"enabled": boolean}),
+		"SignalPage":      obj([]string{"entries", "next"}, map[string]any{"entries": map[string]any{"type": "array", "items": ref("SignalEntry")}, "next": integer}),
+		"SignalIndex":     obj([]string{"entries"}, map[string]any{"entries": integer}),
+		"ContentHashes": obj([]string{"md5", "sha256", "sha512", "size", "pdq_quality"}, map[string]any{"md5": str, "sha256": str, "sha512": str, "size": integer,
+			"format": map[string]any{"type": "string", "description": "jpeg, png or gif; absent when the file is not an image"},
+			"pdq":    str, "pdq_quality": map[string]any{"type": "integer", "description": "0–100; below 50 the PDQ hash is not trusted (0 when not an image)"},
+			"pdq_dihedral": map[string]any{"type": "object", "description": "with dihedral=true: the eight variants by name (pdq, pdq-rot90, …)", "additionalProperties": str}}),
+		"FileLookup": obj([]string{"hashes", "distance", "matches"}, map[string]any{"hashes": ref("ContentHashes"), "distance": integer,
+			"pdq_note": map[string]any{"type": "string", "description": "why the PDQ hash was not looked up (quality below 50)"},
+			"matches":  map[string]any{"type": "array", "items": obj([]string{"entry", "distance"}, map[string]any{"entry": ref("SignalEntry"), "distance": integer})}}),
+		"CompareInput": obj([]string{"algorithm", "pairs"}, map[string]any{"algorithm": str,
+			"pairs": map[string]any{"type": "array", "maxItems": 1000, "items": map[string]any{"type": "array", "minItems": 2, "maxItems": 2, "items": str}}}),
+		"CompareResult": obj([]string{"algorithm", "distance", "results"}, map[string]any{"algorithm": str, "distance": integer,
+			"results": map[string]any{"type": "array", "items": obj([]string{"match"}, map[string]any{"distance": integer, "match": boolean})}}),
 		"IdentifyResult": obj([]string{"matches", "threshold"}, map[string]any{"matches": map[string]any{"type": "array", "items": ref("BiometricMatch")}, "threshold": number}),
 		"BiometricMatch": obj([]string{"id", "system", "record_id", "score"}, map[string]any{"id": str, "system": str, "record_id": str,
 			"score": map[string]any{"type": "number", "description": "cosine similarity"}}),
@@ -309,7 +329,8 @@ func schemas(purposes, kinds []string) map[string]any {
 			"removed_at":   map[string]any{"type": "string", "format": "date-time", "description": "remove: when the content came down (default now)"},
 			"obstacle":     map[string]any{"type": "string", "enum": []string{string(removal.ForceMajeure), string(removal.ManifestError), string(removal.MissingDetails)}, "description": "cannot-comply: the reason of Annex III"},
 			"text":         map[string]any{"type": "string", "maxLength": 2000, "description": "the explanation, clarification, reasons of a decision or of a withdrawal"},
-			"infringement": map[string]any{"type": "boolean", "description": "decide-scrutiny: the order infringes the Regulation or fundamental rights; it ends"}}),
+			"infringement": map[string]any{"type": "boolean", "description": "decide-scrutiny: the order infringes the Regulation or fundamental rights; it ends"},
+			"hashes":       map[string]any{"type": "array", "maxItems": 100, "items": ref("SignalInput"), "description": "remove: hashes of the removed content; they enter the TCO bank (tco-removed) with the removal"}}),
 		"ComplaintInput":    obj([]string{"text"}, map[string]any{"text": map[string]any{"type": "string", "minLength": 10, "maxLength": 2000}}),
 		"ComplaintDecision": obj([]string{"upheld", "reasons"}, map[string]any{"upheld": boolean, "reasons": map[string]any{"type": "string", "minLength": 10, "maxLength": 2000}}),
 		"Complaint": obj([]string{"id", "order", "provider", "received", "due", "text"}, map[string]any{"id": str, "order": str, "provider": str,

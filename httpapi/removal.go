@@ -8,6 +8,7 @@ import (
 
 	"secunion"
 	"secunion/removal"
+	"secunion/signals"
 	"secunion/store"
 )
 
@@ -166,6 +167,16 @@ type stepInput struct {
 	Obstacle     removal.Obstacle `json:"obstacle"`
 	Text         string           `json:"text"`
 	Infringement bool             `json:"infringement"`
+	Hashes       []signalInput    `json:"hashes"` // remove: hashes of the removed content, for the TCO bank
+}
+
+// removedEntries makes bank entries of the hashes given with a removal.
+func removedEntries(in []signalInput) []signals.Entry {
+	out := make([]signals.Entry, len(in))
+	for i, h := range in {
+		out[i] = h.entry("")
+	}
+	return out
 }
 
 // stepOrder applies a party's step: the provider's answer (Annex II or
@@ -181,12 +192,33 @@ func (s *Server) stepOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o, err := s.cfg.DB.StepOrder(r.Context(), actorOf(r), r.PathValue("id"), removal.Step{Action: in.Action, RemovedAt: in.RemovedAt,
-		Obstacle: in.Obstacle, Text: in.Text, Infringement: in.Infringement})
+		Obstacle: in.Obstacle, Text: in.Text, Infringement: in.Infringement}, removedEntries(in.Hashes)...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, o)
+}
+
+// addRemovedHashes adds hashes of an order's removed content to the TCO
+// bank: the issuer or the provider, once the content is down.
+func (s *Server) addRemovedHashes(w http.ResponseWriter, r *http.Request) {
+	if err := forTerroristContent(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in struct {
+		Hashes []signalInput `json:"hashes"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	es, err := s.cfg.DB.AddRemovedHashes(r.Context(), actorOf(r), r.PathValue("id"), removedEntries(in.Hashes))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
 }
 
 // ordersByProvider adds up the caller's authority's recent orders per

@@ -1,6 +1,11 @@
 package httpapi
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 
@@ -28,18 +33,59 @@ type signalLookup struct {
 	Matches   []signals.Hit     `json:"matches"`
 }
 
-// lookupSignal answers whether a hash is in the enabled entries of the
-// banks (HMA's lookup): for PDQ every entry within the distance (31 by
-// default, at most 47), nearest first. Every lookup is counted, every
-// match logged.
-func (s *Server) lookupSignal(w http.ResponseWriter, r *http.Request) {
+// matcher returns the node's matcher for a caller who may look hashes
+// up, or answers why not.
+func (s *Server) matcher(w http.ResponseWriter, r *http.Request) (*signals.Matcher, bool) {
 	if s.cfg.Signals == nil {
 		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no hash matcher"))
-		return
+		return nil, false
 	}
-	actor := actorOf(r)
-	if !canLookUp(actor) {
+	if !canLookUp(actorOf(r)) {
 		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "hash lookups are for hosting service providers, competent authorities and Europol"))
+		return nil, false
+	}
+	return s.cfg.Signals, true
+}
+
+// lookupDistance reads the distance parameter: DefaultDistance when
+// absent.
+func lookupDistance(r *http.Request) (int, error) {
+	d := r.URL.Query().Get("distance")
+	if d == "" {
+		return signals.DefaultDistance, nil
+	}
+	n, err := strconv.Atoi(d)
+	if err != nil || n < 0 || n > signals.MaxDistance {
+		return 0, secunion.Errorf(secunion.Invalid, "distance: give a whole number from 0 to %d", signals.MaxDistance)
+	}
+	return n, nil
+}
+
+// hits reads the entries a lookup of alg found, counts the lookup and
+// logs each match.
+func (s *Server) hits(r *http.Request, alg signals.Algorithm, ms []signals.Match) ([]signals.Hit, error) {
+	hits, err := s.cfg.DB.SignalHits(r.Context(), ms)
+	if err != nil {
+		return nil, err
+	}
+	outcome := "none"
+	if len(hits) > 0 {
+		outcome = "match"
+		actor := actorOf(r)
+		for _, h := range hits {
+			s.log.Info("signals: match", "authority", actor.Authority, "algorithm", alg, "entry", h.Entry.ID, "bank", h.Entry.Bank, "distance", h.Distance)
+		}
+	}
+	s.metrics.lookups.WithLabelValues(string(alg), outcome).Inc()
+	return hits, nil
+}
+
+// lookupSignal answers whether a hash is in the enabled entries of the
+// banks (HMA's raw lookup): for PDQ every entry within the distance (31
+// by default, at most 47), nearest first.
+func (s *Server) lookupSignal(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.matcher(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -48,35 +94,238 @@ func (s *Server) lookupSignal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	distance := signals.DefaultDistance
-	if d := q.Get("distance"); d != "" {
-		if distance, err = strconv.Atoi(d); err != nil {
-			s.fail(w, r, secunion.Errorf(secunion.Invalid, "distance: give a whole number from 0 to %d", signals.MaxDistance))
-			return
-		}
+	distance, err := lookupDistance(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	value, err := alg.CheckValue(q.Get("value"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	hits, err := s.cfg.Signals.Lookup(alg, value, distance)
+	ms, err := m.Lookup(alg, value, distance)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	outcome := "none"
-	if len(hits) > 0 {
-		outcome = "match"
-		for _, h := range hits {
-			s.log.Info("signals: match", "authority", actor.Authority, "algorithm", alg, "entry", h.Entry.ID, "bank", h.Entry.Bank, "distance", h.Distance)
-		}
-	}
-	s.metrics.lookups.WithLabelValues(string(alg), outcome).Inc()
-	if hits == nil {
-		hits = []signals.Hit{}
+	hits, err := s.hits(r, alg, ms)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, signalLookup{Algorithm: alg, Value: value, Distance: distance, Matches: hits})
+}
+
+// contentHashes are the hashes of an uploaded file as the API gives
+// them: the cryptographic hashes, and for an image its PDQ hash with
+// quality, and with dihedral=true the other seven variants by name.
+type contentHashes struct {
+	signals.ContentHashes
+	PDQ      string            `json:"pdq,omitempty"`
+	Dihedral map[string]string `json:"pdq_dihedral,omitempty"`
+}
+
+// readUpload reads the file of a hash or lookup request, sent as the body
+// or as the form field "file" of a multipart body, and hashes it.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (contentHashes, bool) {
+	body := io.Reader(http.MaxBytesReader(w, r.Body, signals.MaxImageBytes+1<<20))
+	if mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		mr := multipart.NewReader(body, params["boundary"])
+		part, err := mr.NextPart()
+		for err == nil && part.FormName() != "file" {
+			part, err = mr.NextPart()
+		}
+		if err != nil {
+			s.fail(w, r, uploadError(err, "the multipart body holds no part named file"))
+			return contentHashes{}, false
+		}
+		body = part
+	}
+	data, err := io.ReadAll(io.LimitReader(body, signals.MaxImageBytes+1))
+	if err != nil {
+		s.fail(w, r, uploadError(err, "the file could not be read"))
+		return contentHashes{}, false
+	}
+	if len(data) == 0 {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "send the file as the request body, or as the multipart form field named file"))
+		return contentHashes{}, false
+	}
+	c, err := signals.HashContent(data)
+	if err != nil {
+		s.fail(w, r, err)
+		return contentHashes{}, false
+	}
+	out := contentHashes{ContentHashes: c}
+	if c.PDQ != nil {
+		out.PDQ = c.PDQ[signals.Original].String()
+		if dihedral, _ := strconv.ParseBool(r.URL.Query().Get("dihedral")); dihedral {
+			out.Dihedral = map[string]string{}
+			for v, h := range c.PDQ {
+				out.Dihedral[signals.VariantNames[v]] = h.String()
+			}
+		}
+	}
+	return out, true
+}
+
+// uploadError says why an upload could not be read: too large, or what
+// is wrong with it.
+func uploadError(err error, what string) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return secunion.Errorf(secunion.TooLarge, "the file is larger than %d MiB", signals.MaxImageBytes>>20)
+	}
+	if err == io.EOF {
+		return secunion.Errorf(secunion.Invalid, "%s", what)
+	}
+	return secunion.Errorf(secunion.Invalid, "%s: %s", what, secunion.Clip(err.Error(), 200))
+}
+
+// hashContent hashes an uploaded file (HMA's hash): MD5, SHA-256 and
+// SHA-512, and for a JPEG, PNG or GIF image its PDQ hash and quality.
+func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) {
+	if !canLookUp(actorOf(r)) {
+		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "hashing is for hosting service providers, competent authorities and Europol"))
+		return
+	}
+	c, ok := s.readUpload(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// fileLookup is the answer of a file lookup: the file's hashes and every
+// entry any of them matched.
+type fileLookup struct {
+	Hashes   contentHashes `json:"hashes"`
+	Distance int           `json:"distance"`
+	PDQNote  string        `json:"pdq_note,omitempty"` // why the PDQ hash was not looked up
+	Matches  []signals.Hit `json:"matches"`
+}
+
+// minQuality is the PDQ quality below which an upload's PDQ hash is not
+// looked up: such hashes (flat or nearly blank images) match unrelated
+// images.
+const minQuality = 50
+
+// lookupContent hashes an uploaded file and looks every hash up at once
+// (HMA's lookup of a file): its cryptographic hashes exactly, and for an
+// image of quality 50 or more its eight dihedral PDQ hashes within the
+// distance, so that a rotated or mirrored copy is found too. Each entry
+// is answered once, at its smallest distance.
+func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.matcher(w, r)
+	if !ok {
+		return
+	}
+	distance, err := lookupDistance(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, ok := s.readUpload(w, r)
+	if !ok {
+		return
+	}
+	out := fileLookup{Hashes: c, Distance: distance, Matches: []signals.Hit{}}
+	for _, x := range []struct {
+		alg   signals.Algorithm
+		value string
+	}{{signals.AlgMD5, c.MD5}, {signals.AlgSHA256, c.SHA256}, {signals.AlgSHA512, c.SHA512}} {
+		ms, err := m.Lookup(x.alg, x.value, 0)
+		if err == nil {
+			var hits []signals.Hit
+			if hits, err = s.hits(r, x.alg, ms); err == nil {
+				out.Matches = append(out.Matches, hits...)
+			}
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	switch {
+	case c.ContentHashes.PDQ == nil:
+	case c.Quality < minQuality:
+		out.PDQNote = fmt.Sprintf("not looked up: its quality %d is below %d, too low to be trusted", c.Quality, minQuality)
+	default:
+		ms, err := m.LookupPDQ(c.ContentHashes.PDQ, distance)
+		var hits []signals.Hit
+		if err == nil {
+			hits, err = s.hits(r, signals.AlgPDQ, ms)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out.Matches = append(out.Matches, hits...)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// maxComparePairs bounds one compare request.
+const maxComparePairs = 1000
+
+// compareInput is a compare request: pairs of hashes of one algorithm.
+type compareInput struct {
+	Algorithm string      `json:"algorithm"`
+	Pairs     [][2]string `json:"pairs"`
+}
+
+// comparison is the outcome of comparing one pair: the Hamming distance
+// for PDQ, and whether the pair matches (within the distance for PDQ,
+// equal for a cryptographic hash).
+type comparison struct {
+	Distance *int `json:"distance,omitempty"`
+	Match    bool `json:"match"`
+}
+
+// compareSignals compares pairs of hashes (HMA's compare), so that a
+// caller can check two hashes without a bank.
+func (s *Server) compareSignals(w http.ResponseWriter, r *http.Request) {
+	if !canLookUp(actorOf(r)) {
+		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "comparing hashes is for hosting service providers, competent authorities and Europol"))
+		return
+	}
+	distance, err := lookupDistance(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in compareInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	alg, err := signals.ParseAlgorithm(in.Algorithm)
+	if err != nil {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "algorithm: %s", secunion.MessageOf(err)))
+		return
+	}
+	if len(in.Pairs) == 0 || len(in.Pairs) > maxComparePairs {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "pairs: give 1 to %d pairs of hashes", maxComparePairs))
+		return
+	}
+	out := make([]comparison, len(in.Pairs))
+	for i, p := range in.Pairs {
+		var v [2]string
+		for j := range p {
+			if v[j], err = alg.CheckValue(p[j]); err != nil {
+				s.fail(w, r, secunion.Errorf(secunion.Invalid, "pairs[%d][%d]: %s", i, j, secunion.MessageOf(err)))
+				return
+			}
+		}
+		if alg != signals.AlgPDQ {
+			out[i].Match = v[0] == v[1]
+			continue
+		}
+		a, _ := signals.ParsePDQ(v[0])
+		b, _ := signals.ParsePDQ(v[1])
+		d := a.Distance(b)
+		out[i] = comparison{Distance: &d, Match: d <= distance}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"algorithm": alg, "distance": distance, "results": out})
 }
 
 // signalIndex is the matcher's status (HMA's index status).
@@ -103,6 +352,12 @@ type signalInput struct {
 	SourceRef string         `json:"source_ref"`
 }
 
+// entry is the bank entry of in, for bank.
+func (in signalInput) entry(bank string) signals.Entry {
+	return signals.Entry{Bank: bank, Algorithm: signals.Algorithm(in.Algorithm), Value: in.Value, Quality: in.Quality,
+		Labels: in.Labels, Source: in.Source, SourceRef: in.SourceRef}
+}
+
 // addSignal adds a hash to the bank named in the path (competent
 // authorities and Europol): 201 with the new entry, or 200 with the one
 // the bank already holds for that hash.
@@ -111,8 +366,7 @@ func (s *Server) addSignal(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &in) {
 		return
 	}
-	e, created, err := s.cfg.DB.AddSignal(r.Context(), actorOf(r), signals.Entry{Bank: r.PathValue("bank"), Algorithm: signals.Algorithm(in.Algorithm),
-		Value: in.Value, Quality: in.Quality, Labels: in.Labels, Source: in.Source, SourceRef: in.SourceRef})
+	e, created, err := s.cfg.DB.AddSignal(r.Context(), actorOf(r), in.entry(r.PathValue("bank")))
 	if err != nil {
 		s.fail(w, r, err)
 		return

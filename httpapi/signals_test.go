@@ -1,12 +1,21 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
+	"math"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 
+	"secunion"
 	"secunion/access"
 	"secunion/signals"
 )
@@ -21,14 +30,8 @@ func TestSignalLookup(t *testing.T) {
 	const near = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b22"
 	const query = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b2d" // 4 bits from near
 	const abc = "900150983cd24fb0d6963f7d28e17f72"
-	for _, en := range []signals.Entry{
-		{ID: 1, Bank: "tco-removed", Algorithm: signals.AlgPDQ, Value: near, Source: signals.SourceRemovalOrder, Enabled: true},
-		{ID: 2, Bank: "tco-removed", Algorithm: signals.AlgMD5, Value: abc, Source: signals.SourceManual, Enabled: true},
-	} {
-		if err := e.signals.Apply(en); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.bank(t, signals.Entry{Bank: "tco-removed", Algorithm: signals.AlgPDQ, Value: near, Source: signals.SourceRemovalOrder},
+		signals.Entry{Bank: "tco-removed", Algorithm: signals.AlgMD5, Value: abc, Source: signals.SourceManual})
 	var got struct {
 		Distance int `json:"distance"`
 		Matches  []struct {
@@ -75,6 +78,23 @@ func TestSignalLookup(t *testing.T) {
 		!strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="none"} 1`) {
 		t.Errorf("lookups not counted in the metrics")
 	}
+}
+
+// bank puts entries into the store's banks, as the local operator, and
+// into the node's matcher, and returns them numbered.
+func (e *apiEnv) bank(t *testing.T, entries ...signals.Entry) []signals.Entry {
+	t.Helper()
+	for i, en := range entries {
+		held, _, err := e.db.AddSignal(context.Background(), secunion.Actor{Local: true, Login: "operator"}, en)
+		if err == nil {
+			err = e.signals.Apply(held.Key())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries[i] = held
+	}
+	return entries
 }
 
 // TestSignalCuration: a competent authority adds hashes to a bank (once
@@ -138,4 +158,189 @@ func TestSignalCuration(t *testing.T) {
 	if resp := e.call(t, "vid", "GET", "/api/v1/signals/entries", nil, nil, &page); resp.StatusCode != http.StatusOK || len(page.Entries) != 2 || page.Entries[0].Enabled || !page.Entries[1].Enabled {
 		t.Errorf("after the refusals: %d %+v", resp.StatusCode, page)
 	}
+}
+
+// texture returns a PNG of a w×h image with enough structure for a
+// trusted PDQ hash (quality at least 50), mirrored left to right when
+// flip is true.
+func texture(t *testing.T, w, h int, flip bool) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			sx := x
+			if flip {
+				sx = w - 1 - x
+			}
+			v := uint8(128 + 40*math.Sin(float64(sx)/11) + 40*math.Sin(float64(y)/8) + 40*math.Cos(float64(y*sx)/2000))
+			img.Set(x, y, color.RGBA{v, uint8(sx * 255 / w), uint8(y * 255 / h), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// upload posts a file to path as login, as the body or as a multipart
+// form field, and decodes the answer into out.
+func (e *apiEnv) upload(t *testing.T, login, path string, data []byte, multi bool, out any) (int, string) {
+	t.Helper()
+	body, ctype := io.Reader(bytes.NewReader(data)), "image/png"
+	if multi {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("note", "ignored")
+		fw, _ := mw.CreateFormFile("file", "upload.png")
+		fw.Write(data)
+		mw.Close()
+		body, ctype = &b, mw.FormDataContentType()
+	}
+	req, _ := http.NewRequest("POST", e.srv.URL+path, body)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[login])
+	req.Header.Set("Content-Type", ctype)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s: %v in %s", path, err, raw)
+		}
+	}
+	return resp.StatusCode, string(raw)
+}
+
+// TestSignalFiles: a provider hashes an upload and looks a file up in one
+// call: a mirrored copy of a banked image is found through its dihedral
+// hashes, an exact copy through its SHA-256, a disabled entry is not
+// answered, a flat image's untrusted PDQ hash is not looked up, and
+// damaged, empty or oversized uploads are refused saying why. Pairs of
+// hashes are compared.
+func TestSignalFiles(t *testing.T) {
+	e := newAPI(t)
+	e.add(t, []access.Authority{{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider}},
+		[]access.User{{Login: "vid", Name: "VidShare contact", Authority: "VIDSHARE", Roles: []string{access.RoleOfficer}}})
+	// At 320×300 the reference's box filter is 3 pixels wide, odd, so
+	// that the mirror image hashes to the mirrored hash exactly.
+	original, mirrored := texture(t, 320, 300, false), texture(t, 320, 300, true)
+
+	var hashed struct {
+		MD5, SHA256, SHA512, PDQ, Format string
+		Quality                          int               `json:"pdq_quality"`
+		Dihedral                         map[string]string `json:"pdq_dihedral"`
+	}
+	if status, body := e.upload(t, "vid", "/api/v1/signals/hash?dihedral=true", original, true, &hashed); status != http.StatusOK ||
+		hashed.Format != "png" || len(hashed.PDQ) != 64 || len(hashed.SHA512) != 128 || hashed.Quality < 50 || len(hashed.Dihedral) != 8 || hashed.Dihedral["pdq"] != hashed.PDQ {
+		t.Fatalf("hash: %d %s", status, body)
+	}
+	want, _ := signals.HashContent(original)
+	if hashed.PDQ != want.PDQ[signals.Original].String() || hashed.SHA256 != want.SHA256 {
+		t.Errorf("hash: %+v, want %s", hashed, want.PDQ[0])
+	}
+	flipped, _ := signals.HashContent(mirrored)
+	if d := flipped.PDQ[signals.Original].Distance(want.PDQ[signals.Original]); d <= signals.DefaultDistance {
+		t.Fatalf("the mirrored image is only %d bits from the original: the test proves nothing", d)
+	}
+	mirror := flipped.PDQ[0] // the variant of the mirrored image that undoes the mirror
+	for _, h := range flipped.PDQ {
+		if h.Distance(want.PDQ[0]) < mirror.Distance(want.PDQ[0]) {
+			mirror = h
+		}
+	}
+	banked := e.bank(t,
+		signals.Entry{Bank: "tco-removed", Algorithm: signals.AlgPDQ, Value: hashed.PDQ, Quality: hashed.Quality, Source: signals.SourceRemovalOrder, Labels: signals.Labels{ContentType: "image"}},
+		signals.Entry{Bank: "partner-list", Algorithm: signals.AlgSHA256, Value: hashed.SHA256, Source: signals.SourceImport},
+		signals.Entry{Bank: "old-list", Algorithm: signals.AlgMD5, Value: hashed.MD5, Source: signals.SourceImport})
+	// old-list's entry is disabled in the store; the matcher has not heard yet.
+	if _, err := e.db.SetSignalEnabled(context.Background(), secunion.Actor{Local: true, Login: "operator"}, banked[2].ID, false); err != nil {
+		t.Fatal(err)
+	}
+
+	type lookup struct {
+		Distance int    `json:"distance"`
+		Note     string `json:"pdq_note"`
+		Matches  []struct {
+			Entry    signals.Entry `json:"entry"`
+			Distance int           `json:"distance"`
+		} `json:"matches"`
+	}
+	var found lookup
+	if status, body := e.upload(t, "vid", "/api/v1/signals/lookup", mirrored, false, &found); status != http.StatusOK ||
+		len(found.Matches) != 1 || found.Matches[0].Entry.ID != banked[0].ID || found.Matches[0].Distance > 8 || found.Matches[0].Entry.Labels.ContentType != "image" {
+		t.Errorf("the mirrored copy: %d %s", status, body)
+	}
+	found = lookup{}
+	if status, body := e.upload(t, "vid", "/api/v1/signals/lookup?distance=0", original, true, &found); status != http.StatusOK || len(found.Matches) != 2 ||
+		found.Matches[0].Entry.Bank != "partner-list" || found.Matches[1].Entry.Bank != "tco-removed" || found.Matches[1].Distance != 0 || found.Distance != 0 {
+		t.Errorf("the exact copy: %d %s", status, body)
+	}
+	var flat bytes.Buffer
+	png.Encode(&flat, image.NewGray(image.Rect(0, 0, 64, 64)))
+	found = lookup{}
+	if status, body := e.upload(t, "vid", "/api/v1/signals/lookup", flat.Bytes(), false, &found); status != http.StatusOK || len(found.Matches) != 0 || !strings.Contains(found.Note, "below 50") {
+		t.Errorf("a flat image: %d %s", status, body)
+	}
+	found = lookup{}
+	if status, body := e.upload(t, "vid", "/api/v1/signals/lookup", []byte("just some text, not an image"), false, &found); status != http.StatusOK || len(found.Matches) != 0 || found.Note != "" {
+		t.Errorf("a text file: %d %s", status, body)
+	}
+	for _, tc := range []struct {
+		name, login string
+		data        []byte
+		status      int
+		says        string
+	}{
+		{"truncated PNG", "vid", original[:len(original)/2], http.StatusBadRequest, "damaged or truncated"},
+		{"empty body", "vid", nil, http.StatusBadRequest, "send the file"},
+		{"51 MiB", "vid", make([]byte, 51<<20), http.StatusRequestEntityTooLarge, "larger than 50 MiB"},
+		{"a border guard", "anna", original, http.StatusForbidden, ""},
+	} {
+		if status, body := e.upload(t, tc.login, "/api/v1/signals/lookup", tc.data, false, nil); status != tc.status || !strings.Contains(body, tc.says) {
+			t.Errorf("%s: %d %s, want %d saying %q", tc.name, status, body, tc.status, tc.says)
+		}
+	}
+	if status, body := e.rawPost(t, "vid", "/api/v1/signals/hash", "multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nhi\r\n--X--\r\n"); status != http.StatusBadRequest || !strings.Contains(body, "no part named file") {
+		t.Errorf("a form without the file: %d %s", status, body)
+	}
+
+	var cmp struct {
+		Results []struct {
+			Distance *int `json:"distance"`
+			Match    bool `json:"match"`
+		} `json:"results"`
+	}
+	pairs := map[string]any{"algorithm": "pdq", "pairs": [][2]string{{hashed.PDQ, mirror.String()}, {hashed.PDQ, flipped.PDQ[signals.Original].String()}}}
+	if resp := e.call(t, "vid", "POST", "/api/v1/signals/compare", pairs, nil, &cmp); resp.StatusCode != http.StatusOK || len(cmp.Results) != 2 ||
+		!cmp.Results[0].Match || *cmp.Results[0].Distance > 8 || cmp.Results[1].Match {
+		t.Errorf("compare PDQ: %d %+v", resp.StatusCode, cmp)
+	}
+	md5s := map[string]any{"algorithm": "md5", "pairs": [][2]string{{hashed.MD5, strings.ToUpper(hashed.MD5)}}}
+	cmp.Results = nil
+	if resp := e.call(t, "vid", "POST", "/api/v1/signals/compare", md5s, nil, &cmp); resp.StatusCode != http.StatusOK || !cmp.Results[0].Match || cmp.Results[0].Distance != nil {
+		t.Errorf("compare MD5: %d %+v", resp.StatusCode, cmp)
+	}
+	var problem struct{ Error struct{ Message string } }
+	bad := map[string]any{"algorithm": "pdq", "pairs": [][2]string{{hashed.PDQ, "abc"}}}
+	if resp := e.call(t, "vid", "POST", "/api/v1/signals/compare", bad, nil, &problem); resp.StatusCode != http.StatusBadRequest || !strings.Contains(problem.Error.Message, "pairs[0][1]") {
+		t.Errorf("a bad pair: %d %q", resp.StatusCode, problem.Error.Message)
+	}
+}
+
+// rawPost posts body with a content type as login.
+func (e *apiEnv) rawPost(t *testing.T, login, path, ctype, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.tokens[login])
+	req.Header.Set("Content-Type", ctype)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
 }

@@ -59,6 +59,11 @@ const (
 	SourceIncident     = "incident"      // shared in a crisis incident
 )
 
+// BankTCO is the bank of content removed under removal orders: a
+// provider's removal carries the hashes of what it took down, and the
+// parties to the order may add more.
+const BankTCO = "tco-removed"
+
 var sources = []string{SourceRemovalOrder, SourceReferral, SourceImport, SourceManual, SourceIncident}
 
 // Labels describe what a hash stands for, in the vocabulary of the

@@ -1,6 +1,9 @@
 package signals
 
 import (
+	"cmp"
+	"encoding/hex"
+	"slices"
 	"sync"
 
 	"secunion"
@@ -11,83 +14,30 @@ import (
 // It is built from the store's entries at start and follows their changes
 // (Apply), so that an entry disabled or enabled counts from the next
 // lookup on.
+//
+// It holds only what matching needs, an entry's number and hash (about 100
+// bytes an entry with the index's postings), so that ten million entries
+// fit in memory; the store gives the entries that matched (bank, labels,
+// source) after a lookup.
 type Matcher struct {
-	mu      sync.RWMutex
-	pdq     *Index
-	exact   map[exactKey][]int64 // algorithm and value → entry IDs
-	entries map[int64]Entry      // the enabled entries, by ID
+	mu    sync.RWMutex
+	pdq   *Index
+	exact map[string][]uint32 // algorithm and raw digest → entry numbers
+	nexct int                 // entries held in exact
 }
 
-type exactKey struct {
-	alg   Algorithm
-	value string
+// Key is what the matcher needs of a bank entry: its number, its hash and
+// whether it is enabled. An entry's hash never changes; only the flag does.
+type Key struct {
+	ID        int64
+	Algorithm Algorithm
+	Value     string // lowercase hex
+	Enabled   bool
 }
 
-// NewMatcher returns a matcher holding no entries.
-func NewMatcher() *Matcher {
-	return &Matcher{pdq: NewIndex(), exact: map[exactKey][]int64{}, entries: map[int64]Entry{}}
-}
-
-// Len returns the number of enabled entries held.
-func (m *Matcher) Len() int {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return len(m.entries)
-}
-
-// Apply takes in the current state of entry e: an enabled entry is held
-// (replacing what its ID held), a disabled one dropped.
-func (m *Matcher) Apply(e Entry) error {
-	var h PDQ
-	if e.Algorithm == AlgPDQ {
-		var err error
-		if h, err = ParsePDQ(e.Value); err != nil {
-			return err
-		}
-	}
-	if e.ID <= 0 || e.ID > 1<<32-1 {
-		return secunion.Errorf(secunion.Invalid, "bank entry number %d is out of the matcher's range", e.ID)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.drop(e.ID)
-	if !e.Enabled {
-		return nil
-	}
-	m.entries[e.ID] = e
-	if e.Algorithm == AlgPDQ {
-		m.pdq.Add(uint32(e.ID), h)
-		return nil
-	}
-	k := exactKey{e.Algorithm, e.Value}
-	m.exact[k] = append(m.exact[k], e.ID)
-	return nil
-}
-
-// drop forgets entry id. The caller holds the lock.
-func (m *Matcher) drop(id int64) {
-	old, ok := m.entries[id]
-	if !ok {
-		return
-	}
-	delete(m.entries, id)
-	if old.Algorithm == AlgPDQ {
-		m.pdq.Remove(uint32(id))
-		return
-	}
-	k := exactKey{old.Algorithm, old.Value}
-	ids := m.exact[k]
-	for i, x := range ids {
-		if x == id {
-			ids = append(ids[:i:i], ids[i+1:]...)
-			break
-		}
-	}
-	if len(ids) == 0 {
-		delete(m.exact, k)
-	} else {
-		m.exact[k] = ids
-	}
+// Key returns what the matcher needs of e.
+func (e Entry) Key() Key {
+	return Key{ID: e.ID, Algorithm: e.Algorithm, Value: e.Value, Enabled: e.Enabled}
 }
 
 // Hit is an entry a lookup found, with its distance (0 for an exact hash).
@@ -96,30 +46,116 @@ type Hit struct {
 	Distance int   `json:"distance"`
 }
 
+// NewMatcher returns a matcher holding no entries.
+func NewMatcher() *Matcher {
+	return &Matcher{pdq: NewIndex(), exact: map[string][]uint32{}}
+}
+
+// Len returns the number of enabled entries held.
+func (m *Matcher) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.pdq.Len() + m.nexct
+}
+
+// Apply takes in the current state of entry k: an enabled entry is held,
+// a disabled one dropped. Applying the same state twice changes nothing.
+func (m *Matcher) Apply(k Key) error {
+	if k.ID <= 0 || k.ID > 1<<32-1 {
+		return secunion.Errorf(secunion.Invalid, "bank entry number %d is out of the matcher's range", k.ID)
+	}
+	id := uint32(k.ID)
+	if k.Algorithm == AlgPDQ {
+		h, err := ParsePDQ(k.Value)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.pdq.Remove(id, h)
+		if k.Enabled {
+			m.pdq.Add(id, h)
+		}
+		return nil
+	}
+	key, err := exactKey(k.Algorithm, k.Value)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := m.exact[key]
+	i := slices.Index(ids, id)
+	switch {
+	case k.Enabled && i < 0:
+		m.exact[key] = append(ids, id)
+		m.nexct++
+	case !k.Enabled && i >= 0:
+		if ids = slices.Delete(ids, i, i+1); len(ids) == 0 {
+			delete(m.exact, key)
+		} else {
+			m.exact[key] = ids
+		}
+		m.nexct--
+	}
+	return nil
+}
+
+// exactKey is the table key of a cryptographic hash: the algorithm's name
+// and the raw digest.
+func exactKey(alg Algorithm, value string) (string, error) {
+	v, err := alg.CheckValue(value)
+	if err != nil {
+		return "", err
+	}
+	raw, _ := hex.DecodeString(v)
+	return string(alg) + ":" + string(raw), nil
+}
+
 // Lookup returns the enabled entries matching value, a hash of algorithm
 // alg: for PDQ every entry within distance, nearest first; for a
-// cryptographic hash the entries holding it.
-func (m *Matcher) Lookup(alg Algorithm, value string, distance int) ([]Hit, error) {
-	v, err := alg.CheckValue(value)
+// cryptographic hash the entries holding it, at distance 0.
+func (m *Matcher) Lookup(alg Algorithm, value string, distance int) ([]Match, error) {
+	if alg == AlgPDQ {
+		v, err := alg.CheckValue(value)
+		if err != nil {
+			return nil, err
+		}
+		h, _ := ParsePDQ(v)
+		return m.LookupPDQ([]PDQ{h}, distance)
+	}
+	key, err := exactKey(alg, value)
 	if err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var out []Hit
-	if alg == AlgPDQ {
-		h, _ := ParsePDQ(v)
+	var out []Match
+	for _, id := range m.exact[key] {
+		out = append(out, Match{ID: id})
+	}
+	return out, nil
+}
+
+// LookupPDQ returns every enabled PDQ entry within distance of any of
+// hs (say the eight dihedral hashes of an upload, so that a rotated or
+// mirrored copy is found), each once at its smallest distance, nearest
+// first.
+func (m *Matcher) LookupPDQ(hs []PDQ, distance int) ([]Match, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Match
+	for _, h := range hs {
 		ms, err := m.pdq.Lookup(h, distance)
 		if err != nil {
 			return nil, err
 		}
-		for _, x := range ms {
-			out = append(out, Hit{Entry: m.entries[int64(x.ID)], Distance: x.Distance})
-		}
-		return out, nil
+		out = append(out, ms...)
 	}
-	for _, id := range m.exact[exactKey{alg, v}] {
-		out = append(out, Hit{Entry: m.entries[id]})
+	if len(hs) > 1 {
+		slices.SortFunc(out, func(a, b Match) int { return cmp.Or(cmp.Compare(a.ID, b.ID), a.Distance-b.Distance) })
+		out = slices.CompactFunc(out, func(a, b Match) bool { return a.ID == b.ID })
+		slices.SortFunc(out, func(a, b Match) int { return cmp.Or(a.Distance-b.Distance, cmp.Compare(a.ID, b.ID)) })
 	}
 	return out, nil
 }

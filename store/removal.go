@@ -12,6 +12,7 @@ import (
 	"secunion/access"
 	"secunion/audit"
 	"secunion/removal"
+	"secunion/signals"
 )
 
 // RemovalTopic is the outbox topic of removal-order events: each step of
@@ -340,7 +341,14 @@ func (t *Tx) orderEvents(id string) ([]removal.Event, error) {
 // provider, host State) is found here, the state machine decides, and the
 // order, its timeline and the audit log change together or not at all. A
 // refused step is audited as a denial and changes nothing.
-func (db *DB) StepOrder(ctx context.Context, actor secunion.Actor, id string, s removal.Step) (removal.Order, error) {
+func (db *DB) StepOrder(ctx context.Context, actor secunion.Actor, id string, s removal.Step, removed ...signals.Entry) (removal.Order, error) {
+	if len(removed) > 0 && s.Action != removal.Remove {
+		return removal.Order{}, secunion.Errorf(secunion.Invalid, "hashes: only a removal carries the hashes of the removed content")
+	}
+	removed, err := removedHashes(id, removed)
+	if err != nil {
+		return removal.Order{}, err
+	}
 	o, err := db.readOrder(ctx, id)
 	if err != nil {
 		return o, err
@@ -349,7 +357,7 @@ func (db *DB) StepOrder(ctx context.Context, actor secunion.Actor, id string, s 
 		return o, err
 	}
 	s.Actor = actor.Authority
-	return db.step(ctx, actor, id, s)
+	return db.step(ctx, actor, id, s, removed)
 }
 
 // NodeStep applies a step the node itself takes: delivery, the deadline
@@ -359,10 +367,12 @@ func (db *DB) StepOrder(ctx context.Context, actor secunion.Actor, id string, s 
 // the same transaction.
 func (db *DB) NodeStep(ctx context.Context, id string, s removal.Step) (removal.Order, error) {
 	s.Party, s.Actor = removal.Node, "node"
-	return db.step(ctx, secunion.Actor{Login: "removal"}, id, s)
+	return db.step(ctx, secunion.Actor{Login: "removal"}, id, s, nil)
 }
 
-func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s removal.Step) (removal.Order, error) {
+// step applies s to order id; the hashes of removed content a removal
+// carries enter the TCO bank in the same transaction.
+func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s removal.Step, removed []signals.Entry) (removal.Order, error) {
 	var out removal.Order
 	var refused error
 	err := db.Write(ctx, func(tx *Tx) error {
@@ -392,6 +402,11 @@ func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s remov
 		}
 		if err := tx.appendEvent(e); err != nil {
 			return err
+		}
+		for _, h := range removed {
+			if _, _, err := tx.addSignal(actor, h); err != nil {
+				return err
+			}
 		}
 		out = next
 		return tx.Audit(removalEntry(actor, op, detail, orderRef(id)))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -12,7 +11,7 @@ import (
 	"secunion/signals"
 )
 
-// runHash prints the hashes of each file: MD5 and SHA-256 of any file,
+// runHash prints the hashes of each file: MD5, SHA-256 and SHA-512 of any file,
 // and for an image its PDQ hash with quality. A file that cannot be read
 // is reported on stderr and the others are still hashed; the exit status
 // is then 1.
@@ -21,7 +20,7 @@ func runHash(ctx context.Context, args []string, e env) error {
 	fs.SetOutput(e.stderr)
 	dihedral := fs.Bool("dihedral", false, "also print the PDQ hashes of the image's seven rotations and flips")
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: secunion hash [--dihedral] FILE...\n\nPrints, a line each, FILE, the algorithm, the hash and (for PDQ) the\nquality 0–100: md5 and sha256 of any file, pdq of a JPEG, PNG or GIF\nimage, as Meta's reference computes it.\n\n")
+		fmt.Fprint(e.stderr, "usage: secunion hash [--dihedral] FILE...\n\nPrints, a line each, FILE, the algorithm, the hash and (for PDQ) the\nquality 0–100: md5, sha256 and sha512 of any file, pdq of a JPEG, PNG or GIF\nimage, as Meta's reference computes it.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -31,13 +30,12 @@ func runHash(ctx context.Context, args []string, e env) error {
 		fs.Usage()
 		return secunion.Errorf(secunion.Invalid, "hash: give one or more files")
 	}
-	variants := []string{"pdq", "pdq-rot90", "pdq-rot180", "pdq-rot270", "pdq-flipx", "pdq-flipy", "pdq-flip-plus1", "pdq-flip-minus1"}
 	failed := 0
 	for _, name := range fs.Args() {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := hashOne(name, *dihedral, variants, e.stdout); err != nil {
+		if err := hashOne(name, *dihedral, e.stdout); err != nil {
 			fmt.Fprintf(e.stderr, "secunion: %s: %s\n", name, secunion.MessageOf(err))
 			failed++
 		}
@@ -49,32 +47,21 @@ func runHash(ctx context.Context, args []string, e env) error {
 }
 
 // hashOne prints the lines of one file.
-func hashOne(name string, dihedral bool, variants []string, out io.Writer) error {
+func hashOne(name string, dihedral bool, out io.Writer) error {
 	data, err := readImageFile(name)
 	if err != nil {
 		return err
 	}
-	sums, err := signals.HashFile(bytes.NewReader(data))
+	c, err := signals.HashContent(data)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s\tmd5\t%s\t\n%s\tsha256\t%s\t\n%s\tsha512\t%s\t\n", name, sums.MD5, name, sums.SHA256, name, sums.SHA512)
-	img, _, err := signals.DecodeImage(bytes.NewReader(data))
-	if err != nil {
-		if secunion.CodeOf(err) == secunion.Invalid && !isImageLike(data) {
-			return nil // not an image: the cryptographic hashes are all it has
-		}
-		return err
-	}
-	hs, quality, err := signals.PDQImage(img)
-	if err != nil {
-		return err
-	}
-	for v, h := range hs {
+	fmt.Fprintf(out, "%s\tmd5\t%s\t\n%s\tsha256\t%s\t\n%s\tsha512\t%s\t\n", name, c.MD5, name, c.SHA256, name, c.SHA512)
+	for v, h := range c.PDQ {
 		if v > 0 && !dihedral {
 			break
 		}
-		fmt.Fprintf(out, "%s\t%s\t%s\t%d\n", name, variants[v], h, quality)
+		fmt.Fprintf(out, "%s\t%s\t%s\t%d\n", name, signals.VariantNames[v], h, c.Quality)
 	}
 	return nil
 }
@@ -94,15 +81,4 @@ func readImageFile(name string) ([]byte, error) {
 		return nil, secunion.Errorf(secunion.TooLarge, "larger than %d MiB", signals.MaxImageBytes>>20)
 	}
 	return data, nil
-}
-
-// isImageLike reports whether data begins like a JPEG, PNG or GIF file,
-// so that a damaged image is reported rather than taken for another file.
-func isImageLike(data []byte) bool {
-	for _, magic := range []string{"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "GIF87a", "GIF89a"} {
-		if bytes.HasPrefix(data, []byte(magic)) {
-			return true
-		}
-	}
-	return false
 }

@@ -31,18 +31,18 @@ func startSignals(ctx context.Context, db *store.DB, d *events.Dispatcher, log *
 	m := signals.NewMatcher()
 	start, n := time.Now(), 0
 	for after := int64(0); ; {
-		page, err := db.SignalsAfter(ctx, after, loadPage)
+		page, err := db.SignalKeysAfter(ctx, after, loadPage)
 		if err != nil {
 			return nil, err
 		}
 		if len(page) == 0 {
 			break
 		}
-		for _, e := range page {
-			if err := m.Apply(e); err != nil {
+		for _, k := range page {
+			if err := m.Apply(k); err != nil {
 				return nil, err
 			}
-			after = e.ID
+			after = k.ID
 		}
 		if n += len(page); n%100_000 < loadPage {
 			log.Info("building the hash matcher", "entries", n)
@@ -66,7 +66,7 @@ func startSignals(ctx context.Context, db *store.DB, d *events.Dispatcher, log *
 		case err != nil:
 			return err
 		}
-		return m.Apply(e)
+		return m.Apply(e.Key())
 	})
 	return m, nil
 }

@@ -1,0 +1,111 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"secunion"
+	"secunion/access"
+	"secunion/removal"
+	"secunion/signals"
+	"secunion/store"
+)
+
+// TestRemovedHashes: a provider's removal carries the hashes of the
+// removed content into the TCO bank in the same transaction; a bad hash
+// refuses the whole step and changes nothing; the issuer adds more once
+// the content is down; other parties and other steps cannot.
+func TestRemovedHashes(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		clock := secunion.NewFakeClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
+		db := e.open(t, store.Options{Clock: clock})
+		seed(t, db)
+		for _, a := range []access.Authority{
+			{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
+			{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
+			{Code: "PICBOARD", Name: "PicBoard", Country: "IE", Kind: access.KindHostingProvider},
+		} {
+			if _, err := db.CreateAuthority(ctx, admin, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fr := secunion.Actor{Login: "fr", Authority: "FR-OCLCTIC", AuthorityKind: string(access.KindTCOAuthority), Roles: []string{access.RoleOfficer}}
+		vid := secunion.Actor{Login: "vid", Authority: "VIDSHARE", AuthorityKind: string(access.KindHostingProvider), Roles: []string{access.RoleOfficer}}
+		pic := secunion.Actor{Login: "pic", Authority: "PICBOARD", AuthorityKind: string(access.KindHostingProvider), Roles: []string{access.RoleOfficer}}
+		for _, p := range []removal.Provider{{Code: "VIDSHARE", Name: "VidShare", State: "IE"}, {Code: "PICBOARD", Name: "PicBoard", State: "IE"}} {
+			if _, err := db.PutProvider(ctx, admin, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.SendProcedureInfo(ctx, fr, "VIDSHARE"); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(12 * time.Hour)
+		o, err := db.IssueOrder(ctx, fr, removal.Order{Reference: "FR-9", Provider: "VIDSHARE", Category: removal.Threat,
+			Items:   []removal.Item{{URL: "https://vidshare.example/v/9"}},
+			Reasons: "Threatens an attack on a named concert next week.", Redress: "Tribunal administratif de Paris."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const pdq = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b22"
+		const md5 = "900150983cd24fb0d6963f7d28e17f72"
+		bankSize := func() int {
+			ks, err := db.SignalKeysAfter(ctx, 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ks)
+		}
+
+		if _, err := db.AddRemovedHashes(ctx, fr, o.ID, []signals.Entry{{Algorithm: signals.AlgMD5, Value: md5}}); secunion.CodeOf(err) != secunion.Conflict {
+			t.Errorf("hashes before the removal: %v", err)
+		}
+		bad := []signals.Entry{{Algorithm: signals.AlgPDQ, Value: pdq}, {Algorithm: signals.AlgMD5, Value: "123"}}
+		if _, err := db.StepOrder(ctx, vid, o.ID, removal.Step{Action: removal.Remove}, bad...); secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(err.Error(), "hashes[1]: value") {
+			t.Errorf("a removal with a bad hash: %v", err)
+		}
+		if _, err := db.StepOrder(ctx, vid, o.ID, removal.Step{Action: removal.Acknowledge}, bad[0]); secunion.CodeOf(err) != secunion.Invalid {
+			t.Errorf("hashes with an acknowledgement: %v", err)
+		}
+		if got, _, _ := db.Order(ctx, fr, o.ID); got.State != removal.Sent || bankSize() != 0 {
+			t.Fatalf("after refusals: %s, %d bank entries", got.State, bankSize())
+		}
+
+		removed, err := db.StepOrder(ctx, vid, o.ID, removal.Step{Action: removal.Remove},
+			signals.Entry{Algorithm: signals.AlgPDQ, Value: strings.ToUpper(pdq), Quality: 90, Labels: signals.Labels{ContentType: "video"}},
+			signals.Entry{Algorithm: "MD5", Value: md5, Source: signals.SourceManual})
+		if err != nil || removed.State != removal.Removed {
+			t.Fatalf("removal: %v %s", err, removed.State)
+		}
+		ks, _ := db.SignalKeysAfter(ctx, 0, 100)
+		if len(ks) != 2 {
+			t.Fatalf("bank after the removal: %+v", ks)
+		}
+		for _, k := range ks {
+			en, err := db.Signal(ctx, k.ID)
+			if err != nil || en.Bank != signals.BankTCO || en.Source != signals.SourceRemovalOrder || en.SourceRef != o.ID || en.AddedBy != "VIDSHARE/vid" || !en.Enabled {
+				t.Errorf("entry %d: %+v %v", k.ID, en, err)
+			}
+		}
+
+		if _, err := db.AddRemovedHashes(ctx, pic, o.ID, []signals.Entry{{Algorithm: signals.AlgMD5, Value: md5}}); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("another provider added hashes: %v", err)
+		}
+		more, err := db.AddRemovedHashes(ctx, fr, o.ID, []signals.Entry{{Algorithm: signals.AlgSHA256, Value: strings.Repeat("ab", 32)}, {Algorithm: signals.AlgMD5, Value: md5}})
+		if err != nil || len(more) != 2 || more[1].ID != ks[1].ID || more[0].AddedBy != "FR-OCLCTIC/fr" || bankSize() != 3 {
+			t.Errorf("the issuer's hashes: %v %+v", err, more)
+		}
+
+		// A lookup answers enabled entries only, in the matcher's order.
+		if _, err := db.SetSignalEnabled(ctx, fr, ks[0].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		hits, err := db.SignalHits(ctx, []signals.Match{{ID: uint32(more[0].ID), Distance: 0}, {ID: uint32(ks[0].ID), Distance: 3}, {ID: uint32(ks[1].ID)}})
+		if err != nil || len(hits) != 2 || hits[0].Entry.ID != more[0].ID || hits[1].Entry.ID != ks[1].ID {
+			t.Errorf("hits: %v %+v", err, hits)
+		}
+	})
+}
