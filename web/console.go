@@ -103,7 +103,7 @@ const (
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
-	"removal", "removal_new", "removal_order", "removal_exposure", "transparency"}
+	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "crisis", "crisis_room"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -175,6 +175,14 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"POST /removal/exposure/{code}/decision", c.authed(c.decideExposure)},
 		{"GET /removal/{id}", c.authed(c.orderPage)},
 		{"POST /removal/{id}/step", c.authed(c.orderStep)},
+		{"GET /crisis", c.authed(c.incidents)},
+		{"POST /crisis", c.authed(c.declare)},
+		{"GET /crisis/{id}", c.authed(c.roomPage)},
+		{"GET /crisis/{id}/stream", c.authed(c.roomStream)},
+		{"POST /crisis/{id}/step", c.authed(c.roomStep)},
+		{"POST /crisis/{id}/participants", c.authed(c.roomParticipant)},
+		{"POST /crisis/{id}/hashes", c.authed(c.roomHash)},
+		{"POST /crisis/{id}/urls", c.authed(c.roomURL)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
 	}
 	if c.portal != nil {
@@ -322,6 +330,9 @@ func (c *Console) view(s *store.Session, title, current string) view {
 		add("/removal/exposure", "Exposure")
 	}
 	add("/removal/transparency", "Transparency")
+	if mayCrisis(a) {
+		add("/crisis", "Crisis room")
+	}
 	if access.CanManageAuthorities(a) {
 		add("/admin/authorities", "Authorities")
 	}
