@@ -66,6 +66,9 @@ func (tx *Tx) addSignal(actor secunion.Actor, e signals.Entry) (signals.Entry, b
 		e.Bank, e.Algorithm, e.Value, nanos(e.Added), mustJSON(e)).Scan(&e.ID); err != nil {
 		return e, false, dbError(err, "store bank entry")
 	}
+	if _, err := tx.Exec(`INSERT INTO signal_changes (entry_id, change) SELECT ?, COALESCE(MAX(change), 0) + 1 FROM signal_changes`, e.ID); err != nil {
+		return e, false, dbError(err, "number a bank change")
+	}
 	if err := tx.Emit(SignalTopic, SignalEvent{ID: e.ID}); err != nil {
 		return e, false, err
 	}
@@ -84,23 +87,33 @@ func (db *DB) SetSignalEnabled(ctx context.Context, actor secunion.Actor, id int
 		if e, err = signalWhere(tx.QueryRow(`SELECT id, enabled, data FROM signal_entries WHERE id = ?`, id)); err != nil {
 			return err
 		}
-		if e.Enabled == enabled {
-			return nil
-		}
-		e.Enabled = enabled
-		flag := 0
-		if enabled {
-			flag = 1
-		}
-		if _, err := tx.Exec(`UPDATE signal_entries SET enabled = ?, updated_ns = ? WHERE id = ?`, flag, nanos(tx.Now()), id); err != nil {
-			return dbError(err, "change bank entry")
-		}
-		if err := tx.Emit(SignalTopic, SignalEvent{ID: id}); err != nil {
-			return err
-		}
-		return tx.Audit(signalEntry(actor, audit.OpAlteration, fmt.Sprintf("bank entry enabled=%v", enabled), id))
+		return tx.setSignalEnabled(actor, &e, enabled)
 	})
 	return e, err
+}
+
+// setSignalEnabled sets held entry e's flag within the transaction, unless
+// it is set already: the change is numbered in the change feed, audited
+// and put on the outbox.
+func (tx *Tx) setSignalEnabled(actor secunion.Actor, e *signals.Entry, enabled bool) error {
+	if e.Enabled == enabled {
+		return nil
+	}
+	e.Enabled = enabled
+	flag := 0
+	if enabled {
+		flag = 1
+	}
+	if _, err := tx.Exec(`UPDATE signal_entries SET enabled = ?, updated_ns = ? WHERE id = ?`, flag, nanos(tx.Now()), e.ID); err != nil {
+		return dbError(err, "change bank entry")
+	}
+	if _, err := tx.Exec(`UPDATE signal_changes SET change = (SELECT MAX(change) + 1 FROM signal_changes) WHERE entry_id = ?`, e.ID); err != nil {
+		return dbError(err, "number a bank change")
+	}
+	if err := tx.Emit(SignalTopic, SignalEvent{ID: e.ID}); err != nil {
+		return err
+	}
+	return tx.Audit(signalEntry(actor, audit.OpAlteration, fmt.Sprintf("bank entry enabled=%v", enabled), e.ID))
 }
 
 // Signal returns bank entry id.
