@@ -2,7 +2,6 @@ package signals
 
 import (
 	"image"
-	"image/color"
 	"math"
 	"math/rand/v2"
 )
@@ -67,42 +66,53 @@ func randomColour(r *rand.Rand) [3]float32 {
 	return [3]float32{255 * r.Float32(), 255 * r.Float32(), 255 * r.Float32()}
 }
 
-// background fills c with a base colour plus, per channel, a few
-// products of sines across x and y (waves of up to three periods over
-// the picture).
+// background fills c with a base colour plus layered gradients as in
+// photographs, whose detail fades with fineness: a luminance field shared
+// by the three channels and a fainter tint field for each.
 func background(r *rand.Rand, c *canvas) {
 	base := randomColour(r)
-	type wave struct {
-		amp      float32
-		col, row []float32
-	}
-	var waves [3][]wave
+	light := field(r, c.w, c.h, 70)
 	for k := range 3 {
+		tint := field(r, c.w, c.h, 30)
+		for i, v := range light {
+			c.px[3*i+k] = base[k] + v + tint[i]
+		}
+	}
+}
+
+// field returns w×h values that are a sum of plane waves over five
+// octaves, from half a period across the picture to eight, each octave
+// at half the amplitude of the one before (amp for the first).
+func field(r *rand.Rand, w, h int, amp float64) []float32 {
+	out := make([]float32, w*h)
+	cosX, sinX := make([]float32, w), make([]float32, w)
+	cosY, sinY := make([]float32, h), make([]float32, h)
+	for octave := range 5 {
 		for range 3 {
-			wv := wave{amp: 20 + 50*r.Float32(), col: make([]float32, c.w), row: make([]float32, c.h)}
-			fx, px := 2*math.Pi*3*r.Float64()/float64(c.w), 2*math.Pi*r.Float64()
-			fy, py := 2*math.Pi*3*r.Float64()/float64(c.h), 2*math.Pi*r.Float64()
-			for x := range c.w {
-				wv.col[x] = float32(math.Sin(fx*float64(x) + px))
+			periods := math.Ldexp(0.5+r.Float64(), octave-1)
+			dir := 2 * math.Pi * r.Float64()
+			fx := 2 * math.Pi * periods * math.Cos(dir) / float64(w)
+			fy := 2 * math.Pi * periods * math.Sin(dir) / float64(h)
+			phase := 2 * math.Pi * r.Float64()
+			a := float32(math.Ldexp(amp*(0.5+r.Float64()), -octave))
+			for x := range w {
+				s, c := math.Sincos(fx*float64(x) + phase)
+				sinX[x], cosX[x] = a*float32(s), a*float32(c)
 			}
-			for y := range c.h {
-				wv.row[y] = float32(math.Sin(fy*float64(y) + py))
+			for y := range h {
+				s, c := math.Sincos(fy * float64(y))
+				sinY[y], cosY[y] = float32(s), float32(c)
 			}
-			waves[k] = append(waves[k], wv)
-		}
-	}
-	for y := range c.h {
-		for x := range c.w {
-			p := c.px[3*(y*c.w+x):]
-			for k := range 3 {
-				v := base[k]
-				for _, wv := range waves[k] {
-					v += wv.amp * wv.col[x] * wv.row[y]
+			// cos(fx·x + phase + fy·y), one product per term.
+			for y := range h {
+				row := out[y*w : (y+1)*w]
+				for x := range row {
+					row[x] += cosX[x]*cosY[y] - sinX[x]*sinY[y]
 				}
-				p[k] = v
 			}
 		}
 	}
+	return out
 }
 
 // shape paints a random ellipse or rotated rectangle with an edge about
@@ -178,14 +188,15 @@ func segment(c *canvas, ax, ay, bx, by, w float64, col [3]float32) {
 }
 
 // canvasOf returns img's pixels as a canvas (alpha ignored).
-func canvasOf(img image.Image) *canvas {
+func canvasOf(img *image.RGBA) *canvas {
 	b := img.Bounds()
 	c := newCanvas(b.Dx(), b.Dy())
 	for y := range c.h {
+		row := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):]
 		for x := range c.w {
-			col := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
-			p := c.px[3*(y*c.w+x):]
-			p[0], p[1], p[2] = float32(col.R), float32(col.G), float32(col.B)
+			for k := range 3 {
+				c.px[3*(y*c.w+x)+k] = float32(row[4*x+k])
+			}
 		}
 	}
 	return c
