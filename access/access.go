@@ -170,6 +170,25 @@ func CanManageAuthorities(actor secunion.Actor) bool {
 	return actor.Local || (actor.Has(RoleAdmin) && Kind(actor.AuthorityKind) == KindAdministrator)
 }
 
+// CanMatchHashes reports whether actor may hash content and look hashes
+// up in the hash banks: hosting service providers (on upload), competent
+// authorities for terrorist content and Europol.
+func CanMatchHashes(actor secunion.Actor) bool {
+	switch Kind(actor.AuthorityKind) {
+	case KindHostingProvider, KindTCOAuthority, KindEuropol:
+		return true
+	}
+	return false
+}
+
+// CanCurateHashes reports whether actor may add to the hash banks and
+// enable or disable their entries: competent authorities for terrorist
+// content, Europol (its EU IRU), and the local operator.
+func CanCurateHashes(actor secunion.Actor) bool {
+	k := Kind(actor.AuthorityKind)
+	return actor.Local || k == KindTCOAuthority || k == KindEuropol
+}
+
 // CanGrant says whether actor may create a user holding roles in the
 // authority with the given code and kind, and if not, why. Each authority
 // manages its own people: an administrator authority's admin may create any

@@ -201,7 +201,7 @@ func newMetrics(db *store.DB) *metrics {
 		}, []string{"route"}),
 	}
 	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "secunion_signal_lookups_total", Help: "Hash lookups in the banks by algorithm and outcome (match, none).",
+		Name: "secunion_signal_lookups_total", Help: "Hash lookups in the banks by algorithm (file: every hash of an uploaded file) and outcome (match, none).",
 	}, []string{"algorithm", "outcome"})
 	m.reg.MustRegister(m.requests, m.duration, m.lookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -13,17 +12,6 @@ import (
 	"secunion/access"
 	"secunion/signals"
 )
-
-// canLookUp reports whether actor may look hashes up in the banks:
-// hosting service providers (on upload), competent authorities for
-// terrorist content and Europol.
-func canLookUp(actor secunion.Actor) bool {
-	switch access.Kind(actor.AuthorityKind) {
-	case access.KindHostingProvider, access.KindTCOAuthority, access.KindEuropol:
-		return true
-	}
-	return false
-}
 
 // signalLookup is the answer of a hash lookup.
 type signalLookup struct {
@@ -40,7 +28,7 @@ func (s *Server) matcher(w http.ResponseWriter, r *http.Request) (*signals.Match
 		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no hash matcher"))
 		return nil, false
 	}
-	if !canLookUp(actorOf(r)) {
+	if !access.CanMatchHashes(actorOf(r)) {
 		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "hash lookups are for hosting service providers, competent authorities and Europol"))
 		return nil, false
 	}
@@ -61,9 +49,10 @@ func lookupDistance(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// hits reads the entries a lookup of alg found, counts the lookup and
+// hits reads the entries a lookup found, counts the lookup under kind
+// (the algorithm looked up, or "file" for all the hashes of a file) and
 // logs each match.
-func (s *Server) hits(r *http.Request, alg signals.Algorithm, ms []signals.Match) ([]signals.Hit, error) {
+func (s *Server) hits(r *http.Request, kind string, ms []signals.Match) ([]signals.Hit, error) {
 	hits, err := s.cfg.DB.SignalHits(r.Context(), ms)
 	if err != nil {
 		return nil, err
@@ -73,10 +62,10 @@ func (s *Server) hits(r *http.Request, alg signals.Algorithm, ms []signals.Match
 		outcome = "match"
 		actor := actorOf(r)
 		for _, h := range hits {
-			s.log.Info("signals: match", "authority", actor.Authority, "algorithm", alg, "entry", h.Entry.ID, "bank", h.Entry.Bank, "distance", h.Distance)
+			s.log.Info("signals: match", "authority", actor.Authority, "algorithm", h.Entry.Algorithm, "entry", h.Entry.ID, "bank", h.Entry.Bank, "distance", h.Distance)
 		}
 	}
-	s.metrics.lookups.WithLabelValues(string(alg), outcome).Inc()
+	s.metrics.lookups.WithLabelValues(kind, outcome).Inc()
 	return hits, nil
 }
 
@@ -109,7 +98,7 @@ func (s *Server) lookupSignal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	hits, err := s.hits(r, alg, ms)
+	hits, err := s.hits(r, string(alg), ms)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -185,7 +174,7 @@ func uploadError(err error, what string) error {
 // hashContent hashes an uploaded file (HMA's hash): MD5, SHA-256 and
 // SHA-512, and for a JPEG, PNG or GIF image its PDQ hash and quality.
 func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) {
-	if !canLookUp(actorOf(r)) {
+	if !access.CanMatchHashes(actorOf(r)) {
 		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "hashing is for hosting service providers, competent authorities and Europol"))
 		return
 	}
@@ -204,11 +193,6 @@ type fileLookup struct {
 	PDQNote  string        `json:"pdq_note,omitempty"` // why the PDQ hash was not looked up
 	Matches  []signals.Hit `json:"matches"`
 }
-
-// minQuality is the PDQ quality below which an upload's PDQ hash is not
-// looked up: such hashes (flat or nearly blank images) match unrelated
-// images.
-const minQuality = 50
 
 // lookupContent hashes an uploaded file and looks every hash up at once
 // (HMA's lookup of a file): its cryptographic hashes exactly, and for an
@@ -229,39 +213,16 @@ func (s *Server) lookupContent(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out := fileLookup{Hashes: c, Distance: distance, Matches: []signals.Hit{}}
-	for _, x := range []struct {
-		alg   signals.Algorithm
-		value string
-	}{{signals.AlgMD5, c.MD5}, {signals.AlgSHA256, c.SHA256}, {signals.AlgSHA512, c.SHA512}} {
-		ms, err := m.Lookup(x.alg, x.value, 0)
-		if err == nil {
-			var hits []signals.Hit
-			if hits, err = s.hits(r, x.alg, ms); err == nil {
-				out.Matches = append(out.Matches, hits...)
-			}
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	ms, note, err := m.LookupContent(c.ContentHashes, distance)
+	var hits []signals.Hit
+	if err == nil {
+		hits, err = s.hits(r, "file", ms)
 	}
-	switch {
-	case c.ContentHashes.PDQ == nil:
-	case c.Quality < minQuality:
-		out.PDQNote = fmt.Sprintf("not looked up: its quality %d is below %d, too low to be trusted", c.Quality, minQuality)
-	default:
-		ms, err := m.LookupPDQ(c.ContentHashes.PDQ, distance)
-		var hits []signals.Hit
-		if err == nil {
-			hits, err = s.hits(r, signals.AlgPDQ, ms)
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		out.Matches = append(out.Matches, hits...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
+	out := fileLookup{Hashes: c, Distance: distance, PDQNote: note, Matches: hits}
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -285,7 +246,7 @@ type comparison struct {
 // compareSignals compares pairs of hashes (HMA's compare), so that a
 // caller can check two hashes without a bank.
 func (s *Server) compareSignals(w http.ResponseWriter, r *http.Request) {
-	if !canLookUp(actorOf(r)) {
+	if !access.CanMatchHashes(actorOf(r)) {
 		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "comparing hashes is for hosting service providers, competent authorities and Europol"))
 		return
 	}
@@ -407,7 +368,7 @@ const maxSignalPage = 10_000
 // those who may look hashes up: a page at a time, `next` giving the
 // checkpoint of the following page.
 func (s *Server) listSignals(w http.ResponseWriter, r *http.Request) {
-	if !canLookUp(actorOf(r)) {
+	if !access.CanMatchHashes(actorOf(r)) {
 		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "the hash banks are for hosting service providers, competent authorities and Europol"))
 		return
 	}

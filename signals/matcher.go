@@ -3,6 +3,7 @@ package signals
 import (
 	"cmp"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -158,4 +159,38 @@ func (m *Matcher) LookupPDQ(hs []PDQ, distance int) ([]Match, error) {
 		slices.SortFunc(out, func(a, b Match) int { return cmp.Or(a.Distance-b.Distance, cmp.Compare(a.ID, b.ID)) })
 	}
 	return out, nil
+}
+
+// MinQuality is the PDQ quality below which a hash is not trusted: such
+// hashes, of flat or nearly blank images, match unrelated images.
+const MinQuality = 50
+
+// LookupContent looks up every hash of a file at once: its cryptographic
+// hashes exactly and, when its PDQ quality is MinQuality or more, its
+// eight dihedral PDQ hashes within distance, so that a rotated or
+// mirrored copy is found too. note says why a PDQ hash was not looked
+// up.
+func (m *Matcher) LookupContent(c ContentHashes, distance int) (ms []Match, note string, err error) {
+	for _, x := range []struct {
+		alg   Algorithm
+		value string
+	}{{AlgMD5, c.MD5}, {AlgSHA256, c.SHA256}, {AlgSHA512, c.SHA512}} {
+		found, err := m.Lookup(x.alg, x.value, 0)
+		if err != nil {
+			return nil, "", err
+		}
+		ms = append(ms, found...)
+	}
+	switch {
+	case c.PDQ == nil:
+	case c.Quality < MinQuality:
+		note = fmt.Sprintf("not looked up: its quality %d is below %d, too low to be trusted", c.Quality, MinQuality)
+	default:
+		found, err := m.LookupPDQ(c.PDQ, distance)
+		if err != nil {
+			return nil, "", err
+		}
+		ms = append(ms, found...)
+	}
+	return ms, note, nil
 }

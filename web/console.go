@@ -46,6 +46,7 @@ import (
 	"secunion/access"
 	"secunion/httpapi"
 	"secunion/search"
+	"secunion/signals"
 	"secunion/store"
 )
 
@@ -69,6 +70,9 @@ type Options struct {
 	// Portal runs searches on the source systems. Nil: the console has no
 	// search or record pages and its navigation does not offer them.
 	Portal *search.Portal
+	// Signals is the node's hash matcher, for the lookup page. Nil: the
+	// page says the node runs none.
+	Signals *signals.Matcher
 }
 
 // Console serves the operator console. Create it with New.
@@ -79,6 +83,7 @@ type Console struct {
 	secure   bool
 	version  string
 	portal   *search.Portal
+	signals  *signals.Matcher
 	throttle *access.Throttle
 	hashing  chan struct{} // one slot per password check allowed at once
 	pages    map[string]*template.Template
@@ -94,6 +99,8 @@ const (
 	csrfField = "csrf"
 	// maxFormBytes bounds a form body; the console's forms are small.
 	maxFormBytes = 64 << 10
+	// maxUploadBytes bounds the body of a form that uploads a file.
+	maxUploadBytes = signals.MaxImageBytes + 1<<20
 	// maxSecretLength bounds a cookie worth looking up; secrets are shorter.
 	maxSecretLength = 100
 	// staticPrefix is where the embedded style sheet and script are served.
@@ -103,7 +110,7 @@ const (
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
-	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "crisis", "crisis_room"}
+	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "signals", "signals_lookup", "crisis", "crisis_room"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -119,7 +126,7 @@ func New(o Options) (*Console, error) {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	c := &Console{
-		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version, portal: o.Portal,
+		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version, portal: o.Portal, signals: o.Signals,
 		throttle: access.NewThrottle(),
 		hashing:  make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		pages:    make(map[string]*template.Template, len(pageNames)),
@@ -183,6 +190,10 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"POST /crisis/{id}/participants", c.authed(c.roomParticipant)},
 		{"POST /crisis/{id}/hashes", c.authed(c.roomHash)},
 		{"POST /crisis/{id}/urls", c.authed(c.roomURL)},
+		{"GET /signals", c.authed(c.banks)},
+		{"POST /signals/entries/{id}/enabled", c.authed(c.setEntryEnabled)},
+		{"GET /signals/lookup", c.authed(c.lookupPage)},
+		{"POST /signals/lookup", c.authedUpload(c.lookup)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
 	}
 	if c.portal != nil {
@@ -230,7 +241,17 @@ type sessionHandler func(w http.ResponseWriter, r *http.Request, s store.Session
 
 // authed runs h for requests with a live session, sending everyone else to
 // the login form. On POST it first checks the form's anti-forgery token.
-func (c *Console) authed(h sessionHandler) http.Handler {
+func (c *Console) authed(h sessionHandler) http.Handler { return c.withSession(h, maxFormBytes) }
+
+// authedUpload is authed for a form that uploads a file (multipart, at
+// most maxUploadBytes).
+func (c *Console) authedUpload(h sessionHandler) http.Handler {
+	return c.withSession(h, maxUploadBytes)
+}
+
+// withSession runs h for requests with a live session, reading a POST's
+// form of at most limit bytes and checking its anti-forgery token.
+func (c *Console) withSession(h sessionHandler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, err := c.session(r)
 		if err != nil {
@@ -242,8 +263,12 @@ func (c *Console) authed(h sessionHandler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			parse := r.ParseForm
+			if limit > maxFormBytes {
+				parse = func() error { return r.ParseMultipartForm(1 << 20) } // larger files wait on disk
+			}
+			if err := parse(); err != nil {
 				c.fail(w, r, &s, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
 				return
 			}
@@ -328,6 +353,10 @@ func (c *Console) view(s *store.Session, title, current string) view {
 	if mayRemoval(a) {
 		add("/removal", "Removal orders")
 		add("/removal/exposure", "Exposure")
+	}
+	if access.CanMatchHashes(a) {
+		add("/signals", "Hash banks")
+		add("/signals/lookup", "Hash lookup")
 	}
 	add("/removal/transparency", "Transparency")
 	if mayCrisis(a) {

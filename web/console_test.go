@@ -20,6 +20,7 @@ import (
 	"secunion/access"
 	"secunion/audit"
 	"secunion/search"
+	"secunion/signals"
 	"secunion/store"
 	"secunion/web"
 )
@@ -30,12 +31,13 @@ const password = "correct horse battery"
 // EU-ADMIN), a border-guard officer (anna of DE-BPOL) and a supervisor (dpo
 // of FR-CNIL).
 type env struct {
-	db     *store.DB
-	keys   *store.Keys
-	dir    string
-	clock  *secunion.FakeClock
-	portal *search.Portal // passed to the console by serve; nil for none
-	srv    *httptest.Server
+	db      *store.DB
+	keys    *store.Keys
+	dir     string
+	clock   *secunion.FakeClock
+	portal  *search.Portal   // passed to the console by serve; nil for none
+	signals *signals.Matcher // likewise
+	srv     *httptest.Server
 }
 
 // setup opens the store and seeds it; clock may be nil for the system
@@ -83,7 +85,7 @@ func setup(t *testing.T, clock *secunion.FakeClock) *env {
 func (e *env) serve(t *testing.T, secure, tls bool) *httptest.Server {
 	t.Helper()
 	c, err := web.New(web.Options{DB: e.db, Verifier: e.keys.Verifier, Secure: secure, Version: "test",
-		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Portal: e.portal})
+		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Portal: e.portal, Signals: e.signals})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	defer cancel()
 
 	tls := f.tlsCert != "" || f.tlsKey != ""
-	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version(), Portal: portal})
+	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version(), Portal: portal, Signals: matcher})
 	if err != nil {
 		return err
 	}
