@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -152,10 +153,10 @@ func csvError(err error) error {
 }
 
 // WriteCSV writes items as a CSV list with a header row.
-func WriteCSV(w io.Writer, items []Item) error {
+func WriteCSV(w io.Writer, items iter.Seq[Item]) error {
 	cw := csv.NewWriter(w)
 	cw.Write(csvColumns)
-	for _, it := range items {
+	for it := range items {
 		q := ""
 		if it.Algorithm == AlgPDQ && it.Quality > 0 {
 			q = strconv.Itoa(it.Quality)

@@ -3,6 +3,7 @@ package signals
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,10 +60,10 @@ func TestListRoundTrip(t *testing.T) {
 	if err := WriteTAT(&tat, TATPage{Items: items, Checkpoint: TATCheckpoint(items[3])}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSTIX(&stix, "tco-removed", items); err != nil {
+	if err := WriteSTIX(&stix, "tco-removed", slices.Values(items)); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCSV(&csvb, items); err != nil {
+	if err := WriteCSV(&csvb, slices.Values(items)); err != nil {
 		t.Fatal(err)
 	}
 	l, err := ReadTAT(&tat)
@@ -118,11 +119,11 @@ func TestListRoundTrip(t *testing.T) {
 		t.Errorf("revoked or quality: %v %v", bundle.Objects[2], bundle.Objects[0])
 	}
 	var again bytes.Buffer
-	WriteSTIX(&again, "tco-removed", items[:1])
+	WriteSTIX(&again, "tco-removed", slices.Values(items[:1]))
 	if !strings.Contains(again.String(), bundle.Objects[0]["id"].(string)) {
 		t.Error("the same entry exported again has another id")
 	}
-	WriteSTIX(&again, "other-bank", items[:1])
+	WriteSTIX(&again, "other-bank", slices.Values(items[:1]))
 	if strings.Count(again.String(), bundle.Objects[0]["id"].(string)) != 1 {
 		t.Error("the same hash in another bank has the same id")
 	}
@@ -280,7 +281,7 @@ func FuzzTAT(f *testing.F) {
 // FuzzSTIX: whatever the bytes, ReadSTIX gives valid items or an error.
 func FuzzSTIX(f *testing.F) {
 	var b bytes.Buffer
-	WriteSTIX(&b, "tco-removed", listItems())
+	WriteSTIX(&b, "tco-removed", slices.Values(listItems()))
 	f.Add(b.Bytes())
 	f.Add([]byte(`{"objects":[{"type":"indicator","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","pattern":"[file:hashes.'SHA-256' = 'a\\'b' AND file:hashes.x_pdq='00']"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzList(t, FormatSTIX, data) })
@@ -289,7 +290,7 @@ func FuzzSTIX(f *testing.F) {
 // FuzzCSV: whatever the bytes, ReadCSV gives valid items or an error.
 func FuzzCSV(f *testing.F) {
 	var b bytes.Buffer
-	WriteCSV(&b, listItems())
+	WriteCSV(&b, slices.Values(listItems()))
 	f.Add(b.Bytes())
 	f.Add([]byte("\ufeffhash_digest,algorithm,file_type\n# a comment\n" + listMD5 + ",MD5,jpg\n"))
 	f.Add([]byte("algorithm,value\n\"md5\",\"" + listMD5))

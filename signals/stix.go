@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -85,18 +86,17 @@ var stixNamespace = [16]byte{0x5e, 0xc0, 0x41, 0x0e, 0x8a, 0x1d, 0x4b, 0x2f, 0x9
 
 // WriteSTIX writes items, the entries of bank, as a STIX 2.1 bundle of
 // indicators, an indicator at a time.
-func WriteSTIX(w io.Writer, bank string, items []Item) error {
+func WriteSTIX(w io.Writer, bank string, items iter.Seq[Item]) error {
 	var id [16]byte
 	rand.Read(id[:])
 	id[6], id[8] = id[6]&0x0f|0x40, id[8]&0x3f|0x80
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, `{"type":"bundle","id":"bundle--%s","objects":[`, uuidText(id))
-	for i, it := range items {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n")
+	sep := "\n"
+	for it := range items {
+		bw.WriteString(sep)
 		writeJSONValue(bw, stixOf(bank, it))
+		sep = ",\n"
 	}
 	bw.WriteString("\n]}\n")
 	return bw.Flush()

@@ -214,3 +214,12 @@ func (db *DB) PullState(ctx context.Context, bank, source string) (PullState, er
 func (s SignalImport) String() string {
 	return fmt.Sprintf("%d added, %d enabled again, %d disabled, %d unchanged", s.Added, s.Enabled, s.Disabled, s.Unchanged)
 }
+
+// SignalBankSize returns how many entries bank holds, enabled or not.
+func (db *DB) SignalBankSize(ctx context.Context, bank string) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM signal_entries WHERE bank = ?`, bank).Scan(&n); err != nil {
+		return 0, dbError(err, "count bank entries")
+	}
+	return n, nil
+}

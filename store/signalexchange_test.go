@@ -79,6 +79,9 @@ func TestSignalChangeFeed(t *testing.T) {
 		if got := strings.Join(changes(t, db, "tco-removed", 0), " "); got != "2:ba7816:on 5:900150:on" {
 			t.Errorf("bank tco-removed: %s", got)
 		}
+		if n, err := db.SignalBankSize(ctx, "tco-removed"); err != nil || n != 2 {
+			t.Errorf("bank size %d, %v; want 2", n, err)
+		}
 		cs, _ := db.SignalChangesAfter(ctx, "tco-removed", 4, 10)
 		if len(cs) != 1 || !cs[0].Updated.Equal(clock.Now()) || cs[0].Item().Seq != 5 || cs[0].Item().Deleted {
 			t.Errorf("change 5: %+v", cs)
