@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -203,35 +205,31 @@ func bestDistance(query [8]PDQ, stored PDQ) int {
 	return best
 }
 
-// TestDetectionQuality measures on generated photo-like pictures
-// (640×480) how often PDQ recognises a re-upload after each edit at
-// distance ≤ 31, comparing the stored original's hash with the
-// re-upload's own hash and with the best of its eight dihedral hashes,
-// and how often two unrelated pictures come within that distance. It logs
-// the table and fails if a rate falls under the floors set from it.
-// SECUNION_QUALITY_IMAGES sets the number of pictures (default 40).
-func TestDetectionQuality(t *testing.T) {
-	n := qualityImages(t)
-	type result struct {
-		orig    [8]PDQ
-		quality int
-		direct  []int // per edit: the re-upload's own hash to the original's
-		best    []int // per edit: the best of its eight
-	}
-	results := make([]result, n)
+// detection is what the edits did to one picture's hash.
+type detection struct {
+	orig    [8]PDQ
+	quality int
+	direct  []int // per edit: the re-upload's own hash to the original's
+	best    []int // per edit: the best of its eight
+}
+
+// detect hashes n pictures and their edited copies on all cores;
+// picture returns picture i and the seed of its edits.
+func detect(t *testing.T, n int, picture func(i int) (*image.RGBA, uint64)) []detection {
+	t.Helper()
+	results := make([]detection, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				seed := uint64(1000 + i)
-				img := photo(seed, 640, 480, 6)
+				img, seed := picture(i)
 				hs, q, err := PDQImage(img)
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				res := result{orig: hs, quality: q}
+				res := detection{orig: hs, quality: q}
 				r := rand.New(rand.NewPCG(seed, 0xed17))
 				for _, e := range edits {
 					changed, err := e.apply(img, r)
@@ -252,13 +250,15 @@ func TestDetectionQuality(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if t.Failed() {
-		return
-	}
+	return results
+}
 
-	var table strings.Builder
-	fmt.Fprintf(&table, "PDQ on %d generated 640×480 pictures, match at distance ≤ %d\n", n, matchDistance)
-	fmt.Fprintf(&table, "%-38s %8s %8s %8s %8s\n", "edit", "caught", "caught8", "median", "median8")
+// caughtTable writes, per edit, the share of re-uploads caught by their
+// own hash and by the best of eight, and the median distances; it
+// returns the shares caught by the best of eight.
+func caughtTable(w *strings.Builder, results []detection) []float64 {
+	fmt.Fprintf(w, "%-38s %8s %8s %8s %8s\n", "edit", "caught", "caught8", "median", "median8")
+	var shares []float64
 	for k, e := range edits {
 		var direct, best []int
 		caught, caught8 := 0, 0
@@ -271,13 +271,38 @@ func TestDetectionQuality(t *testing.T) {
 				caught8++
 			}
 		}
-		share, share8 := float64(caught)/float64(n), float64(caught8)/float64(n)
-		fmt.Fprintf(&table, "%-38s %8.3f %8.3f %8d %8d\n", e.name, share, share8, median(direct), median(best))
-		if share8 < e.floor {
-			t.Errorf("%s: %.3f of re-uploads caught, want at least %.2f", e.name, share8, e.floor)
+		n := float64(len(results))
+		fmt.Fprintf(w, "%-38s %8.3f %8.3f %8d %8d\n", e.name, float64(caught)/n, float64(caught8)/n, median(direct), median(best))
+		shares = append(shares, float64(caught8)/n)
+	}
+	return shares
+}
+
+// TestDetectionQuality measures on generated photo-like pictures
+// (640×480) how often PDQ recognises a re-upload after each edit at
+// distance ≤ 31, comparing the stored original's hash with the
+// re-upload's own hash and with the best of its eight dihedral hashes,
+// and how often two unrelated pictures come within that distance. It logs
+// the table and fails if a rate falls under the floors set from it.
+// SECUNION_QUALITY_IMAGES sets the number of pictures (default 40). When
+// ../shared/testdata/pdq is present it logs the same edits on the
+// reference's photographs, for comparison.
+func TestDetectionQuality(t *testing.T) {
+	n := qualityImages(t)
+	results := detect(t, n, func(i int) (*image.RGBA, uint64) {
+		seed := uint64(1000 + i)
+		return photo(seed, 640, 480, 6), seed
+	})
+	if t.Failed() {
+		return
+	}
+	var table strings.Builder
+	fmt.Fprintf(&table, "PDQ on %d generated 640×480 pictures, match at distance ≤ %d\n", n, matchDistance)
+	for k, share := range caughtTable(&table, results) {
+		if share < edits[k].floor {
+			t.Errorf("%s: %.3f of re-uploads caught, want at least %.2f", edits[k].name, share, edits[k].floor)
 		}
 	}
-
 	falseDirect, falseBest, pairs, nearest := 0, 0, 0, 256
 	lowQuality := 0
 	for i, a := range results {
@@ -304,6 +329,41 @@ func TestDetectionQuality(t *testing.T) {
 	if rate := float64(falseBest) / float64(pairs); rate > 0.001 {
 		t.Errorf("%.4f of unrelated pairs match, want at most 0.001", rate)
 	}
+}
+
+// TestDetectionQualityPhotos logs TestDetectionQuality's table on the
+// PNG photographs of ../shared/testdata/pdq (several are edits of one
+// photograph, so unrelated pairs are not counted), to compare generated
+// pictures with real ones.
+func TestDetectionQualityPhotos(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(referenceDir, "png", "*.png"))
+	if len(files) == 0 {
+		t.Skipf("%s is absent: the photographs are not measured", referenceDir)
+	}
+	results := detect(t, len(files), func(i int) (*image.RGBA, uint64) {
+		data, err := os.ReadFile(files[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := DecodeImage(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", files[i], err)
+		}
+		rgba := image.NewRGBA(img.Bounds().Sub(img.Bounds().Min))
+		draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
+		return rgba, uint64(i)
+	})
+	var table strings.Builder
+	fmt.Fprintf(&table, "PDQ on the %d reference PNG photographs, match at distance ≤ %d\n", len(files), matchDistance)
+	caughtTable(&table, results)
+	low := 0
+	for _, res := range results {
+		if res.quality < 50 {
+			low++
+		}
+	}
+	fmt.Fprintf(&table, "photographs of quality under 50: %d of %d\n", low, len(results))
+	t.Log("\n" + table.String())
 }
 
 // median returns the middle of ds (the upper one of an even count).
