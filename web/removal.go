@@ -13,6 +13,7 @@ import (
 	"secunion"
 	"secunion/access"
 	"secunion/removal"
+	"secunion/signals"
 	"secunion/store"
 )
 
@@ -288,13 +289,37 @@ func (c *Console) orderStep(w http.ResponseWriter, r *http.Request, s store.Sess
 			return
 		}
 	}
+	hashes, err := hashLines(f.Get("hashes"))
+	if err != nil {
+		c.fail(w, r, &s, err)
+		return
+	}
 	o, err := c.db.StepOrder(r.Context(), s.Actor, id, removal.Step{Action: removal.Action(f.Get("action")),
-		Obstacle: removal.Obstacle(f.Get("obstacle")), Text: f.Get("text"), Infringement: infringement})
+		Obstacle: removal.Obstacle(f.Get("obstacle")), Text: f.Get("text"), Infringement: infringement}, hashes...)
 	if err != nil {
 		c.fail(w, r, &s, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/removal/%s?done=%s", o.ID, url.QueryEscape(string(o.State))), http.StatusSeeOther)
+}
+
+// hashLines reads the hashes a provider gives with a removal, one a line:
+// the algorithm and the hash ("pdq 3f…", "sha256 9e…"). The store checks
+// each value and names the one that is wrong.
+func hashLines(text string) ([]signals.Entry, error) {
+	var out []signals.Entry
+	for i, line := range strings.Split(text, "\n") {
+		fs := strings.Fields(line)
+		switch len(fs) {
+		case 0:
+			continue
+		case 2:
+			out = append(out, signals.Entry{Algorithm: signals.Algorithm(fs[0]), Value: fs[1]})
+		default:
+			return nil, secunion.Errorf(secunion.Invalid, "hashes, line %d: give the algorithm and the hash, e.g. \"pdq 3f…\"", i+1)
+		}
+	}
+	return out, nil
 }
 
 // transparencyData is what the printable report shows.

@@ -71,8 +71,17 @@ func TestRemovalPages(t *testing.T) {
 		t.Errorf("the opened order shows no running hour, answer form or receipt:\n%s", body)
 	}
 	e.clock.Advance(12 * time.Minute)
-	resp, body = aoife.postForm(orderPath, orderPath+"/step", url.Values{"action": {"remove"}})
+	resp, body = aoife.postForm(orderPath, orderPath+"/step", url.Values{"action": {"remove"}, "hashes": {"pdq"}})
+	wantStatus(t, "a hash without its algorithm", resp, body, http.StatusBadRequest)
+	if !strings.Contains(body, "hashes, line 1") {
+		t.Errorf("the refusal does not name the line:\n%s", body)
+	}
+	const pdq, md5 = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b22", "900150983cd24fb0d6963f7d28e17f72"
+	resp, body = aoife.postForm(orderPath, orderPath+"/step", url.Values{"action": {"remove"}, "hashes": {"pdq " + pdq + "\n\n MD5 " + md5 + "\n"}})
 	wantStatus(t, "remove", resp, body, http.StatusSeeOther)
+	if ks, err := e.db.SignalKeysAfter(ctx, 0, 10); err != nil || len(ks) != 2 || ks[0].Value != pdq || ks[1].Value != md5 {
+		t.Errorf("the hashes given with the removal are not in the TCO bank: %v %+v", err, ks)
+	}
 	_, body = louise.get(orderPath)
 	for _, want := range []string{"removed", "issue", "deliver", "acknowledge", "remove", "preserved until"} {
 		if !strings.Contains(body, want) {
