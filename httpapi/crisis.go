@@ -58,13 +58,14 @@ func crisisSchemas() map[string]any {
 			"to_first_hash_s": map[string]any{"type": "number", "description": "seconds from activation to the first hash shared"},
 			"hashes":          integer, "urls": integer, "blocked": integer,
 			"per_provider": map[string]any{"type": "array", "items": obj([]string{"provider", "attempts"}, map[string]any{"provider": str, "attempts": integer})}}),
-		"CrisisRoom": obj([]string{"incident", "bank", "role", "allowed", "participants", "timeline", "figures"}, map[string]any{
+		"CrisisRoom": obj([]string{"incident", "bank", "role", "allowed", "participants", "timeline", "figures", "recent"}, map[string]any{
 			"incident": ref("CrisisIncident"), "bank": str,
 			"role":         map[string]any{"type": "string", "enum": []string{string(crisis.Coordinator), string(crisis.Member)}},
 			"allowed":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": steps}},
 			"participants": map[string]any{"type": "array", "items": ref("CrisisParticipant")},
 			"timeline":     map[string]any{"type": "array", "items": ref("CrisisEvent")},
-			"figures":      ref("CrisisFigures")}),
+			"figures":      ref("CrisisFigures"),
+			"recent":       map[string]any{"type": "array", "items": ref("CrisisShared"), "description": "the latest 100 hashes and URLs shared, newest first"}}),
 		"CrisisStep": obj([]string{"action"}, map[string]any{"action": map[string]any{"type": "string", "enum": steps},
 			"text": map[string]any{"type": "string", "maxLength": crisis.MaxText, "description": "deactivate: the reason; debrief: the conclusions; note: the note"}}),
 		"CrisisParticipantInput": obj([]string{"authority"}, map[string]any{"authority": str}),

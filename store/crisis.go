@@ -40,7 +40,13 @@ type Room struct {
 	Participants []crisis.Participant `json:"participants"`
 	Timeline     []crisis.Event       `json:"timeline"`
 	Figures      crisis.Figures       `json:"figures"`
+	// Recent are the last RecentShared hashes and URLs shared, newest
+	// first; participants pull the whole list with SharedAfter.
+	Recent []crisis.Shared `json:"recent"`
 }
+
+// RecentShared is how many of the latest shared items a room shows.
+const RecentShared = 100
 
 // DeclareIncident records an incident declared by actor's authority (a
 // competent authority or Europol), detected and notified: the declaring
@@ -472,7 +478,8 @@ func (db *DB) Incidents(ctx context.Context, actor secunion.Actor) ([]crisis.Inc
 }
 
 // IncidentRoom returns incident id as actor, a participant, sees it:
-// participants, timeline, figures and the steps it may take; audited as
+// participants, timeline, figures, the latest items shared and the steps
+// it may take; audited as
 // a consultation. A non-participant gets NotFound, audited.
 func (db *DB) IncidentRoom(ctx context.Context, actor secunion.Actor, id string) (Room, error) {
 	var room Room
@@ -491,6 +498,16 @@ func (db *DB) IncidentRoom(ctx context.Context, actor secunion.Actor, id string)
 		}
 		if room.Figures, err = tx.figures(inc); err != nil {
 			return nil, err
+		}
+		rows, err = tx.Query(`SELECT data FROM crisis_shared WHERE incident = ? ORDER BY seq DESC LIMIT ?`, id, RecentShared)
+		if err != nil {
+			return nil, dbError(err, "read shared items")
+		}
+		if room.Recent, err = scanAll[crisis.Shared](rows, "shared item"); err != nil {
+			return nil, err
+		}
+		if room.Recent == nil {
+			room.Recent = []crisis.Shared{}
 		}
 		return nil, tx.Audit(crisisEntry(actor, audit.OpConsultation, "crisis incident read", id))
 	})

@@ -205,6 +205,9 @@ func TestCrisisIncident(t *testing.T) {
 			len(f.PerProvider) != 2 || f.PerProvider[0] != (crisis.Blocked{Provider: "PICBOARD", Attempts: 2}) {
 			t.Errorf("figures: %v %+v", err, f)
 		}
+		if len(room.Recent) != 2 || room.Recent[0].Seq != u.Seq || room.Recent[1].Seq != item.Seq {
+			t.Errorf("the room's latest items, newest first: %+v", room.Recent)
+		}
 
 		// Participants change while open; the declarer stays.
 		if err := db.RemoveParticipant(ctx, fr, inc.ID, "FR-OCLCTIC"); secunion.CodeOf(err) != secunion.Conflict {
