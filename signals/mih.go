@@ -195,20 +195,30 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	l := lookup{x: x, q: q, qw: q.words(), distance: distance, radius: radius}
+	masks := make([]uint16, 1, 137)
+	for i := range 16 {
+		if radius >= 1 {
+			masks = append(masks, 1<<i)
+		}
+		for j := i + 1; j < 16 && radius >= 2; j++ {
+			masks = append(masks, 1<<i|1<<j)
+		}
+	}
+	// A slot's lists are located, and their first blocks read, before any
+	// is scanned, so that those reads from memory overlap.
+	var heads [137]bucket
 	for s, v := range q {
-		l.probe(s, v)
-		for i := range 16 {
-			if radius == 0 {
-				break
+		hs := heads[:len(masks)]
+		for i, m := range masks {
+			hs[i] = x.buckets[s][v^m]
+		}
+		for _, b := range hs {
+			if b.n > 0 {
+				l.warm += x.block(b.head)[1]
 			}
-			vi := v ^ 1<<i
-			l.probe(s, vi)
-			if radius < 2 {
-				continue
-			}
-			for j := i + 1; j < 16; j++ {
-				l.probe(s, vi^1<<j)
-			}
+		}
+		for _, b := range hs {
+			l.scan(s, b)
 		}
 	}
 	slices.SortFunc(l.out, func(a, b Match) int {
@@ -227,29 +237,30 @@ type lookup struct {
 	qw               [4]uint64
 	distance, radius int
 	out              []Match
+	warm             uint32 // what reading ahead read, kept so that it is not skipped
 }
 
-// probe checks the positions listing value v in slot s. Nearly all are
+// scan checks the positions of list b, of slot s. Nearly all are
 // far: the first two words decide that, from one cache line. A hash
 // within the distance is kept only if s is the first slot within the
 // radius of the query's, the one where it was met first, so that no
 // table of those already found is needed.
-func (l *lookup) probe(s int, v uint16) {
+func (l *lookup) scan(s int, b bucket) {
 	x := l.x
-	b := x.buckets[s][v]
+	words, distance := x.words, l.distance
 	q0, q1, q2, q3 := l.qw[0], l.qw[1], l.qw[2], l.qw[3]
 	for n, blk := b.n, b.head; n > 0; {
 		e := x.block(blk)
 		k := (n-1)%perBlock + 1
 		for _, p := range e[1 : 1+k] {
-			c := x.words[p>>chunkShift]
+			c := words[p>>chunkShift]
 			o := p % chunk * 4
 			d := bits.OnesCount64(c[o]^q0) + bits.OnesCount64(c[o+1]^q1)
-			if d > l.distance {
+			if d > distance {
 				continue
 			}
 			d += bits.OnesCount64(c[o+2]^q2) + bits.OnesCount64(c[o+3]^q3)
-			if d <= l.distance {
+			if d <= distance {
 				l.found(s, p, d)
 			}
 		}
