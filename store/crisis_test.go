@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -264,6 +265,57 @@ func TestCrisisIncident(t *testing.T) {
 		}
 		if rep := verify(t, e, db); rep.Entries != db.AuditSize() {
 			t.Errorf("audit log: %d entries verified of %d", rep.Entries, db.AuditSize())
+		}
+	})
+}
+
+// TestCrisisPushRetries: a push the webhook refuses is tried again after
+// its backoff, and given up after crisis.MaxAttempts with the failure on
+// the incident's timeline; the provider can still pull.
+func TestCrisisPushRetries(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		clock := secunion.NewFakeClock(time.Now().UTC())
+		db := e.open(t, store.Options{Clock: clock})
+		seed(t, db)
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		}))
+		defer srv.Close()
+		fr, _, vid, _, europol := crisisParties(t, db, srv.URL+"/crisis")
+		inc, err := db.DeclareIncident(ctx, fr, crisis.Incident{Title: "Attack", Description: "Footage of the attack spreads."}, []string{"VIDSHARE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.StepIncident(ctx, europol, inc.ID, crisis.Step{Action: crisis.Activate}); err != nil {
+			t.Fatal(err)
+		}
+		p := &crisis.Pusher{Store: db, Client: srv.Client(), Clock: clock, Log: slog.New(slog.DiscardHandler)}
+		if n, err := p.Once(ctx); n != 1 || err != nil || calls.Load() != 1 {
+			t.Fatalf("first attempt: %d claimed, %d calls, %v", n, calls.Load(), err)
+		}
+		if n, _ := p.Once(ctx); n != 0 {
+			t.Errorf("a failed push tried again before its backoff")
+		}
+		for attempt := 2; attempt <= crisis.MaxAttempts; attempt++ {
+			clock.Advance(7 * time.Minute)
+			if n, err := p.Once(ctx); n != 1 || err != nil {
+				t.Fatalf("attempt %d: %d claimed: %v", attempt, n, err)
+			}
+		}
+		clock.Advance(7 * time.Minute)
+		if n, _ := p.Once(ctx); n != 0 || calls.Load() != crisis.MaxAttempts {
+			t.Errorf("after giving up: %d claimed, %d calls", n, calls.Load())
+		}
+		room, err := db.IncidentRoom(ctx, vid, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := room.Timeline[len(room.Timeline)-1]
+		if last.Action != crisis.PushFailed || !strings.Contains(last.Note, "VIDSHARE") || !strings.Contains(last.Note, "503") {
+			t.Errorf("the timeline ends with %+v", last)
 		}
 	})
 }
