@@ -6,11 +6,13 @@
 #   signals/testdata/pdqref.sh SRC_DIR OUT_DIR
 #   export SECUNION_PDQ_REFERENCE=OUT_DIR/pdq-photo-hasher
 #
-# SRC_DIR is the root of the checkout (it holds pdq/cpp). The compiler
-# flags are those of pdq/cpp/Makefile (g++ -std=c++11 -O3), plus what CImg
-# needs to decode JPEG and PNG itself, with libjpeg and libpng, instead of
-# calling ImageMagick: on Debian, `apt-get install g++ libjpeg-dev
-# libpng-dev`. Nothing of the reference is copied into this repository.
+# SRC_DIR is the root of the checkout (it holds pdq/cpp); it was checked
+# at commit baefb4ed. The compiler flags are those of pdq/cpp/Makefile
+# (g++ -std=c++11 -O3 and its warnings, without -g and -Werror), plus what
+# CImg needs to decode JPEG and PNG itself, with libjpeg and libpng,
+# instead of calling ImageMagick: on Debian, `apt-get install g++
+# libjpeg-dev libpng-dev`. Nothing of the reference is copied into this
+# repository.
 set -eu
 if [ $# -ne 2 ]; then
 	echo "usage: $0 THREATEXCHANGE_CHECKOUT OUT_DIR" >&2
