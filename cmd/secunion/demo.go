@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -92,6 +93,10 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	tokens, sample, removals, err := prepareDemo(ctx, db, clock, *persons, e)
+	var images string
+	if err == nil {
+		images, err = writeDemoReuploads(f.data, demoRemovedImages)
+	}
 	if err != nil {
 		db.Close()
 		return err
@@ -105,7 +110,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 				log.Error("demo: simulated providers", "error", err)
 			}
 		}
-		printDemo(e.stdout, base, f.data, tokens, sample, flow, removals)
+		printDemo(e.stdout, base, f.data, tokens, sample, flow, removals, images)
 		if flow != nil {
 			go flow.issue(ctx, base, tokens[demoActor("BE-TCO").Login], log)
 		}
@@ -266,7 +271,7 @@ func demoTokens(ctx context.Context, db *store.DB) (map[string]string, error) {
 // logins and tokens, what to try, and, when the folder holds them
 // (removals), what the removal orders' demo shows and how flow's
 // simulated providers answer.
-func printDemo(w io.Writer, url, data string, tokens map[string]string, sample string, flow *demoFlow, removals bool) {
+func printDemo(w io.Writer, url, data string, tokens map[string]string, sample string, flow *demoFlow, removals bool, images string) {
 	fmt.Fprintf(w, "secunion demo is running.\n\n  Console:  %s\n  Data:     %s (delete it to start afresh)\n\n", url, data)
 	fmt.Fprintf(w, "Console logins (password for every user: %s):\n\n", demoPassword)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
@@ -296,6 +301,12 @@ func printDemo(w io.Writer, url, data string, tokens map[string]string, sample s
 		fmt.Fprintf(w, "as ie.tco.officer to scrutinise an order to VidShare or decide its exposure (Exposure).\n")
 	case !removals:
 		fmt.Fprintf(w, "\nThis data folder was seeded before the demo had removal orders: give --data a new folder to see them.\n")
+	}
+	if removals {
+		reupload := filepath.Join(images, reuploadName(1))
+		fmt.Fprintf(w, "\nRe-uploads: VidShare's removals put the hashes of %d images into the bank tco-removed; %s holds\n", demoRemovedImages, images)
+		fmt.Fprintf(w, "copies of them, smaller, mirrored and re-compressed. Log in as vidshare.contact and drop one on Hash lookup, or:\n")
+		fmt.Fprintf(w, "  curl -H 'Authorization: Bearer %s' --data-binary @%s %s/api/v1/signals/lookup\n", tokens["vidshare.contact"], reupload, url)
 	}
 	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }

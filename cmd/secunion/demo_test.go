@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"secunion/removal"
+	"secunion/signals"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the demo writes to it.
@@ -124,6 +126,7 @@ func TestDemo(t *testing.T) {
 	}
 	tco := tokenOf(tokens, "tco.officer")
 	demoOrdersFlow(t, url[1], tco)
+	demoReupload(t, out, url[1], tokenOf(tokens, "vidshare.contact"))
 	stop()
 
 	// A second start keeps the data, prints fresh tokens and revokes the old.
@@ -154,6 +157,38 @@ func TestDemo(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("after restart %d orders, want 5 of the history and %d of each start", len(orders), 1+len(demoSims))
 		}
+	}
+}
+
+// demoReupload runs the printed lookup of a re-uploaded image: the file
+// is there, and it matches the hash VidShare's removal put into the TCO
+// bank, though it was mirrored, halved and re-compressed.
+func demoReupload(t *testing.T, out, base, token string) {
+	t.Helper()
+	m := regexp.MustCompile(`--data-binary @(\S+) `).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no lookup of a re-upload in:\n%s", out)
+	}
+	data, err := os.ReadFile(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", base+"/api/v1/signals/lookup", bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var found struct {
+		Matches []struct {
+			Entry    signals.Entry `json:"entry"`
+			Distance int           `json:"distance"`
+		} `json:"matches"`
+	}
+	json.NewDecoder(resp.Body).Decode(&found)
+	if resp.StatusCode != 200 || len(found.Matches) != 1 || found.Matches[0].Entry.Bank != signals.BankTCO || found.Matches[0].Entry.Source != signals.SourceRemovalOrder || found.Matches[0].Distance > 31 {
+		t.Errorf("the re-upload %s: %d %+v", m[1], resp.StatusCode, found)
 	}
 }
 

@@ -177,7 +177,17 @@ func seedRemovalHistory(ctx context.Context, db *store.DB, clock *demoClock) err
 		_, err := w.Tick(ctx)
 		return err
 	}
-	removed := answer(vid, removal.Step{Action: removal.Remove})
+	// Each removal carries the hashes of a removed image into the TCO
+	// bank; writeDemoReuploads writes copies of them to try the lookup on.
+	images := 0
+	removed := func(id string) error {
+		images++
+		hs, err := demoRemovedHashes(images)
+		if err == nil {
+			_, err = db.StepOrder(ctx, vid, id, removal.Step{Action: removal.Remove}, hs...)
+		}
+		return err
+	}
 	if err := play("IE-VIDSHARE", vid, "https://vidshare.example/watch/v7Kq2", "The video glorifies the attack of 22 March and calls on viewers to repeat it.",
 		time.Minute, step{14 * time.Minute, removed}); err != nil {
 		return err
