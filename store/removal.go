@@ -408,6 +408,11 @@ func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s remov
 				return err
 			}
 		}
+		if e.To != e.From && (e.To == removal.Annulled || e.To == removal.Reinstated) {
+			if err := tx.disableRemovedHashes(actor, id); err != nil {
+				return err
+			}
+		}
 		out = next
 		return tx.Audit(removalEntry(actor, op, detail, orderRef(id)))
 	})

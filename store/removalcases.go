@@ -121,6 +121,9 @@ func (db *DB) DecideComplaint(ctx context.Context, actor secunion.Actor, id stri
 			if err := tx.appendEvent(e); err != nil {
 				return err
 			}
+			if err := tx.disableRemovedHashes(actor, c.Order); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(removalEntry(actor, audit.OpAlteration, fmt.Sprintf("complaint decided, upheld %v", upheld), "complaint:"+id, orderRef(c.Order)))
 	})

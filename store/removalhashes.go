@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 
 	"secunion"
 	"secunion/removal"
@@ -66,4 +67,40 @@ func (db *DB) AddRemovedHashes(ctx context.Context, actor secunion.Actor, id str
 		return nil
 	})
 	return hs, err
+}
+
+// disableRemovedHashes disables the TCO bank's entries sourced to order
+// id, within the transaction: the order was annulled, or its content
+// reinstated, so that content is no longer to be stopped on upload. Each
+// entry is audited and reaches the matchers through the outbox. The
+// entries are found by the source reference in their record, a scan of
+// the TCO bank that the rare annulment or reinstatement can afford.
+func (tx *Tx) disableRemovedHashes(actor secunion.Actor, id string) error {
+	rows, err := tx.Query(`SELECT id, enabled, data FROM signal_entries WHERE bank = ? AND enabled = 1 AND data LIKE ?`,
+		signals.BankTCO, `%"source_ref":`+strconv.Quote(id)+`%`)
+	if err != nil {
+		return dbError(err, "read the removed content's hashes")
+	}
+	var held []signals.Entry
+	for rows.Next() {
+		e, err := scanSignal(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if e.Source == signals.SourceRemovalOrder && e.SourceRef == id {
+			held = append(held, e)
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return dbError(err, "read the removed content's hashes")
+	}
+	for i := range held {
+		if err := tx.setSignalEnabled(actor, &held[i], false); err != nil {
+			return err
+		}
+	}
+	return nil
 }

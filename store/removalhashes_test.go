@@ -16,7 +16,8 @@ import (
 // TestRemovedHashes: a provider's removal carries the hashes of the
 // removed content into the TCO bank in the same transaction; a bad hash
 // refuses the whole step and changes nothing; the issuer adds more once
-// the content is down; other parties and other steps cannot.
+// the content is down; other parties and other steps cannot. When the
+// content is reinstated, its hashes are disabled.
 func TestRemovedHashes(t *testing.T) {
 	engines(t, func(t *testing.T, e env) {
 		ctx := context.Background()
@@ -106,6 +107,28 @@ func TestRemovedHashes(t *testing.T) {
 		hits, err := db.SignalHits(ctx, []signals.Match{{ID: uint32(more[0].ID), Distance: 0}, {ID: uint32(ks[0].ID), Distance: 3}, {ID: uint32(ks[1].ID)}})
 		if err != nil || len(hits) != 2 || hits[0].Entry.ID != more[0].ID || hits[1].Entry.ID != ks[1].ID {
 			t.Errorf("hits: %v %+v", err, hits)
+		}
+
+		// An upheld complaint reinstates the content: its hashes stop
+		// matching; another bank's entry of the same hash stays.
+		other, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: "partner-list", Algorithm: signals.AlgMD5, Value: md5, Source: signals.SourceImport, SourceRef: o.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.RecordComplaint(ctx, vid, o.ID, "The video was news reporting on the attack, not propaganda.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.DecideComplaint(ctx, vid, c.ID, true, "Journalistic reporting, protected under Art 1(3)."); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{ks[1].ID, more[0].ID} {
+			if en, _ := db.Signal(ctx, id); en.Enabled {
+				t.Errorf("entry %d still enabled after the reinstatement", id)
+			}
+		}
+		if en, _ := db.Signal(ctx, other.ID); !en.Enabled {
+			t.Error("another bank's entry was disabled with the reinstated content's")
 		}
 	})
 }
