@@ -14,13 +14,10 @@ import (
 	"secunion/signals"
 )
 
-// TestCrisisRoom: a competent authority's officer declares an incident
-// from the form (a short description is refused with the form kept),
-// Europol's analyst activates it from the room, a provider shares a hash
-// and a URL (a bad hash is refused, naming the value), blocked uploads
-// appear in the figures, the stream sends the room again when the
-// incident changes, and an authority that does not take part gets 404.
-func TestCrisisRoom(t *testing.T) {
+// crisisEnv starts a console with a French competent authority, Ireland's,
+// Europol and a provider, each with an officer.
+func crisisEnv(t *testing.T) *env {
+	t.Helper()
 	e := start(t)
 	ctx := context.Background()
 	op := secunion.LocalOperator
@@ -39,6 +36,18 @@ func TestCrisisRoom(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return e
+}
+
+// TestCrisisRoom: a competent authority's officer declares an incident
+// from the form (a short description is refused with the form kept),
+// Europol's analyst activates it from the room, a provider shares a hash
+// and a URL (a bad hash is refused, naming the value), blocked uploads
+// appear in the figures, the stream sends the room again when the
+// incident changes, and an authority that does not take part gets 404.
+func TestCrisisRoom(t *testing.T) {
+	e := crisisEnv(t)
+	ctx := context.Background()
 
 	camille := e.user(t)
 	camille.login("camille")
