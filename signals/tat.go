@@ -47,9 +47,9 @@ type tatItem struct {
 
 // tatPage is a page of the list.
 type tatPage struct {
-	Results    []json.RawMessage `json:"results"`
-	Checkpoint *string           `json:"checkpoint"`
-	Next       *string           `json:"next"`
+	Results    json.RawMessage `json:"results"`
+	Checkpoint *string         `json:"checkpoint"`
+	Next       *string         `json:"next"`
 }
 
 // ReadTAT reads a TAT list: a page object or a bare array of items.
@@ -59,13 +59,17 @@ func ReadTAT(r io.Reader) (List, error) {
 		return List{}, err
 	}
 	var page tatPage
+	var results []json.RawMessage
 	switch first := firstByte(b); first {
 	case '[':
-		err = json.Unmarshal(b, &page.Results)
+		err = json.Unmarshal(b, &results)
 	case '{':
-		err = json.Unmarshal(b, &page)
-		if err == nil && page.Results == nil {
-			return List{}, secunion.Errorf(secunion.Invalid, "the TAT list has no \"results\": give a page {\"results\": [...]} or an array of items")
+		if err = json.Unmarshal(b, &page); err == nil {
+			if len(page.Results) == 0 {
+				return List{}, secunion.Errorf(secunion.Invalid, "the TAT list has no \"results\": give a page {\"results\": [...]} or an array of items")
+			}
+			// An empty page may say null.
+			err = json.Unmarshal(page.Results, &results)
 		}
 	default:
 		return List{}, secunion.Errorf(secunion.Invalid, "the TAT list is not JSON: it starts neither with { nor with [")
@@ -73,13 +77,13 @@ func ReadTAT(r io.Reader) (List, error) {
 	if err != nil {
 		return List{}, secunion.Errorf(secunion.Invalid, "the TAT list is malformed JSON: %s", secunion.JSONProblem(err))
 	}
-	if len(page.Results) > MaxListItems {
+	if len(results) > MaxListItems {
 		return List{}, tooMany("TAT list")
 	}
 	p := problems{what: "TAT list"}
-	out := List{Items: make([]Item, 0, len(page.Results))}
+	out := List{Items: make([]Item, 0, len(results))}
 	var last tatItem
-	for i, raw := range page.Results {
+	for i, raw := range results {
 		where := "item " + strconv.Itoa(i+1)
 		var ti tatItem
 		if err := json.Unmarshal(raw, &ti); err != nil {

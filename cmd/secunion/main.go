@@ -75,6 +75,7 @@ commands:
   links    detect identity links (multiple-identity detector) over stored records
   provider-sim  run simulated hosting service providers answering removal orders
   hash     print the MD5, SHA-256 and PDQ hashes of files
+  signals  import and export hash lists (TAT, STIX 2.1, CSV) into and out of the banks
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -112,6 +113,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runLinks(ctx, args[1:], e)
 	case "hash":
 		return runHash(ctx, args[1:], e)
+	case "signals":
+		return runSignals(ctx, args[1:], e)
 	case "provider-sim":
 		return runProviderSim(ctx, args[1:], e)
 	case "version", "-version", "--version":

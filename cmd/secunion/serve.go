@@ -21,6 +21,7 @@ import (
 type serveFlags struct {
 	storeFlags
 	remoteFlags
+	pullFlags
 	addr, tlsCert, tlsKey string
 	secureCookies         bool
 }
@@ -37,6 +38,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", e.getenv("SECUNION_SECURE_COOKIES") == "true",
 		"mark console cookies Secure, for a node behind a TLS-terminating proxy (env SECUNION_SECURE_COOKIES=true)")
 	f.remoteFlags.register(fs, e)
+	f.pullFlags.register(fs, e)
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -79,6 +81,11 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 		return err
 	}
 	go d.Run(ctx)
+	pullsDone, err := startPulls(ctx, db, log, f.pullFlags, f.caFile)
+	if err != nil {
+		return err
+	}
+	defer pullsDone()
 	kick, removalDone := startRemoval(ctx, db, log)
 	defer removalDone()
 	defer cancel()
