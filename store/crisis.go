@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"secunion"
 	"secunion/access"
@@ -398,8 +400,9 @@ func (db *DB) ShareURL(ctx context.Context, actor secunion.Actor, id, u, note st
 // share records item in incident id for actor; hash, when set, puts the
 // hash into the bank first and says whether it was new.
 func (db *DB) share(ctx context.Context, actor secunion.Actor, id string, item crisis.Shared, hash func(*Tx) (int64, bool, error)) (crisis.Shared, bool, error) {
-	if len(item.Note) > crisis.MaxTitle {
-		return item, false, secunion.Errorf(secunion.Invalid, "note: at most %d bytes", crisis.MaxTitle)
+	item.Note = strings.TrimSpace(item.Note)
+	if len(item.Note) > crisis.MaxTitle || !utf8.ValidString(item.Note) {
+		return item, false, secunion.Errorf(secunion.Invalid, "note: at most %d bytes of UTF-8", crisis.MaxTitle)
 	}
 	created := false
 	err := db.crisisWrite(ctx, actor, id, "share "+item.Kind+" in", func(tx *Tx, inc crisis.Incident, role crisis.Role) (error, error) {
@@ -546,19 +549,9 @@ func (t *Tx) figures(inc crisis.Incident) (crisis.Figures, error) {
 		if a.Attempts != b.Attempts {
 			return b.Attempts - a.Attempts
 		}
-		return compareStrings(a.Provider, b.Provider)
+		return strings.Compare(a.Provider, b.Provider)
 	})
 	return f, dbError(rows.Err(), "add up blocked uploads")
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // maxSharedPage bounds a page of shared items.
