@@ -283,7 +283,8 @@ func caughtTable(w *strings.Builder, results []detection) []float64 {
 // distance ≤ 31, comparing the stored original's hash with the
 // re-upload's own hash and with the best of its eight dihedral hashes,
 // and how often two unrelated pictures come within that distance. It logs
-// the table and fails if a rate falls under the floors set from it.
+// the table and, from 40 pictures up, fails if a rate falls under the
+// floors set from it.
 // SECUNION_QUALITY_IMAGES sets the number of pictures (default 40). When
 // ../shared/testdata/pdq is present it logs the same edits on the
 // reference's photographs, for comparison.
@@ -299,7 +300,7 @@ func TestDetectionQuality(t *testing.T) {
 	var table strings.Builder
 	fmt.Fprintf(&table, "PDQ on %d generated 640×480 pictures, match at distance ≤ %d\n", n, matchDistance)
 	for k, share := range caughtTable(&table, results) {
-		if share < edits[k].floor {
+		if n >= 40 && share < edits[k].floor { // fewer pictures are too few to judge
 			t.Errorf("%s: %.3f of re-uploads caught, want at least %.2f", edits[k].name, share, edits[k].floor)
 		}
 	}
