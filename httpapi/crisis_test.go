@@ -16,8 +16,9 @@ import (
 // required, only a competent authority or Europol declares, a
 // non-participant gets 404, a provider may not activate, Europol does,
 // participants share hashes (into the incident's bank) and URLs, pull
-// them after a checkpoint and read their notifications, and the room
-// shows the figures.
+// them after a checkpoint and read their notifications, a provider's
+// lookup that matches the incident's bank counts as an upload blocked,
+// and the room shows the figures.
 func TestCrisisAPI(t *testing.T) {
 	e := newAPI(t)
 	e.add(t, []access.Authority{
@@ -77,6 +78,7 @@ func TestCrisisAPI(t *testing.T) {
 	if r := e.call(t, "vid", "POST", base+"/hashes", hash, tco, &item); r.StatusCode != 201 || item.Entry == 0 {
 		t.Fatalf("share a hash: %d %+v", r.StatusCode, item)
 	}
+	item0 := item
 	if r := e.call(t, "fr", "POST", base+"/hashes", hash, tco, &item); r.StatusCode != 200 {
 		t.Errorf("the same hash again: %d", r.StatusCode)
 	}
@@ -117,9 +119,23 @@ func TestCrisisAPI(t *testing.T) {
 		t.Errorf("PicBoard's notifications: %+v", notes)
 	}
 
+	// PicBoard's upload filter looks a near copy up: a match in the
+	// incident's bank is an upload attempt blocked. (The node's matcher
+	// follows the bank through the outbox; here the test hands it on.)
+	if err := e.signals.Apply(signals.Key{ID: item0.Entry, Algorithm: signals.AlgPDQ, Value: hash["value"].(string), Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	var found struct{ Matches []signals.Hit }
+	near := "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b2d"
+	if e.call(t, "pic", "GET", "/api/v1/signals/lookup?algorithm=pdq&value="+near, nil, nil, &found); len(found.Matches) != 1 {
+		t.Fatalf("PicBoard's lookup: %+v", found)
+	}
+	e.call(t, "fr", "GET", "/api/v1/signals/lookup?algorithm=pdq&value="+near, nil, nil, &found) // an authority's lookup blocks no upload
+
 	var room store.Room
 	if r := e.call(t, "fr", "GET", base, nil, tco, &room); r.StatusCode != 200 || room.Figures.Hashes != 1 || room.Figures.URLs != 1 ||
-		room.Figures.ToFirstHash != 120 || room.Role != crisis.Coordinator || len(room.Participants) != 4 {
+		room.Figures.ToFirstHash != 120 || room.Role != crisis.Coordinator || len(room.Participants) != 4 ||
+		room.Figures.Blocked != 1 || len(room.Figures.PerProvider) != 1 || room.Figures.PerProvider[0] != (crisis.Blocked{Provider: "PICBOARD", Attempts: 1}) {
 		t.Errorf("the room: %d %+v", r.StatusCode, room)
 	}
 	if r := e.call(t, "pic", "POST", base+"/steps", map[string]any{"action": "note", "text": "re-uploads slowing down"}, tco, &inc); r.StatusCode != 200 {

@@ -61,6 +61,11 @@ func (s *Server) hits(r *http.Request, kind string, ms []signals.Match) ([]signa
 	if len(hits) > 0 {
 		outcome = "match"
 		actor := actorOf(r)
+		// A provider's lookup that matches a crisis incident's bank is an
+		// upload attempt blocked: the incident's figures count it.
+		if err := s.cfg.DB.NoteBlockedUploads(r.Context(), actor, hits); err != nil {
+			return nil, err
+		}
 		for _, h := range hits {
 			s.log.Info("signals: match", "authority", actor.Authority, "algorithm", h.Entry.Algorithm, "entry", h.Entry.ID, "bank", h.Entry.Bank, "distance", h.Distance)
 		}

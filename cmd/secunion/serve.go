@@ -86,7 +86,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 		return err
 	}
 	defer pullsDone()
-	kick, removalDone := startRemoval(ctx, db, log)
+	kick, removalDone := startRemoval(ctx, db, d, log)
 	defer removalDone()
 	defer cancel()
 
