@@ -95,7 +95,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	tokens, sample, removals, err := prepareDemo(ctx, db, clock, *persons, e)
 	var images string
 	if err == nil {
-		images, err = writeDemoReuploads(f.data, demoRemovedImages)
+		images, err = writeDemoReuploads(f.data, demoCrisisImage)
 	}
 	if err != nil {
 		db.Close()
@@ -183,6 +183,9 @@ func seedDemo(ctx context.Context, db *store.DB, clock *demoClock, persons int, 
 		return err
 	}
 	if err := seedRemovalHistory(ctx, db, clock); err != nil {
+		return err
+	}
+	if err := seedDemoCrisis(ctx, db, clock); err != nil {
 		return err
 	}
 	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })
@@ -307,6 +310,8 @@ func printDemo(w io.Writer, url, data string, tokens map[string]string, sample s
 		fmt.Fprintf(w, "\nRe-uploads: VidShare's removals put the hashes of %d images into the bank tco-removed; %s holds\n", demoRemovedImages, images)
 		fmt.Fprintf(w, "copies of them, smaller, mirrored and re-compressed. Log in as vidshare.contact and drop one on Hash lookup, or:\n")
 		fmt.Fprintf(w, "  curl -H 'Authorization: Bearer %s' --data-binary @%s %s/api/v1/signals/lookup\n", tokens["vidshare.contact"], reupload, url)
+		fmt.Fprintf(w, "Crisis: the protocol is active for a livestreamed attack (Crisis room, as tco.officer, europol.analyst or a provider);\n")
+		fmt.Fprintf(w, "a provider's lookup of %s counts as an upload blocked there.\n", filepath.Join(images, reuploadName(demoCrisisImage)))
 	}
 	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }

@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"secunion/crisis"
 	"secunion/removal"
 	"secunion/signals"
+	"secunion/store"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the demo writes to it.
@@ -127,6 +129,7 @@ func TestDemo(t *testing.T) {
 	tco := tokenOf(tokens, "tco.officer")
 	demoOrdersFlow(t, url[1], tco)
 	demoReupload(t, out, url[1], tokenOf(tokens, "vidshare.contact"))
+	demoCrisis(t, out, url[1], tokenOf(tokens, "picboard.contact"), tco)
 	stop()
 
 	// A second start keeps the data, prints fresh tokens and revokes the old.
@@ -189,6 +192,42 @@ func demoReupload(t *testing.T, out, base, token string) {
 	json.NewDecoder(resp.Body).Decode(&found)
 	if resp.StatusCode != 200 || len(found.Matches) != 1 || found.Matches[0].Entry.Bank != signals.BankTCO || found.Matches[0].Entry.Source != signals.SourceRemovalOrder || found.Matches[0].Distance > 31 {
 		t.Errorf("the re-upload %s: %d %+v", m[1], resp.StatusCode, found)
+	}
+}
+
+// demoCrisis checks the demo's live crisis: PicBoard's lookup of the
+// printed copy of the shared key frame matches the incident's bank, and
+// the crisis room counts it as an upload blocked.
+func demoCrisis(t *testing.T, out, base, picboard, tco string) {
+	t.Helper()
+	m := regexp.MustCompile(`lookup of (\S+) counts as an upload blocked`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no crisis line in:\n%s", out)
+	}
+	data, err := os.ReadFile(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", base+"/api/v1/signals/lookup", bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+picboard)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found struct{ Matches []signals.Hit }
+	json.NewDecoder(resp.Body).Decode(&found)
+	resp.Body.Close()
+	if len(found.Matches) != 1 || !strings.HasPrefix(found.Matches[0].Entry.Bank, "incident-") {
+		t.Fatalf("PicBoard's lookup of the key frame: %d %+v", resp.StatusCode, found)
+	}
+	var list struct{ Incidents []crisis.Incident }
+	if code := apiCall(t, "GET", base+"/api/v1/crisis/incidents", tco, "terrorist-content", nil, &list); code != 200 || len(list.Incidents) != 1 || list.Incidents[0].State != crisis.Coordinated {
+		t.Fatalf("the demo's incidents: %d %+v", code, list)
+	}
+	var room store.Room
+	apiCall(t, "GET", base+"/api/v1/crisis/incidents/"+list.Incidents[0].ID, tco, "terrorist-content", nil, &room)
+	if room.Figures.Hashes != 1 || room.Figures.URLs != 1 || room.Figures.ToFirstHash != 240 || room.Figures.Blocked != 1 {
+		t.Errorf("the crisis room's figures: %+v", room.Figures)
 	}
 }
 

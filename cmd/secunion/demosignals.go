@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -11,9 +12,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"time"
 
 	"secunion"
+	"secunion/crisis"
 	"secunion/signals"
+	"secunion/store"
 )
 
 // demoRemovedImages is how many removals of the demo's history carry
@@ -82,8 +86,8 @@ func demoRemovedHashes(n int) ([]signals.Entry, error) {
 	}, nil
 }
 
-// writeDemoReuploads writes, for each removed demo image, a copy as it
-// might come back: half the size, JPEG-compressed and mirrored, so that
+// writeDemoReuploads writes, for demo images 1 to n, a copy as it might
+// come back: half the size, JPEG-compressed and mirrored, so that
 // its file hashes differ and its PDQ hash still matches.
 func writeDemoReuploads(data string, n int) (string, error) {
 	dir := filepath.Join(data, demoImageDir)
@@ -112,3 +116,43 @@ func writeDemoReuploads(data string, n int) (string, error) {
 
 // reuploadName names the re-uploaded copy of demo image n.
 func reuploadName(n int) string { return fmt.Sprintf("reupload-%d.jpg", n) }
+
+// demoCrisisImage is the demo image shared in the demo's crisis incident
+// (the removed ones are 1 to demoRemovedImages).
+const demoCrisisImage = demoRemovedImages + 1
+
+// seedDemoCrisis plays the start of a crisis on clock, set back: BE-TCO
+// declares an incident with VidShare and PicBoard, Europol (which takes
+// part in every incident) activates the protocol, VidShare shares the hash
+// of the attack video's key frame four minutes later and BE-TCO a URL,
+// and Europol coordinates the response. The incident is live at the
+// start: providers' lookups of that frame count as uploads blocked.
+func seedDemoCrisis(ctx context.Context, db *store.DB, clock *demoClock) error {
+	be, europol, vid := demoActor("BE-TCO"), demoActor("EU-EUROPOL"), demoActor("IE-VIDSHARE")
+	clock.setBack(40 * time.Minute)
+	inc, err := db.DeclareIncident(ctx, be, crisis.Incident{Title: "Livestreamed attack in Ghent",
+		Description: "An attacker livestreamed a knife attack at a Ghent tram stop; copies spread on video platforms within minutes."},
+		[]string{"IE-VIDSHARE", "NL-PICBOARD"})
+	if err != nil {
+		return err
+	}
+	clock.advance(6 * time.Minute)
+	if _, err := db.StepIncident(ctx, europol, inc.ID, crisis.Step{Action: crisis.Activate}); err != nil {
+		return err
+	}
+	clock.advance(4 * time.Minute)
+	hs, err := demoRemovedHashes(demoCrisisImage)
+	if err != nil {
+		return err
+	}
+	if _, _, err := db.ShareHash(ctx, vid, inc.ID, hs[0], "key frame of the livestream"); err != nil {
+		return err
+	}
+	clock.advance(3 * time.Minute)
+	if _, _, err := db.ShareURL(ctx, be, inc.ID, "https://vidshare.example/live/gh3nt", "the original stream"); err != nil {
+		return err
+	}
+	clock.advance(2 * time.Minute)
+	_, err = db.StepIncident(ctx, europol, inc.ID, crisis.Step{Action: crisis.Coordinate, Text: "Europol coordinates: every participant filters the shared hashes."})
+	return err
+}
