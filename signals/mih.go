@@ -1,7 +1,9 @@
 package signals
 
 import (
+	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -24,20 +26,29 @@ type Match struct {
 }
 
 // Index finds every stored PDQ hash within a distance of a query, exactly,
-// by multi-index hashing: each hash is cut into 16 slots of 16 bits, and
-// each slot value lists the hashes holding it. Two hashes at distance d
-// differ by at most ⌊d/16⌋ bits in one slot at least (were every slot
-// ⌊d/16⌋+1 bits apart, they would be 16·(⌊d/16⌋+1) > d apart), so probing
-// each slot with the query's value and every value within ⌊d/16⌋ bits of it
-// finds every candidate, which is then checked whole. Up to distance 31
-// that is 17 probes a slot, up to 47 (MaxDistance) 137.
+// by multi-index hashing (Norouzi, Punjani and Fleet): each hash is cut
+// into m slots, and each slot value lists the hashes holding it. Two
+// hashes at distance d agree within r_i bits in slot i for some i, for any
+// radii with Σ(r_i+1) > d (were every slot r_i+1 bits apart or more, they
+// would be more than d apart); so probing each slot with the query's value
+// and every value within r_i bits of it finds every candidate, which is
+// then checked whole.
 //
-// Memory is what ten million hashes need and little more: the hashes sit
-// in fixed-size chunks, numbered by position, and each slot value's list
-// of positions is a chain of fixed-size blocks drawn from one pool, so
-// that neither growing nor compacting copies an array into a larger one
-// and leaves the old one to the garbage collector. There is no table from
-// ID to position: Remove finds an entry through its hash's first slot.
+// The slots are as wide as the index is large (about log₂ of the number
+// of hashes bits each, 16 to 24, so that a list holds about one hash):
+// 16 slots of 16 bits for small indexes, 11 of 23–24 bits at ten million
+// hashes, where a lookup at distance 31 probes about 2,800 lists and checks
+// about 3,000 hashes, instead of 40,000 with 16-bit slots. Memory reads
+// from scattered places are what a lookup costs, so their number is what
+// the slots are chosen for.
+//
+// The lists are built in one piece (compressed rows: per slot, where each
+// value's positions start, and the positions) over the hashes held when
+// they were last built; hashes added since sit in a tail, listed by 16
+// slots of 16 bits in chains, and are merged into the lists when the tail
+// grows past a sixty-fourth of them, in place. Hashes are kept in
+// fixed-size chunks, numbered by position, and there is no table from ID to
+// position: Remove finds an entry through its hash's slots.
 //
 // An Index is safe for concurrent use: lookups share it, changes take it
 // alone.
@@ -48,31 +59,38 @@ type Index struct {
 	dead    []uint64 // bit p: position p was removed
 	n       uint32   // positions used
 	removed uint32
-	buckets *[16][1 << 16]bucket // slot, value → its list of positions
-	pool    []*[poolBlocks * blockLen]uint32
-	blocks  uint32 // blocks of the pool in use
+
+	slots []slot // the lists over positions [0, built)
+	built uint32
+	tail  *[16][1 << 16]uint32 // 16-bit slot, value → newest tail entry listing it, plus 1 (0: none)
+	next  [16][]uint32         // tail entry → the entry before it in its list, plus 1
+	sort  []uint64             // merge's scratch
 }
 
-// Positions are kept in chunks of chunk; a list's blocks hold the number
-// of the next (older) block, then perBlock positions.
+// slot is the bits [start, start+width) of a hash and their lists: the
+// positions holding value v are pos[off[v]:off[v+1]].
+type slot struct {
+	start, width uint
+	off          []uint32
+	pos          positions
+}
+
+// positions is a growable array of positions kept in fixed-size chunks,
+// so that growing it copies nothing.
+type positions []*[chunk]uint32
+
+// Hashes and positions are kept in chunks of chunk; the tail is merged
+// when it holds more than tailMin positions and a sixty-fourth of the
+// lists.
 const (
 	chunkShift = 16
 	chunk      = 1 << chunkShift
-	blockLen   = 32
-	perBlock   = blockLen - 1
-	poolShift  = 14
-	poolBlocks = 1 << poolShift
+	tailMin    = 1 << 12
 )
-
-// bucket is one slot value's list: n positions in a chain of blocks, the
-// newest, holding the last (n-1)%perBlock+1, first.
-type bucket struct {
-	head, n uint32
-}
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{buckets: new([16][1 << 16]bucket)}
+	return &Index{tail: new([16][1 << 16]uint32)}
 }
 
 // Len returns the number of hashes held.
@@ -87,61 +105,26 @@ func (x *Index) Len() int {
 func (x *Index) Add(id uint32, h PDQ) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.insert(id, h.words())
-}
-
-// insert appends w under id at the next position. The caller holds the
-// lock.
-func (x *Index) insert(id uint32, w [4]uint64) {
 	p := x.n
 	if p%chunk == 0 && int(p/chunk) == len(x.words) {
 		x.words = append(x.words, new([chunk * 4]uint64))
 		x.ids = append(x.ids, new([chunk]uint32))
 	}
-	copy(x.words[p/chunk][p%chunk*4:], w[:])
+	w := h.words()
+	*x.hash(p) = w
 	x.ids[p/chunk][p%chunk] = id
 	if p%64 == 0 {
 		x.dead = append(x.dead, 0)
 	}
 	x.n++
-	x.list(p, w)
-}
-
-// list adds position p, holding w, to the list of its value in every
-// slot.
-func (x *Index) list(p uint32, w [4]uint64) {
-	for s := range 16 {
-		x.link(s, uint16(w[s/4]>>(16*(s%4))), p)
+	e := p - x.built
+	for s, v := range h {
+		x.next[s] = append(x.next[s], x.tail[s][v])
+		x.tail[s][v] = e + 1
 	}
-}
-
-// link adds position p to the list of value v in slot s.
-func (x *Index) link(s int, v uint16, p uint32) {
-	b := &x.buckets[s][v]
-	k := b.n % perBlock
-	if k == 0 {
-		nb := x.newBlock()
-		x.block(nb)[0] = b.head
-		b.head = nb
+	if e+1 > max(tailMin, x.built/64) {
+		x.build()
 	}
-	x.block(b.head)[1+k] = p
-	b.n++
-}
-
-// newBlock takes the next block of the pool, growing it by a chunk when
-// all are in use.
-func (x *Index) newBlock() uint32 {
-	if x.blocks%poolBlocks == 0 && int(x.blocks/poolBlocks) == len(x.pool) {
-		x.pool = append(x.pool, new([poolBlocks * blockLen]uint32))
-	}
-	x.blocks++
-	return x.blocks - 1
-}
-
-// block returns block b of the pool.
-func (x *Index) block(b uint32) []uint32 {
-	o := b % poolBlocks * blockLen
-	return x.pool[b/poolBlocks][o : o+blockLen : o+blockLen]
 }
 
 // hash returns the four words at position p.
@@ -149,41 +132,53 @@ func (x *Index) hash(p uint32) *[4]uint64 {
 	return (*[4]uint64)(x.words[p/chunk][p%chunk*4:])
 }
 
+func (x *Index) isDead(p uint32) bool { return x.dead[p/64]&(1<<(p%64)) != 0 }
+
 // Remove drops id, which holds h; it does nothing if id does not hold h.
-// The entry is found among the positions listing h's first slot value.
-// Its place stays taken until removed entries are a quarter of all
-// places; then the index is compacted.
+// The entry is found among the positions listing h's value in the first
+// slot (or, in the tail, its first 16 bits). Its place stays taken until
+// removed entries are a quarter of all places; then the index is
+// compacted.
 func (x *Index) Remove(id uint32, h PDQ) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	w := h.words()
-	x.each(x.buckets[0][h[0]], func(p uint32) bool {
-		if x.ids[p/chunk][p%chunk] != id || *x.hash(p) != w || x.dead[p/64]&(1<<(p%64)) != 0 {
-			return true
+	drop := func(p uint32) bool {
+		if x.ids[p/chunk][p%chunk] != id || *x.hash(p) != w || x.isDead(p) {
+			return false
 		}
 		x.dead[p/64] |= 1 << (p % 64)
 		x.removed++
-		return false
-	})
+		return true
+	}
+	found := false
+	for e := x.tail[0][h[0]]; e != 0 && !found; e = x.next[0][e-1] {
+		found = drop(x.built + e - 1)
+	}
+	if !found && len(x.slots) > 0 {
+		s := &x.slots[0]
+		v := s.value(&w)
+		for i := s.off[v]; i < s.off[v+1] && !drop(s.pos.at(i)); i++ {
+		}
+	}
 	if x.removed > 0 && x.removed*4 >= x.n {
 		x.compact()
+		x.rebuild(slotCount(x.n))
+		x.emptyTail()
 	}
 }
 
-// each calls f with the positions of b's list until f returns false.
-func (x *Index) each(b bucket, f func(p uint32) bool) {
-	for n, blk := b.n, b.head; n > 0; {
-		e := x.block(blk)
-		k := (n-1)%perBlock + 1
-		for _, p := range e[1 : 1+k] {
-			if !f(p) {
-				return
-			}
-		}
-		n -= k
-		blk = e[0]
+// value returns slot s of the hash held as w.
+func (s *slot) value(w *[4]uint64) uint32 {
+	i, o := s.start/64, s.start%64
+	v := w[i] >> o
+	if o+s.width > 64 {
+		v |= w[i+1] << (64 - o)
 	}
+	return uint32(v & (1<<s.width - 1))
 }
+
+func (ps positions) at(i uint32) uint32 { return ps[i/chunk][i%chunk] }
 
 // Lookup returns every stored hash within distance of q, nearest first
 // (then by ID). A distance outside 0–MaxDistance is refused.
@@ -191,97 +186,173 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	if distance < 0 || distance > MaxDistance {
 		return nil, secunion.Errorf(secunion.Invalid, "a PDQ lookup's distance is 0 to %d, not %d", MaxDistance, distance)
 	}
-	radius := distance / 16
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	l := lookup{x: x, q: q, qw: q.words(), distance: distance, radius: radius}
-	masks := make([]uint16, 1, 137)
-	for i := range 16 {
-		if radius >= 1 {
-			masks = append(masks, 1<<i)
-		}
-		for j := i + 1; j < 16 && radius >= 2; j++ {
-			masks = append(masks, 1<<i|1<<j)
-		}
+	l := lookups.Get().(*lookup)
+	defer lookups.Put(l)
+	l.x, l.qw, l.distance, l.out = x, q.words(), distance, nil
+	l.radii = radii(l.radii[:0], len(x.slots), distance)
+	l.values = l.values[:0]
+	for i := range x.slots {
+		l.values = append(l.values, x.slots[i].value(&l.qw))
+		l.probeSlot(i)
 	}
-	// A slot's lists are located, and their first blocks read, before any
-	// is scanned, so that those reads from memory overlap.
-	var heads [137]bucket
-	for s, v := range q {
-		hs := heads[:len(masks)]
-		for i, m := range masks {
-			hs[i] = x.buckets[s][v^m]
-		}
-		for _, b := range hs {
-			if b.n > 0 {
-				l.warm += x.block(b.head)[1]
-			}
-		}
-		for _, b := range hs {
-			l.scan(s, b)
-		}
-	}
-	slices.SortFunc(l.out, func(a, b Match) int {
+	l.probeTail(q)
+	out := l.out
+	l.x, l.out = nil, nil
+	slices.SortFunc(out, func(a, b Match) int {
 		if a.Distance != b.Distance {
 			return a.Distance - b.Distance
 		}
 		return int(a.ID) - int(b.ID)
 	})
-	return l.out, nil
+	return out, nil
 }
+
+// lookups holds lookups' buffers between queries.
+var lookups = sync.Pool{New: func() any { return new(lookup) }}
 
 // lookup is one query under way.
 type lookup struct {
-	x                *Index
-	q                PDQ
-	qw               [4]uint64
-	distance, radius int
-	out              []Match
-	warm             uint32 // what reading ahead read, kept so that it is not skipped
+	x        *Index
+	qw       [4]uint64
+	distance int
+	radii    []int    // per slot; -1: not probed
+	values   []uint32 // the query's value per slot
+	masks    []uint32
+	ranges   [][2]uint32
+	out      []Match
+	warm     uint32 // what reading ahead read, kept so that it is not skipped
 }
 
-// scan checks the positions of list b, of slot s. Nearly all are
-// far: the first two words decide that, from one cache line. A hash
-// within the distance is kept only if s is the first slot within the
-// radius of the query's, the one where it was met first, so that no
-// table of those already found is needed.
-func (l *lookup) scan(s int, b bucket) {
-	x := l.x
-	words, distance := x.words, l.distance
-	q0, q1, q2, q3 := l.qw[0], l.qw[1], l.qw[2], l.qw[3]
-	for n, blk := b.n, b.head; n > 0; {
-		e := x.block(blk)
-		k := (n-1)%perBlock + 1
-		for _, p := range e[1 : 1+k] {
-			c := words[p>>chunkShift]
-			o := p % chunk * 4
-			d := bits.OnesCount64(c[o]^q0) + bits.OnesCount64(c[o+1]^q1)
-			if d > distance {
-				continue
-			}
-			d += bits.OnesCount64(c[o+2]^q2) + bits.OnesCount64(c[o+3]^q3)
-			if d <= distance {
-				l.found(s, p, d)
+// radii returns, for m slots, the radius each is probed at so that their
+// Σ(r_i+1) is distance+1: as even as can be, the larger radii on the
+// narrower slots (the first ones).
+func radii(rs []int, m, distance int) []int {
+	for i := range m {
+		r := (distance+1)/m - 1
+		if i < (distance+1)%m {
+			r++
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// flips returns every mask of up to r of the low width bits.
+func flips(ms []uint32, width uint, r int) []uint32 {
+	ms = append(ms[:0], 0)
+	var grow func(from uint, left int, m uint32)
+	grow = func(from uint, left int, m uint32) {
+		for b := from; b < width; b++ {
+			ms = append(ms, m|1<<b)
+			if left > 1 {
+				grow(b+1, left-1, m|1<<b)
 			}
 		}
-		n -= k
-		blk = e[0]
 	}
+	if r > 0 {
+		grow(0, r, 0)
+	}
+	return ms
 }
 
-// found keeps position p, at distance d, met in slot s.
-func (l *lookup) found(s int, p uint32, d int) {
-	x := l.x
-	if x.dead[p/64]&(1<<(p%64)) != 0 {
+// probeSlot checks the lists of slot i within its radius of the query's
+// value. Where each list lies, and its first position, are read for all
+// before any is checked, so that those reads from memory overlap.
+func (l *lookup) probeSlot(i int) {
+	if l.radii[i] < 0 {
 		return
 	}
-	h := pdqOf(x.hash(p))
-	for t := range s {
-		if bits.OnesCount16(h[t]^l.q[t]) <= l.radius {
-			return
+	s := &l.x.slots[i]
+	l.masks = flips(l.masks, s.width, l.radii[i])
+	l.ranges = l.ranges[:0]
+	for _, m := range l.masks {
+		v := l.values[i] ^ m
+		if lo, hi := s.off[v], s.off[v+1]; lo < hi {
+			l.ranges = append(l.ranges, [2]uint32{lo, hi})
 		}
 	}
-	l.out = append(l.out, Match{ID: x.ids[p/chunk][p%chunk], Hash: h, Distance: d})
+	for _, r := range l.ranges {
+		l.warm += s.pos.at(r[0])
+	}
+	for _, r := range l.ranges {
+		for lo := r[0]; lo < r[1]; {
+			c := s.pos[lo/chunk]
+			hi := min(r[1], lo/chunk*chunk+chunk)
+			for _, p := range c[lo%chunk : hi-(lo/chunk*chunk)] {
+				if d := l.distanceTo(p); d >= 0 && l.firstSlot(p, i) {
+					l.keep(p, d)
+				}
+			}
+			lo = hi
+		}
+	}
+}
+
+// distanceTo returns the distance of the hash at p to the query, or -1
+// when it is beyond the lookup's distance. Nearly all are: the first two
+// words, from one cache line, decide that.
+func (l *lookup) distanceTo(p uint32) int {
+	c := l.x.words[p>>chunkShift]
+	o := p % chunk * 4
+	d := bits.OnesCount64(c[o]^l.qw[0]) + bits.OnesCount64(c[o+1]^l.qw[1])
+	if d > l.distance {
+		return -1
+	}
+	d += bits.OnesCount64(c[o+2]^l.qw[2]) + bits.OnesCount64(c[o+3]^l.qw[3])
+	if d > l.distance {
+		return -1
+	}
+	return d
+}
+
+// firstSlot reports whether slot i is the first probed slot where the hash
+// at p is within the radius, the one where it is met first, so that no
+// table of those already found is needed.
+func (l *lookup) firstSlot(p uint32, i int) bool {
+	w := l.x.hash(p)
+	for j := range i {
+		if r := l.radii[j]; r >= 0 && bits.OnesCount32(l.x.slots[j].value(w)^l.values[j]) <= r {
+			return false
+		}
+	}
+	return true
+}
+
+// probeTail checks the tail's lists, 16 slots of 16 bits probed within
+// ⌊distance/16⌋ bits, each hash kept from the first slot within it.
+func (l *lookup) probeTail(q PDQ) {
+	x := l.x
+	radius := l.distance / 16
+	l.masks = flips(l.masks, 16, radius)
+	for s, v := range q {
+		for _, m := range l.masks {
+			for e := x.tail[s][v^uint16(m)]; e != 0; e = x.next[s][e-1] {
+				p := x.built + e - 1
+				d := l.distanceTo(p)
+				if d < 0 {
+					continue
+				}
+				h := pdqOf(x.hash(p))
+				first := true
+				for t := range s {
+					first = first && bits.OnesCount16(h[t]^q[t]) > radius
+				}
+				if first {
+					l.keep(p, d)
+				}
+			}
+		}
+	}
+}
+
+// keep adds the hash at p, at distance d, to the answer unless removed.
+func (l *lookup) keep(p uint32, d int) {
+	x := l.x
+	if !x.isDead(p) {
+		l.out = append(l.out, Match{ID: x.ids[p/chunk][p%chunk], Hash: pdqOf(x.hash(p)), Distance: d})
+	}
 }
 
 // pdqOf is the hash held as w.
@@ -302,14 +373,147 @@ func (h PDQ) words() [4]uint64 {
 	return w
 }
 
+// slotCount returns how many slots the lists over n hashes are cut into:
+// about 256 / log₂ n, from 16 (16-bit slots) down to 11.
+func slotCount(n uint32) int {
+	if n < 1<<16 {
+		return 16
+	}
+	return min(16, max(11, int(math.Round(256/math.Log2(float64(n))))))
+}
+
+// build merges the tail into the lists, or builds them anew when the
+// index has grown into another number of slots. The caller holds the lock.
+func (x *Index) build() {
+	if m := slotCount(x.n); m != len(x.slots) {
+		x.rebuild(m)
+	} else {
+		for i := range x.slots {
+			x.merge(&x.slots[i])
+		}
+	}
+	x.emptyTail()
+}
+
+// emptyTail starts a new tail after the lists cover every position.
+func (x *Index) emptyTail() {
+	x.built = x.n
+	clear(x.tail[:])
+	for s := range x.next {
+		x.next[s] = x.next[s][:0]
+	}
+}
+
+// rebuild builds the lists of m slots over every position held, reusing
+// the arrays of the old ones where it can. The caller holds the lock.
+func (x *Index) rebuild(m int) {
+	old := x.slots
+	x.slots = make([]slot, m)
+	start := uint(0)
+	for i := range x.slots {
+		s := &x.slots[i]
+		// The narrower slots first (they take the larger radii).
+		s.start, s.width = start, uint(256/m)
+		if i >= m-256%m {
+			s.width++
+		}
+		start += s.width
+		if i < len(old) && old[i].width == s.width {
+			s.off, s.pos = old[i].off, old[i].pos
+			clear(s.off)
+		} else {
+			s.off = make([]uint32, 1<<s.width+1)
+			if i < len(old) {
+				s.pos = old[i].pos
+			}
+		}
+		// Counting sort, each value's start moving to its end as its
+		// positions are placed, then shifted back.
+		for p := range x.n {
+			if !x.isDead(p) {
+				s.off[s.value(x.hash(p))+1]++
+			}
+		}
+		for v := 1; v < len(s.off); v++ {
+			s.off[v] += s.off[v-1]
+		}
+		s.pos.grow(s.off[len(s.off)-1])
+		for p := range x.n {
+			if !x.isDead(p) {
+				v := s.value(x.hash(p))
+				s.pos.set(s.off[v], p)
+				s.off[v]++
+			}
+		}
+		copy(s.off[1:], s.off)
+		s.off[0] = 0
+	}
+	// The arrays let go are large: give their memory back now rather
+	// than when the heap next doubles.
+	runtime.GC()
+}
+
+// merge adds the tail's live positions to the lists of s, in place: from
+// the top down, each older list moves up by the number of tail positions
+// with a smaller value, and those positions go in after it.
+func (x *Index) merge(s *slot) {
+	t := x.sort[:0]
+	for p := x.built; p < x.n; p++ {
+		if !x.isDead(p) {
+			t = append(t, uint64(s.value(x.hash(p)))<<32|uint64(p))
+		}
+	}
+	slices.Sort(t)
+	x.sort = t
+	held := s.off[len(s.off)-1]
+	top := held + uint32(len(t))
+	s.pos.grow(top)
+	read := held
+	for j := len(t) - 1; j >= 0; j-- {
+		end := s.off[t[j]>>32+1]
+		s.pos.moveUp(top-(read-end), end, read-end)
+		top -= read - end
+		read = end
+		top--
+		s.pos.set(top, uint32(t[j]))
+	}
+	j := 0
+	for v := range s.off {
+		for j < len(t) && t[j]>>32 < uint64(v) {
+			j++
+		}
+		s.off[v] += uint32(j)
+	}
+}
+
+// grow makes room for n positions.
+func (ps *positions) grow(n uint32) {
+	for len(*ps) < int((n+chunk-1)/chunk) {
+		*ps = append(*ps, new([chunk]uint32))
+	}
+}
+
+func (ps positions) set(i, p uint32) { ps[i/chunk][i%chunk] = p }
+
+// moveUp copies the n positions from src to dst ≥ src, the last first, so
+// that the ranges may overlap.
+func (ps positions) moveUp(dst, src, n uint32) {
+	for n > 0 {
+		s, d := src+n-1, dst+n-1
+		k := min(s%chunk, d%chunk) + 1
+		k = min(k, n)
+		copy(ps[d/chunk][d%chunk+1-k:d%chunk+1], ps[s/chunk][s%chunk+1-k:s%chunk+1])
+		n -= k
+	}
+}
+
 // compact gives back the places of removed entries: the live hashes move
-// down over them, in place, and the lists are rebuilt in the blocks
-// already held; chunks no longer needed are let go. The caller holds the
-// lock.
+// down over them, in place, and chunks no longer needed are let go; the
+// lists must then be rebuilt. The caller holds the lock.
 func (x *Index) compact() {
 	n := uint32(0)
 	for p := range x.n {
-		if x.dead[p/64]&(1<<(p%64)) != 0 {
+		if x.isDead(p) {
 			continue
 		}
 		*x.hash(n) = *x.hash(p)
@@ -322,12 +526,9 @@ func (x *Index) compact() {
 	x.words, x.ids = x.words[:chunks], x.ids[:chunks]
 	x.dead = make([]uint64, (n+63)/64)
 	x.n, x.removed = n, 0
-	*x.buckets = [16][1 << 16]bucket{}
-	x.blocks = 0
-	for p := range n {
-		x.list(p, *x.hash(p))
+	for i := range x.slots {
+		s := &x.slots[i]
+		clear(s.pos[chunks:])
+		s.pos = s.pos[:chunks]
 	}
-	used := int((x.blocks + poolBlocks - 1) / poolBlocks)
-	clear(x.pool[used:])
-	x.pool = x.pool[:used]
 }

@@ -138,43 +138,52 @@ func TestIndexExact(t *testing.T) {
 	}
 }
 
-// TestIndexChunks: past one chunk of positions, and after a compaction
-// that lets chunks go, lookups agree with the scan; emptied, the index
-// holds nothing and finds nothing.
-func TestIndexChunks(t *testing.T) {
+// TestIndexWide: past one chunk of positions, with slots wider than 16
+// bits, through merges of the tail and a compaction that lets chunks go
+// and narrows the slots again, lookups at every distance agree with the
+// scan; emptied, the index holds nothing and finds nothing.
+func TestIndexWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	x := NewIndex()
 	stored := map[uint32]PDQ{}
 	n := uint32(chunk + chunk/2)
 	for i := range n {
 		h := randomPDQ(r)
+		if i%10 == 0 {
+			h = near(r, stored[i-i%1000], r.IntN(48))
+		}
 		stored[i] = h
 		x.Add(i, h)
 	}
 	check := func(stage string) {
 		t.Helper()
-		for i := uint32(0); i < n; i += n / 40 {
-			q := near(r, stored[i], r.IntN(32))
-			if _, ok := stored[i]; !ok {
-				q = randomPDQ(r)
+		for i := uint32(0); i < n; i += n / 15 {
+			q := randomPDQ(r)
+			if h, ok := stored[i]; ok {
+				q = near(r, h, r.IntN(32))
 			}
-			got, _ := x.Lookup(q, DefaultDistance)
-			if want := scan(stored, q, DefaultDistance); !slices.Equal(got, want) {
-				t.Fatalf("%s: %d found, the scan finds %d", stage, len(got), len(want))
+			for _, distance := range []int{0, 15, 16, 31, 32, 47} {
+				got, _ := x.Lookup(q, distance)
+				if want := scan(stored, q, distance); !slices.Equal(got, want) {
+					t.Fatalf("%s, distance %d: %d found, the scan finds %d", stage, distance, len(got), len(want))
+				}
 			}
 		}
 	}
-	check("two chunks")
+	if len(x.slots) != 15 || x.slots[14].width != 18 {
+		t.Fatalf("%d hashes cut into %d slots", n, len(x.slots))
+	}
+	check("two chunks, 15 slots")
 	for i := range n {
 		if i%3 != 0 {
 			x.Remove(i, stored[i])
 			delete(stored, i)
 		}
 	}
-	if len(x.words) != 1 || x.Len() != len(stored) {
-		t.Fatalf("%d chunks and %d held after removing two thirds", len(x.words), x.Len())
+	if len(x.words) != 1 || len(x.slots) != 16 || x.Len() != len(stored) {
+		t.Fatalf("%d chunks, %d slots and %d held after removing two thirds", len(x.words), len(x.slots), x.Len())
 	}
-	check("compacted into one chunk")
+	check("compacted into one chunk and 16 slots")
 	for i := range n {
 		if h, ok := stored[i]; ok {
 			x.Remove(i, h)
@@ -185,39 +194,41 @@ func TestIndexChunks(t *testing.T) {
 	}
 }
 
-// TestIndexConcurrent: lookups running while entries come and go always
-// find the entries that stay (run with -race).
+// TestIndexConcurrent: lookups running while entries come and go (merged
+// into the lists, then compacted away) always find the entries that stay
+// (run with -race).
 func TestIndexConcurrent(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	x := NewIndex()
 	base := randomPDQ(r)
-	for i := range uint32(1000) {
+	const stay = 5000
+	for i := range uint32(stay) {
 		x.Add(i, near(r, base, 10))
 	}
-	churn := make([]PDQ, 2000)
+	churn := make([]PDQ, 5000)
 	for i := range churn {
 		churn[i] = near(r, base, 20)
 	}
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Go(func() {
-			for range 200 {
+			for range 30 {
 				got, err := x.Lookup(base, DefaultDistance)
-				if err != nil || len(got) < 1000 {
+				if err != nil || len(got) < stay {
 					t.Errorf("%d found: %v", len(got), err)
 					return
 				}
 			}
 		})
 	}
-	for round := range 5 {
+	for round := range 3 {
 		for i, h := range churn {
-			x.Add(uint32(1000+i), h)
+			x.Add(uint32(stay+i), h)
 		}
 		for i, h := range churn {
-			x.Remove(uint32(1000+i), h)
+			x.Remove(uint32(stay+i), h)
 		}
-		if x.Len() != 1000 {
+		if x.Len() != stay {
 			t.Fatalf("round %d: %d held", round, x.Len())
 		}
 	}
