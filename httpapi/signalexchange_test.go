@@ -88,10 +88,6 @@ func TestSignalExchange(t *testing.T) {
 			t.Errorf("%s %s: %d %s, want %d saying %q", tc.login, tc.path, status, body, tc.status, tc.says)
 		}
 	}
-	huge := "algorithm,value\n" + strings.Repeat("md5,"+exMD5+"\n", signals.MaxListBytes/37+1)
-	if status, _, body := e.raw(t, "tco", "POST", "/api/v1/signals/banks/partner-list/import", "text/csv", huge); status != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "64 MiB") {
-		t.Errorf("a list over 64 MiB: %d %s", status, body)
-	}
 	e.call(t, "vid", "GET", "/api/v1/signals/changes", nil, nil, &feed)
 	if len(feed.Changes) != 2 || feed.Next != 2 {
 		t.Errorf("after the refusals: %+v", feed)

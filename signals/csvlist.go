@@ -34,18 +34,15 @@ var csvAliases = map[string]string{"hash_digest": "value", "hash": "value", "fil
 
 // ReadCSV reads a CSV hash list with a header row.
 func ReadCSV(r io.Reader) (List, error) {
-	b, err := readAll(r, "CSV list")
-	if err != nil {
-		return List{}, err
-	}
-	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+	br, lr := newListReader(r, "CSV list")
+	cr := csv.NewReader(br)
 	cr.Comment, cr.FieldsPerRecord, cr.ReuseRecord = '#', -1, true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return List{}, secunion.Errorf(secunion.Invalid, "the CSV list is empty: it needs a header row (%s)", strings.Join(csvColumns, ","))
 	}
 	if err != nil {
-		return List{}, csvError(err)
+		return List{}, csvError(lr, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -86,7 +83,7 @@ func ReadCSV(r io.Reader) (List, error) {
 				}
 				continue
 			}
-			return List{}, csvError(err)
+			return List{}, csvError(lr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		where := "line " + strconv.Itoa(line)
@@ -94,12 +91,15 @@ func ReadCSV(r io.Reader) (List, error) {
 			p.add(where, "", "%d fields where the header has %d", len(rec), len(header))
 			continue
 		}
-		if len(out.Items) == MaxListItems {
+		if len(out.Items) == maxItems {
 			return List{}, tooMany("CSV list")
 		}
 		if it, ok := csvItem(&p, where, rec, col); ok {
 			out.Items = append(out.Items, it)
 		}
+	}
+	if lr.n > maxBytes {
+		return List{}, lr.fail(nil)
 	}
 	if err := p.err(); err != nil {
 		return List{}, err
@@ -143,8 +143,11 @@ func csvItem(p *problems, where string, rec []string, col map[string]int) (Item,
 	return it, p.n == n
 }
 
-// csvError is a CSV error that stops the reading.
-func csvError(err error) error {
+// csvError is an error that stops the reading.
+func csvError(lr *listReader, err error) error {
+	if lr.n > maxBytes {
+		return lr.fail(err)
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return secunion.Errorf(secunion.Invalid, "the CSV list is malformed at line %d: %s", pe.Line, pe.Err)

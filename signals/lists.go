@@ -1,6 +1,9 @@
 package signals
 
 import (
+	"bufio"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -15,11 +18,22 @@ import (
 // answers either every item or an Invalid error naming each bad item and
 // field, so that an import with a bad line changes nothing.
 
-// Limits on a list read at once. A larger list is split by its sender
-// (the exchange endpoints page theirs).
+// Limits on a list read at once. The readers stream, holding one raw
+// item at a time beside the items read, so memory follows the count of
+// hashes rather than the bytes; the byte limit is set so that a bank of
+// MaxListItems exported in the most verbose form (STIX, about 400 bytes
+// an indicator) reads back. A larger list is split by its sender (the
+// exchange endpoints page theirs).
 const (
-	MaxListBytes = 64 << 20  // 64 MiB
+	MaxListBytes = 512 << 20 // 512 MiB
 	MaxListItems = 1_000_000 // hashes
+)
+
+// The limits the readers apply: MaxListBytes and MaxListItems, lowered by
+// the tests, which cannot afford to stream 512 MiB.
+var (
+	maxBytes int64 = MaxListBytes
+	maxItems       = MaxListItems
 )
 
 // maxProblems is how many bad items an error names; it counts the rest.
@@ -79,16 +93,143 @@ func ReadList(f Format, r io.Reader) (List, error) {
 	return List{}, err
 }
 
-// readAll reads r whole, refusing more than MaxListBytes.
-func readAll(r io.Reader, what string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxListBytes+1))
+// listReader reads a list's bytes, counting them, up to one past the
+// limit, and passes over a leading byte-order mark.
+type listReader struct {
+	r    io.Reader
+	n    int64
+	what string // "TAT list", …
+}
+
+// newListReader wraps r for the reader of what.
+func newListReader(r io.Reader, what string) (*bufio.Reader, *listReader) {
+	lr := &listReader{r: io.LimitReader(r, maxBytes+1), what: what}
+	br := bufio.NewReaderSize(lr, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br, lr
+}
+
+func (l *listReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
+// fail turns an error met while reading into the list's error: too large
+// when the bytes ran past the limit, else an Invalid error saying what is
+// wrong with the JSON (or the reading).
+func (l *listReader) fail(err error) error {
+	if l.n > maxBytes {
+		return secunion.Errorf(secunion.TooLarge, "the %s exceeds %s: split it into pages", l.what, sizeText(maxBytes))
+	}
+	var se *secunion.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &syn) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return secunion.Errorf(secunion.Invalid, "the %s is malformed JSON: %s", l.what, secunion.JSONProblem(err))
+	}
+	return secunion.Wrap(secunion.Invalid, err, "cannot read the "+l.what)
+}
+
+// sizeText writes n bytes in MiB, or KiB below one MiB.
+func sizeText(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
+}
+
+// jsonList reads a JSON list's envelope from dec: an object whose member
+// items holds the array of items (each given to item, as it comes), other
+// members given to member (or passed over); or, when bare is true, the
+// array alone. It returns whether the items' member was there, or the
+// first error of item.
+func jsonList(dec *json.Decoder, lr *listReader, items string, bare bool, item func(n int, raw json.RawMessage) error, member func(key string) error) (bool, error) {
+	array := func() error {
+		n := 0
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			if n++; n > maxItems {
+				return tooMany(lr.what)
+			}
+			if err := item(n, raw); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return err
+	}
+	tok, err := dec.Token()
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn) && lr.n <= maxBytes:
+		return false, secunion.Errorf(secunion.Invalid, "the %s is not JSON (%s)", lr.what, secunion.JSONProblem(err))
+	case err != nil:
+		return false, lr.fail(err)
+	case tok == json.Delim('[') && bare:
+		return true, finish(dec, lr, array())
+	case tok != json.Delim('{'):
+		what := "an object"
+		if bare {
+			what = "an object or an array"
+		}
+		return false, secunion.Errorf(secunion.Invalid, "the %s is not %s", lr.what, what)
+	}
+	found := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return found, lr.fail(err)
+		}
+		switch k, _ := key.(string); {
+		case k == items:
+			t, err := dec.Token()
+			switch {
+			case err != nil:
+				return found, lr.fail(err)
+			case t == nil: // an empty page may say null
+			case t != json.Delim('['):
+				return found, secunion.Errorf(secunion.Invalid, "the %s's %q is not an array", lr.what, items)
+			default:
+				if err := array(); err != nil {
+					return found, lr.fail(err)
+				}
+			}
+			found = true
+		default:
+			if err := member(k); err != nil {
+				return found, lr.fail(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return found, lr.fail(err)
+	}
+	return found, finish(dec, lr, nil)
+}
+
+// finish checks that nothing follows the list's value, once read
+// without error.
+func finish(dec *json.Decoder, lr *listReader, err error) error {
 	if err != nil {
-		return nil, secunion.Wrap(secunion.Invalid, err, "cannot read the "+what)
+		return lr.fail(err)
 	}
-	if len(b) > MaxListBytes {
-		return nil, secunion.Errorf(secunion.TooLarge, "the %s exceeds %d MiB: split it into pages", what, MaxListBytes>>20)
+	switch _, err := dec.Token(); {
+	case err == io.EOF:
+		return nil
+	case err == nil:
+		return secunion.Errorf(secunion.Invalid, "the %s has data after its end", lr.what)
+	default:
+		return lr.fail(err)
 	}
-	return b, nil
 }
 
 // problems gathers what is wrong with a list's items.
@@ -126,9 +267,9 @@ func (p *problems) err() error {
 	return secunion.Errorf(secunion.Invalid, "the %s has %d %s: %s%s", p.what, p.n, noun, strings.Join(p.msgs, "; "), more)
 }
 
-// tooMany is the error of a list over MaxListItems.
+// tooMany is the error of a list of more hashes than the limit.
 func tooMany(what string) error {
-	return secunion.Errorf(secunion.TooLarge, "the %s holds more than %d hashes: split it into pages", what, MaxListItems)
+	return secunion.Errorf(secunion.TooLarge, "the %s holds more than %d hashes: split it into pages", what, maxItems)
 }
 
 // checkItem checks it's hash and labels as an import will (in a scratch

@@ -3,6 +3,7 @@ package signals
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -231,12 +232,56 @@ func TestListRefusals(t *testing.T) {
 	}
 }
 
-// TestListLimits: a list over the size limit is refused as too large, and
-// an error names at most maxProblems items but counts them all.
+// filler is an endless repetition of a line, for lists over the size
+// limit that no test holds in memory.
+type filler struct {
+	line string
+	at   int
+}
+
+func (f *filler) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = f.line[f.at]
+		f.at = (f.at + 1) % len(f.line)
+	}
+	return len(p), nil
+}
+
+// TestListLimits: a list over the size limit is refused as too large as
+// it streams in, in each format; a list of more hashes than a list
+// carries is refused; an error names at most maxProblems items but
+// counts them all.
 func TestListLimits(t *testing.T) {
-	big := strings.NewReader("algorithm,value\n" + strings.Repeat("x", MaxListBytes))
-	if _, err := ReadCSV(big); secunion.CodeOf(err) != secunion.TooLarge || !strings.Contains(secunion.MessageOf(err), "64 MiB") {
-		t.Errorf("a 64 MiB list: %v", err)
+	defer func(n int64) { maxBytes = n }(maxBytes)
+	maxBytes = 256 << 10
+	over := func(head, fill string) io.Reader {
+		return io.MultiReader(strings.NewReader(head), io.LimitReader(&filler{line: fill}, maxBytes))
+	}
+	for _, c := range []struct {
+		format Format
+		r      io.Reader
+	}{
+		{FormatCSV, over("algorithm,value\n", "# a comment line of some length, passed over by the reader\n")},
+		{FormatTAT, over(`{"results": [`, "        \n")},
+		{FormatSTIX, over(`{"type": "bundle", "objects": [`, "        \n")},
+	} {
+		if _, err := ReadList(c.format, c.r); secunion.CodeOf(err) != secunion.TooLarge || !strings.Contains(secunion.MessageOf(err), "exceeds 256 KiB") {
+			t.Errorf("%s over the limit: %v", c.format, err)
+		}
+	}
+	defer func(n int) { maxItems = n }(maxItems)
+	maxItems = 1000
+	for _, c := range []struct {
+		format Format
+		r      io.Reader
+	}{
+		{FormatCSV, over("algorithm,value\n", "md5,"+listMD5+"\n")},
+		{FormatTAT, over(`[`, `{"hash_digest": "`+listMD5+`", "algorithm": "MD5"},`)},
+		{FormatSTIX, over(`{"type": "bundle", "objects": [`, `{"type": "identity", "id": "identity--0f5d8a3c-9c1e-4d6b-8a3f-5b2e7c9d1a44"},`)},
+	} {
+		if _, err := ReadList(c.format, c.r); secunion.CodeOf(err) != secunion.TooLarge || !strings.Contains(secunion.MessageOf(err), "more than 1000 hashes") {
+			t.Errorf("%s of more hashes than the limit: %v", c.format, err)
+		}
 	}
 	var b strings.Builder
 	b.WriteString("algorithm,value\n")

@@ -67,13 +67,6 @@ type stixIndicator struct {
 	Quality        int      `json:"x_secunion_pdq_quality,omitempty"`
 }
 
-// stixBundle is a bundle, or a TAXII envelope.
-type stixBundle struct {
-	Type    string            `json:"type"`
-	ID      string            `json:"id"`
-	Objects []json.RawMessage `json:"objects"`
-}
-
 // stixTime is STIX's timestamp form, to the millisecond as created and
 // modified must be.
 const stixTime = "2006-01-02T15:04:05.000Z"
@@ -145,52 +138,48 @@ var stixID = regexp.MustCompile(`^[a-z0-9-]{3,250}--[0-9a-fA-F]{8}-[0-9a-fA-F]{4
 
 // ReadSTIX reads the file hash indicators of a STIX 2.1 bundle.
 func ReadSTIX(r io.Reader) (List, error) {
-	b, err := readAll(r, "STIX bundle")
-	if err != nil {
-		return List{}, err
-	}
-	if firstByte(b) != '{' {
-		return List{}, secunion.Errorf(secunion.Invalid, "the STIX bundle is not a JSON object")
-	}
-	var bundle stixBundle
-	if err := json.Unmarshal(b, &bundle); err != nil {
-		return List{}, secunion.Errorf(secunion.Invalid, "the STIX bundle is malformed JSON: %s", secunion.JSONProblem(err))
-	}
-	if bundle.Type != "bundle" && (bundle.Type != "" || bundle.Objects == nil) {
-		return List{}, secunion.Errorf(secunion.Invalid, "the STIX document is not a bundle: its type is %q, and it has no objects", secunion.Clip(bundle.Type, 40))
-	}
-	if len(bundle.Objects) > MaxListItems {
-		return List{}, tooMany("STIX bundle")
-	}
+	br, lr := newListReader(r, "STIX bundle")
+	dec := json.NewDecoder(br)
 	p := problems{what: "STIX bundle"}
 	var out List
-	for i, raw := range bundle.Objects {
-		where := "object " + strconv.Itoa(i+1)
+	var typ string
+	found, err := jsonList(dec, lr, "objects", false, func(n int, raw json.RawMessage) error {
+		where := "object " + strconv.Itoa(n)
 		var ind stixIndicator
 		if err := json.Unmarshal(raw, &ind); err != nil {
 			p.add(where, "", "%s", secunion.JSONProblem(err))
-			continue
+			return nil
 		}
 		if ind.Type != "indicator" {
 			if ind.Type == "" {
 				p.add(where, "type", "missing: every STIX object has a type")
 			}
 			out.Skipped++
-			continue
+			return nil
 		}
 		if !stixID.MatchString(ind.ID) || !strings.HasPrefix(ind.ID, "indicator--") {
 			p.add(where, "id", "%q is not an indicator's id (indicator--UUID)", secunion.Clip(ind.ID, 80))
-			continue
+			return nil
 		}
-		where += " " + ind.ID
-		items, ok := ind.items(&p, where)
-		if !ok {
-			continue
+		if items, ok := ind.items(&p, where+" "+ind.ID); ok {
+			if len(out.Items)+len(items) > maxItems {
+				return tooMany(lr.what)
+			}
+			out.Items = append(out.Items, items...)
 		}
-		if len(out.Items)+len(items) > MaxListItems {
-			return List{}, tooMany("STIX bundle")
+		return nil
+	}, func(key string) error {
+		if key == "type" {
+			return dec.Decode(&typ)
 		}
-		out.Items = append(out.Items, items...)
+		var skip json.RawMessage
+		return dec.Decode(&skip)
+	})
+	switch {
+	case err != nil:
+		return List{}, err
+	case typ != "bundle" && (typ != "" || !found):
+		return List{}, secunion.Errorf(secunion.Invalid, "the STIX document is not a bundle: its type is %q, and it has no objects", secunion.Clip(typ, 40))
 	}
 	if err := p.err(); err != nil {
 		return List{}, err

@@ -45,71 +45,55 @@ type tatItem struct {
 	Behaviour  string          `json:"behaviour,omitempty"`
 }
 
-// tatPage is a page of the list.
-type tatPage struct {
-	Results    json.RawMessage `json:"results"`
-	Checkpoint *string         `json:"checkpoint"`
-	Next       *string         `json:"next"`
-}
-
 // ReadTAT reads a TAT list: a page object or a bare array of items.
 func ReadTAT(r io.Reader) (List, error) {
-	b, err := readAll(r, "TAT list")
-	if err != nil {
-		return List{}, err
-	}
-	var page tatPage
-	var results []json.RawMessage
-	switch first := firstByte(b); first {
-	case '[':
-		err = json.Unmarshal(b, &results)
-	case '{':
-		if err = json.Unmarshal(b, &page); err == nil {
-			if len(page.Results) == 0 {
-				return List{}, secunion.Errorf(secunion.Invalid, "the TAT list has no \"results\": give a page {\"results\": [...]} or an array of items")
-			}
-			// An empty page may say null.
-			err = json.Unmarshal(page.Results, &results)
-		}
-	default:
-		return List{}, secunion.Errorf(secunion.Invalid, "the TAT list is not JSON: it starts neither with { nor with [")
-	}
-	if err != nil {
-		return List{}, secunion.Errorf(secunion.Invalid, "the TAT list is malformed JSON: %s", secunion.JSONProblem(err))
-	}
-	if len(results) > MaxListItems {
-		return List{}, tooMany("TAT list")
-	}
+	br, lr := newListReader(r, "TAT list")
+	dec := json.NewDecoder(br)
 	p := problems{what: "TAT list"}
-	out := List{Items: make([]Item, 0, len(results))}
+	var out List
 	var last tatItem
-	for i, raw := range results {
-		where := "item " + strconv.Itoa(i+1)
+	var checkpoint, next *string
+	found, err := jsonList(dec, lr, "results", true, func(n int, raw json.RawMessage) error {
+		where := "item " + strconv.Itoa(n)
 		var ti tatItem
 		if err := json.Unmarshal(raw, &ti); err != nil {
 			p.add(where, "", "%s", secunion.JSONProblem(err))
-			continue
+			return nil
 		}
-		it, ok := ti.item(&p, where)
-		if !ok {
-			continue
+		if it, ok := ti.item(&p, where); ok {
+			out.Items = append(out.Items, it)
+			last = ti
 		}
-		out.Items = append(out.Items, it)
-		last = ti
+		return nil
+	}, func(key string) error {
+		switch key {
+		case "checkpoint":
+			return dec.Decode(&checkpoint)
+		case "next":
+			return dec.Decode(&next)
+		}
+		var skip json.RawMessage
+		return dec.Decode(&skip)
+	})
+	if err != nil {
+		return List{}, err
+	}
+	if !found {
+		return List{}, secunion.Errorf(secunion.Invalid, "the TAT list has no \"results\": give a page {\"results\": [...]} or an array of items")
 	}
 	if err := p.err(); err != nil {
 		return List{}, err
 	}
 	switch {
-	case page.Checkpoint != nil:
-		out.Checkpoint = *page.Checkpoint
-	case page.Next != nil && *page.Next != "":
-		if u, err := url.Parse(*page.Next); err == nil {
-			out.Checkpoint = u.Query().Get("after")
+	case checkpoint != nil:
+		out.Checkpoint = secunion.Clip(*checkpoint, 500)
+	case next != nil && *next != "":
+		if u, err := url.Parse(*next); err == nil {
+			out.Checkpoint = secunion.Clip(u.Query().Get("after"), 500)
 		}
 	}
 	if out.Checkpoint == "" && len(out.Items) > 0 && last.UpdatedOn != "" && len(last.ID) > 0 {
-		out.Checkpoint = last.UpdatedOn + "," + rawText(last.ID)
+		out.Checkpoint = secunion.Clip(last.UpdatedOn, 100) + "," + rawText(last.ID)
 	}
 	return out, nil
 }
@@ -151,16 +135,6 @@ func rawText(raw json.RawMessage) string {
 		return secunion.Clip(s, 200)
 	}
 	return secunion.Clip(string(bytes.TrimSpace(raw)), 200)
-}
-
-// firstByte is the first byte of b that is not white space (or a BOM).
-func firstByte(b []byte) byte {
-	b = bytes.TrimPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("\ufeff"))
-	b = bytes.TrimLeft(b, " \t\r\n")
-	if len(b) == 0 {
-		return 0
-	}
-	return b[0]
 }
 
 // TATPage is a page of the list in TAT form as secunion writes it: the
