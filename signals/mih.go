@@ -65,6 +65,7 @@ type Index struct {
 	tail  *[16][1 << 16]uint32 // 16-bit slot, value → newest tail entry listing it, plus 1 (0: none)
 	next  [16][]uint32         // tail entry → the entry before it in its list, plus 1
 	sort  []uint64             // merge's scratch
+	spare []uint64
 }
 
 // slot is the bits [start, start+width) of a hash and their lists: the
@@ -259,7 +260,8 @@ func flips(ms []uint32, width uint, r int) []uint32 {
 
 // probeSlot checks the lists of slot i within its radius of the query's
 // value. Where each list lies, and its first position, are read for all
-// before any is checked, so that those reads from memory overlap.
+// before any is checked, and without a branch on what was read, so that
+// those reads from memory overlap.
 func (l *lookup) probeSlot(i int) {
 	if l.radii[i] < 0 {
 		return
@@ -269,12 +271,12 @@ func (l *lookup) probeSlot(i int) {
 	l.ranges = l.ranges[:0]
 	for _, m := range l.masks {
 		v := l.values[i] ^ m
-		if lo, hi := s.off[v], s.off[v+1]; lo < hi {
-			l.ranges = append(l.ranges, [2]uint32{lo, hi})
-		}
+		l.ranges = append(l.ranges, [2]uint32{s.off[v], s.off[v+1]})
 	}
-	for _, r := range l.ranges {
-		l.warm += s.pos.at(r[0])
+	if last := s.off[len(s.off)-1]; last > 0 {
+		for _, r := range l.ranges {
+			l.warm += s.pos.at(min(r[0], last-1))
+		}
 	}
 	for _, r := range l.ranges {
 		for lo := r[0]; lo < r[1]; {
@@ -463,7 +465,7 @@ func (x *Index) merge(s *slot) {
 			t = append(t, uint64(s.value(x.hash(p)))<<32|uint64(p))
 		}
 	}
-	slices.Sort(t)
+	t, x.spare = sortByValue(t, x.spare)
 	x.sort = t
 	held := s.off[len(s.off)-1]
 	top := held + uint32(len(t))
@@ -477,13 +479,44 @@ func (x *Index) merge(s *slot) {
 		top--
 		s.pos.set(top, uint32(t[j]))
 	}
-	j := 0
-	for v := range s.off {
-		for j < len(t) && t[j]>>32 < uint64(v) {
-			j++
-		}
-		s.off[v] += uint32(j)
+	from := 0
+	for j, e := range t {
+		v := int(e >> 32)
+		add(s.off[from:v+1], uint32(j))
+		from = v + 1
 	}
+	add(s.off[from:], uint32(len(t)))
+}
+
+// add adds k to every offset of off.
+func add(off []uint32, k uint32) {
+	for i := range off {
+		off[i] += k
+	}
+}
+
+// sortByValue sorts t by the value in the high half of each entry (of at
+// most 24 bits), keeping entries of one value in their order: two passes
+// of a radix sort through spare. It returns the sorted entries and the
+// spare buffer.
+func sortByValue(t, spare []uint64) ([]uint64, []uint64) {
+	spare = slices.Grow(spare[:0], len(t))[:len(t)]
+	for shift := 32; shift < 56; shift += 12 {
+		var count [1<<12 + 1]int
+		for _, e := range t {
+			count[e>>shift&(1<<12-1)+1]++
+		}
+		for k := 1; k < len(count); k++ {
+			count[k] += count[k-1]
+		}
+		for _, e := range t {
+			k := e >> shift & (1<<12 - 1)
+			spare[count[k]] = e
+			count[k]++
+		}
+		t, spare = spare, t
+	}
+	return t, spare
 }
 
 // grow makes room for n positions.
