@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,11 +34,13 @@ var md5s = []string{
 var curator = secunion.Actor{Login: "o", Authority: "BE-TCO", AuthorityKind: string(access.KindTCOAuthority)}
 
 // exchangeNode serves a data folder's API over real HTTP, in front of a
-// gate that records the `after` of each request of the TAT feed and
-// answers 503 from request number failFrom on (when not 0).
+// gate that records the `after` of each request of the TAT feed, answers
+// it after delay, and answers 503 from request number failFrom on (when
+// not 0).
 type exchangeNode struct {
 	db       *store.DB
 	srv      *httptest.Server
+	delay    time.Duration // before each answer of the feed
 	failFrom atomic.Int32
 	mu       sync.Mutex
 	afters   []string
@@ -57,6 +61,7 @@ func newExchangeNode(t *testing.T, dir string) *exchangeNode {
 			n.afters = append(n.afters, r.URL.Query().Get("after"))
 			count := len(n.afters)
 			n.mu.Unlock()
+			time.Sleep(n.delay)
 			if f := n.failFrom.Load(); f > 0 && count >= int(f) {
 				http.Error(w, `{"error":{"code":"unavailable","message":"node A is restarting"}}`, http.StatusServiceUnavailable)
 				return
@@ -353,4 +358,115 @@ func TestSignalsCommands(t *testing.T) {
 			t.Errorf("%v: no error", args)
 		}
 	}
+}
+
+// TestPullSurvivesSIGKILL runs the real binary as node B, pulling node
+// A's bank of 3,000 hashes a hundred at a time, and kills it with SIGKILL
+// mid-pull. What B stored is exactly the pages its checkpoint counts; B
+// restarted asks A after that checkpoint first, and ends with every hash
+// once.
+func TestPullSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SIGKILL test skipped in -short mode")
+	}
+	bin := filepath.Join(t.TempDir(), "secunion")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ctx := context.Background()
+	dirA, dirB := t.TempDir(), t.TempDir()
+	token := officer(t, dirA, "BE-TCO", "tco-authority", "node-b")
+	a := newExchangeNode(t, dirA)
+	a.delay = 20 * time.Millisecond
+	var list []signals.Item
+	for i := range 3000 {
+		var it signals.Item
+		it.Algorithm, it.Value = signals.AlgSHA256, fmt.Sprintf("%064x", i+1)
+		list = append(list, it)
+	}
+	if _, err := a.db.ImportSignals(ctx, curator, store.SignalImportInput{Bank: "tco-removed", Items: list}); err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "pull.token")
+	os.WriteFile(tokenFile, []byte(token+"\n"), 0o600)
+	source := a.srv.URL + "/api/v1/signals/exchange/tat?bank=tco-removed&limit=100"
+	args := []string{"serve", "--data", dirB, "--addr", freeAddr(t), "--pull", "mirror=" + source, "--pull-token-file", tokenFile, "--pull-every", "100ms"}
+	asked := func() int {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return len(a.afters)
+	}
+	inspect := func() (store.PullState, int) {
+		keys, err := store.LoadVerifier(dirB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.OpenSQLite(ctx, dirB, store.Options{Keys: keys, Inspect: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ps, err := db.PullState(ctx, "mirror", source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := db.SignalBankSize(ctx, "mirror")
+		return ps, n
+	}
+
+	kill := startBinary(t, bin, args...)
+	waitUntil(t, 60*time.Second, "B half-way through A's bank", func() bool { return asked() >= 12 })
+	kill()
+	ps, n := inspect()
+	if ps.Pages == 0 || ps.Pages >= 30 || n != int(ps.Pages)*100 || !strings.HasSuffix(ps.Checkpoint, fmt.Sprintf(",%d", ps.Pages*100)) {
+		t.Fatalf("after SIGKILL: %d entries stored, pull state %+v", n, ps)
+	}
+	before := asked()
+	kill = startBinary(t, bin, args...)
+	waitUntil(t, 60*time.Second, "B caught up", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return len(a.afters) > before && strings.HasSuffix(a.afters[len(a.afters)-1], ",3000")
+	})
+	kill()
+	a.mu.Lock()
+	resumed := a.afters[before]
+	a.mu.Unlock()
+	if resumed != ps.Checkpoint {
+		t.Errorf("B resumed after %q, want its checkpoint %q", resumed, ps.Checkpoint)
+	}
+	if ps, n := inspect(); n != 3000 || ps.Pages != 30 {
+		t.Errorf("in the end: %d entries, pull state %+v", n, ps)
+	}
+}
+
+// startBinary runs bin with args until the test ends, and returns once
+// the node is ready, with the function that kills it with SIGKILL.
+func startBinary(t *testing.T, bin string, args ...string) (kill func()) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var logs syncBuffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	kill = func() {
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+	}
+	t.Cleanup(kill)
+	waitUntil(t, 30*time.Second, "the node serving", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("the node exited:\n%s", logs.String())
+		default:
+		}
+		return strings.Contains(logs.String(), `"msg":"serving"`)
+	})
+	return kill
 }
