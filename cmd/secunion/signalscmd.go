@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -75,16 +76,21 @@ func signalsImport(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	in := e.stdin
+	in, size := e.stdin, int64(-1)
 	if name != "-" {
 		file, err := os.Open(name)
 		if err != nil {
 			return secunion.Wrap(secunion.Invalid, err, "cannot open "+name)
 		}
 		defer file.Close()
+		if st, err := file.Stat(); err == nil {
+			size = st.Size()
+		}
 		in = file
 	}
-	l, err := signals.ReadList(f, in)
+	prog := newProgress(e, size, "reading "+filepath.Base(name))
+	l, err := signals.ReadList(f, io.TeeReader(in, prog))
+	prog.Finish()
 	if err != nil {
 		return err
 	}
@@ -96,6 +102,9 @@ func signalsImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
+	if len(l.Items) >= 100_000 {
+		fmt.Fprintf(e.stderr, "storing %d hashes in bank %s, in one transaction\n", len(l.Items), *bank)
+	}
 	st, err := db.ImportSignals(ctx, secunion.LocalOperator, store.SignalImportInput{Bank: *bank, Ref: *ref, Items: l.Items})
 	if err != nil {
 		return err
