@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"secunion"
+	"secunion/access"
 	"secunion/signals"
 )
 
@@ -103,7 +104,7 @@ type SignalImportInput struct {
 // checkpoint is no longer Pull.Prev). Curators only.
 func (db *DB) ImportSignals(ctx context.Context, actor secunion.Actor, in SignalImportInput) (SignalImport, error) {
 	var st SignalImport
-	if !canCurate(actor) {
+	if !access.CanCurateHashes(actor) {
 		return st, db.deny(ctx, actor, signalDecl, "import a list into bank "+in.Bank, "only competent authorities and Europol curate the hash banks")
 	}
 	if err := signals.CheckBankName(in.Bank); err != nil {

@@ -22,20 +22,12 @@ type SignalEvent struct {
 	ID int64 `json:"id"`
 }
 
-// canCurate reports whether actor may add to the hash banks and enable or
-// disable their entries: competent authorities for terrorist content,
-// Europol (its EU IRU), and the local operator.
-func canCurate(actor secunion.Actor) bool {
-	k := access.Kind(actor.AuthorityKind)
-	return actor.Local || k == access.KindTCOAuthority || k == access.KindEuropol
-}
-
 // AddSignal puts e into its bank, enabled and numbered, and returns it
 // with created true; a bank holding the same hash already returns that
 // entry, unchanged, with created false. The addition is audited and put
 // on the outbox in the same transaction.
 func (db *DB) AddSignal(ctx context.Context, actor secunion.Actor, e signals.Entry) (signals.Entry, bool, error) {
-	if !canCurate(actor) {
+	if !access.CanCurateHashes(actor) {
 		return e, false, db.deny(ctx, actor, signalDecl, "add to bank "+e.Bank, "only competent authorities and Europol curate the hash banks")
 	}
 	if err := e.Validate(); err != nil {
@@ -78,7 +70,7 @@ func (tx *Tx) addSignal(actor secunion.Actor, e signals.Entry) (signals.Entry, b
 // SetSignalEnabled enables or disables bank entry id, audited and put on
 // the outbox, so that matchers follow within their next poll.
 func (db *DB) SetSignalEnabled(ctx context.Context, actor secunion.Actor, id int64, enabled bool) (signals.Entry, error) {
-	if !canCurate(actor) {
+	if !access.CanCurateHashes(actor) {
 		return signals.Entry{}, db.deny(ctx, actor, signalDecl, fmt.Sprintf("set bank entry %d enabled=%v", id, enabled), "only competent authorities and Europol curate the hash banks")
 	}
 	var e signals.Entry
