@@ -37,7 +37,7 @@ type Puller struct {
 	Bank   string
 	URL    string // the partner's list; `after` and `limit` are added
 	Token  string // sent as a Bearer token, if any
-	Client *http.Client
+	Client *http.Client // http.DefaultClient if nil; each page is bounded by pullTimeout
 	Target PullTarget
 	Log    *slog.Logger
 	Every  time.Duration // between pulls once caught up; 30 s if zero
@@ -136,7 +136,11 @@ func (p *Puller) page(ctx context.Context, after string) (List, error) {
 	if p.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+p.Token)
 	}
-	resp, err := p.Client.Do(req)
+	client := p.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return List{}, secunion.Wrap(secunion.Unavailable, err, "cannot reach "+p.URL)
 	}
