@@ -35,8 +35,8 @@ type PullTarget interface {
 // deletes is disabled in the bank.
 type Puller struct {
 	Bank   string
-	URL    string // the partner's list; `after` and `limit` are added
-	Token  string // sent as a Bearer token, if any
+	URL    string       // the partner's list; `after` and `limit` are added
+	Token  string       // sent as a Bearer token, if any
 	Client *http.Client // http.DefaultClient if nil; each page is bounded by pullTimeout
 	Target PullTarget
 	Log    *slog.Logger
