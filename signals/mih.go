@@ -260,8 +260,7 @@ func flips(ms []uint32, width uint, r int) []uint32 {
 
 // probeSlot checks the lists of slot i within its radius of the query's
 // value. Where each list lies, and its first position, are read for all
-// before any is checked, and without a branch on what was read, so that
-// those reads from memory overlap.
+// before any is checked, so that those reads from memory overlap.
 func (l *lookup) probeSlot(i int) {
 	if l.radii[i] < 0 {
 		return
@@ -273,9 +272,9 @@ func (l *lookup) probeSlot(i int) {
 		v := l.values[i] ^ m
 		l.ranges = append(l.ranges, [2]uint32{s.off[v], s.off[v+1]})
 	}
-	if last := s.off[len(s.off)-1]; last > 0 {
-		for _, r := range l.ranges {
-			l.warm += s.pos.at(min(r[0], last-1))
+	for _, r := range l.ranges {
+		if r[0] < r[1] {
+			l.warm += s.pos.at(r[0])
 		}
 	}
 	for _, r := range l.ranges {
