@@ -66,6 +66,8 @@ type Index struct {
 	next  [16][]uint32         // tail entry → the entry before it in its list, plus 1
 	sort  []uint64             // merge's scratch
 	spare []uint64
+
+	lookups sync.Pool // of *lookup: buffers kept between queries
 }
 
 // slot is the bits [start, start+width) of a hash and their lists: the
@@ -189,8 +191,11 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	l := lookups.Get().(*lookup)
-	defer lookups.Put(l)
+	l, _ := x.lookups.Get().(*lookup)
+	if l == nil {
+		l = new(lookup)
+	}
+	defer x.lookups.Put(l)
 	l.x, l.qw, l.distance, l.out = x, q.words(), distance, nil
 	l.radii = radii(l.radii[:0], len(x.slots), distance)
 	l.values = l.values[:0]
@@ -209,9 +214,6 @@ func (x *Index) Lookup(q PDQ, distance int) ([]Match, error) {
 	})
 	return out, nil
 }
-
-// lookups holds lookups' buffers between queries.
-var lookups = sync.Pool{New: func() any { return new(lookup) }}
 
 // lookup is one query under way.
 type lookup struct {
