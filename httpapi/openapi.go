@@ -52,6 +52,8 @@ func (s *Server) openapi() map[string]any {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/octet-stream": map[string]any{"schema": binary},
 				"multipart/form-data":      map[string]any{"schema": obj([]string{"file"}, map[string]any{"file": binary})}}}
+		case "list": // a hash list: TAT's JSON, a STIX 2.1 bundle or CSV
+			op["requestBody"] = map[string]any{"required": true, "content": listContent()}
 		default:
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": ref(rt.request)}}}
@@ -95,6 +97,16 @@ func (s *Server) openapi() map[string]any {
 			},
 			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas()),
 		},
+	}
+}
+
+// listContent is the media types of a hash list in a request or an
+// answer.
+func listContent() map[string]any {
+	return map[string]any{
+		"application/json":      map[string]any{"schema": map[string]any{"type": "object", "description": "Tech Against Terrorism's list form"}},
+		"application/stix+json": map[string]any{"schema": map[string]any{"type": "object", "description": "a STIX 2.1 bundle of indicators"}},
+		"text/csv":              map[string]any{"schema": map[string]any{"type": "string"}},
 	}
 }
 
@@ -142,6 +154,9 @@ func responses(rt route) map[string]any {
 			media = "text/plain"
 		}
 		content := map[string]any{media: map[string]any{"schema": ref(rt.response)}}
+		if rt.response == "list" {
+			content = listContent()
+		}
 		if rt.response == "SearchResult" {
 			content["application/x-ndjson"] = map[string]any{"schema": ref("SearchAnswer")}
 			content["text/event-stream"] = map[string]any{"schema": map[string]any{"type": "string"}}
