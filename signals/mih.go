@@ -108,13 +108,21 @@ func (x *Index) Len() int {
 func (x *Index) Add(id uint32, h PDQ) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.insert(id, h)
+	if x.n-x.built > max(tailMin, x.built/64) {
+		x.build()
+	}
+}
+
+// insert puts h under id at the next position, in the tail. The caller
+// holds the lock.
+func (x *Index) insert(id uint32, h PDQ) {
 	p := x.n
 	if p%chunk == 0 && int(p/chunk) == len(x.words) {
 		x.words = append(x.words, new([chunk * 4]uint64))
 		x.ids = append(x.ids, new([chunk]uint32))
 	}
-	w := h.words()
-	*x.hash(p) = w
+	*x.hash(p) = h.words()
 	x.ids[p/chunk][p%chunk] = id
 	if p%64 == 0 {
 		x.dead = append(x.dead, 0)
@@ -124,9 +132,6 @@ func (x *Index) Add(id uint32, h PDQ) {
 	for s, v := range h {
 		x.next[s] = append(x.next[s], x.tail[s][v])
 		x.tail[s][v] = e + 1
-	}
-	if e+1 > max(tailMin, x.built/64) {
-		x.build()
 	}
 }
 
