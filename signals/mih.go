@@ -166,7 +166,10 @@ func (x *Index) Remove(id uint32, h PDQ) {
 	if !found && len(x.slots) > 0 {
 		s := &x.slots[0]
 		v := s.value(&w)
-		for i := s.off[v]; i < s.off[v+1] && !drop(s.pos.at(i)); i++ {
+		for i := s.off[v]; i < s.off[v+1]; i++ {
+			if drop(s.pos.at(i)) {
+				break
+			}
 		}
 	}
 	if x.removed > 0 && x.removed*4 >= x.n {
