@@ -22,7 +22,8 @@ func TestMatcher(t *testing.T) {
 		}
 	}
 	apply(Entry{ID: 1, Bank: "tco-removed", Algorithm: AlgPDQ, Value: near(r, base, 12).String(), Enabled: true})
-	apply(Entry{ID: 2, Bank: "incident-7", Algorithm: AlgPDQ, Value: near(r, base, 3).String(), Enabled: true})
+	second := near(r, base, 3).String() // an entry's hash never changes: disabling it names the same
+	apply(Entry{ID: 2, Bank: "incident-7", Algorithm: AlgPDQ, Value: second, Enabled: true})
 	apply(Entry{ID: 3, Bank: "tco-removed", Algorithm: AlgPDQ, Value: near(r, base, 40).String(), Enabled: true})
 	const abc = "900150983cd24fb0d6963f7d28e17f72"
 	apply(Entry{ID: 4, Bank: "tco-removed", Algorithm: AlgMD5, Value: abc, Enabled: true})
@@ -39,7 +40,7 @@ func TestMatcher(t *testing.T) {
 		t.Errorf("MD5 in two banks: %+v", hits)
 	}
 
-	apply(Entry{ID: 2, Bank: "incident-7", Algorithm: AlgPDQ, Value: near(r, base, 3).String(), Enabled: false})
+	apply(Entry{ID: 2, Bank: "incident-7", Algorithm: AlgPDQ, Value: second, Enabled: false})
 	apply(Entry{ID: 4, Bank: "tco-removed", Algorithm: AlgMD5, Value: abc, Enabled: false})
 	if hits, _ := m.Lookup(AlgPDQ, base.String(), DefaultDistance); len(hits) != 1 || hits[0].ID != 1 {
 		t.Errorf("after disabling 2: %+v", hits)
