@@ -44,7 +44,16 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		// Bound the time a request may take; writes already queued still
 		// commit (the store ignores cancellation inside a transaction).
-		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		// A whole hash list in or out gets longer, on its connection too,
+		// past the server's read and write timeouts.
+		limit := requestTimeout
+		if rt.path == exportPath || rt.path == importPath {
+			limit = listTransferTimeout
+			rc := http.NewResponseController(w)
+			rc.SetReadDeadline(time.Now().Add(limit))
+			rc.SetWriteDeadline(time.Now().Add(limit))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()
 		rt.handler(w, r.WithContext(ctx))
 	})
@@ -104,3 +113,7 @@ func RemoteHost(r *http.Request) string {
 	}
 	return host
 }
+
+// Unwrap gives http.ResponseController the connection's writer, whose
+// deadlines the list routes move.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

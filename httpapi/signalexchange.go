@@ -8,7 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
+	"time"
 
 	"secunion"
 	"secunion/access"
@@ -21,6 +23,19 @@ import (
 // checkpoint another node's or a partner's pull keeps; a whole bank as a
 // STIX 2.1 bundle or CSV; and a list imported into a bank.
 
+// The routes that carry a whole list, and the time they are given: a list
+// of 512 MiB arrives in it at 0.6 MB/s.
+const (
+	exportPath          = "/api/v1/signals/banks/{bank}/export"
+	importPath          = "/api/v1/signals/banks/{bank}/import"
+	listTransferTimeout = 15 * time.Minute
+)
+
+// importing admits one list import at a time on this node: an import
+// holds the node's only writer until its transaction ends, and its list
+// in memory.
+var importing = make(chan struct{}, 1)
+
 // exchangeRoutes are the routes that import and export hash lists.
 func (s *Server) exchangeRoutes() []route {
 	feed := []param{{"after", "string", "the checkpoint of the last page read: a change number, or TAT's \"{UTC},{number}\" (the start if empty)"},
@@ -30,9 +45,9 @@ func (s *Server) exchangeRoutes() []route {
 			query: feed, handler: s.signalChanges},
 		{method: "GET", path: "/api/v1/signals/exchange/tat", summary: "The same change feed in Tech Against Terrorism's hash list form (hash_digest, algorithm, ideology, file_type, deleted, created_on, updated_on; a disabled entry is deleted), paged with `after` = the page's `checkpoint`; secunion adds quality, entity and behaviour. What `secunion serve --pull` reads from another node.", auth: true, response: "TATPage",
 			query: feed, handler: s.signalChangesTAT},
-		{method: "GET", path: "/api/v1/signals/banks/{bank}/export", summary: "A whole bank as a list: a STIX 2.1 bundle of indicators (application/stix+json; PDQ as file:hashes.x_pdq, labels in x_secunion_labels, disabled entries revoked) or CSV with a header row (deleted = disabled). At most 1,000,000 entries: pull larger banks through the change feed. Providers, competent authorities, Europol.", auth: true, response: "list",
+		{method: "GET", path: exportPath, summary: "A whole bank as a list: a STIX 2.1 bundle of indicators (application/stix+json; PDQ as file:hashes.x_pdq, labels in x_secunion_labels, disabled entries revoked) or CSV with a header row (deleted = disabled). At most 1,000,000 entries, sent within 15 minutes: pull larger banks through the change feed. Providers, competent authorities, Europol.", auth: true, response: "list",
 			query: []param{{"format", "string", "stix (default) or csv"}}, handler: s.exportBank},
-		{method: "POST", path: "/api/v1/signals/banks/{bank}/import", summary: "Import a hash list into a bank (competent authorities and Europol): the body is the list itself, in TAT's JSON form, a STIX 2.1 bundle or CSV with a header row, up to 512 MiB and 1,000,000 hashes. Read whole first: a list with any bad item is refused with every bad item and field named, and nothing changes. Then in one transaction new hashes are added (audited), hashes the list deletes are disabled, held ones are counted unchanged.", auth: true, request: "list", response: "SignalImportResult",
+		{method: "POST", path: importPath, summary: "Import a hash list into a bank (competent authorities and Europol): the body is the list itself, in TAT's JSON form, a STIX 2.1 bundle or CSV with a header row, up to 512 MiB and 1,000,000 hashes, sent within 15 minutes. One import at a time per node (503 while another runs). Read whole first: a list with any bad item is refused with every bad item and field named, and nothing changes. Then in one transaction, during which the node's other writes wait, new hashes are added (audited), hashes the list deletes are disabled, held ones are counted unchanged.", auth: true, request: "list", response: "SignalImportResult",
 			query: []param{{"format", "string", "tat, stix or csv (default: from the Content-Type: text/csv, application/stix+json)"}, {"ref", "string", "what the list is, kept as the entries' source_ref"}}, handler: s.importList},
 	}
 }
@@ -231,16 +246,31 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := store.CheckCuratedBank(bank); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	format, err := listFormat(q.Get("format"), r.Header.Get("Content-Type"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := signals.ReadList(format, http.MaxBytesReader(w, r.Body, signals.MaxListBytes))
+	select {
+	case importing <- struct{}{}:
+		defer func() { <-importing }()
+	default:
+		s.fail(w, r, secunion.Errorf(secunion.Unavailable, "another list is being imported on this node: send yours once it is done"))
+		return
+	}
+	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, signals.MaxListBytes)}
+	list, err := signals.ReadList(format, body)
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	switch {
+	case errors.As(body.err, &tooBig):
 		err = secunion.Errorf(secunion.TooLarge, "the list exceeds %d MiB: split it", signals.MaxListBytes>>20)
+	case errors.Is(body.err, os.ErrDeadlineExceeded):
+		err = secunion.Errorf(secunion.Unavailable, "the list did not arrive within %s: send it faster, or split it (nothing was imported)", listTransferTimeout)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -258,6 +288,21 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("signals: list imported", "bank", bank, "format", format, "authority", actor.Authority, "read", len(list.Items), "added", st.Added, "disabled", st.Disabled)
 	writeJSON(w, http.StatusOK, map[string]any{"bank": bank, "read": len(list.Items), "skipped": list.Skipped,
 		"added": st.Added, "enabled": st.Enabled, "disabled": st.Disabled, "unchanged": st.Unchanged})
+}
+
+// bodyReader keeps the error of reading a request's body, which a list's
+// reader reports as a bad list.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }
 
 // listFormat is the format named, or else the one the media type says.

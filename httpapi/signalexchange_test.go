@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"secunion/access"
 	"secunion/signals"
@@ -149,5 +151,43 @@ func TestSignalExchange(t *testing.T) {
 	e.call(t, "vid", "GET", "/api/v1/signals/changes?bank=copy", nil, nil, &feed)
 	if len(feed.Changes) != 1 || feed.Changes[0].Entry.Quality != 90 || feed.Changes[0].Entry.Labels.Ideology != "jihadist" || feed.Changes[0].Entry.Algorithm != signals.AlgPDQ {
 		t.Errorf("the copy: %+v", feed)
+	}
+}
+
+// TestSignalImportSlowAndReserved: a list that takes longer to arrive than
+// the server's read timeout is still imported whole; a list for an
+// incident's bank is refused before it is read.
+func TestSignalImportSlowAndReserved(t *testing.T) {
+	e := newAPI(t)
+	e.add(t, []access.Authority{{Code: "BE-TCO", Name: "Belgian TCO authority", Country: "BE", Kind: access.KindTCOAuthority}},
+		[]access.User{{Login: "tco", Name: "TCO officer", Authority: "BE-TCO", Roles: []string{access.RoleOfficer}}})
+	// The node's server, as serve runs it, with a short read timeout.
+	srv := httptest.NewUnstartedServer(e.srv.Config.Handler)
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte("algorithm,value\nmd5," + exMD5 + "\n"))
+		time.Sleep(time.Second)
+		pw.Write([]byte("sha256," + exSHA256 + "\n"))
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/signals/banks/slow-list/import", pr)
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+e.tokens["tco"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"added": 2`) {
+		t.Errorf("a list arriving over a second: %d %s", resp.StatusCode, b)
+	}
+
+	status, _, b := e.raw(t, "tco", "POST", "/api/v1/signals/banks/incident-abc/import", "text/csv", "algorithm,value\nmd5,"+exMD5+"\n")
+	if status != http.StatusBadRequest || !strings.Contains(string(b), "crisis protocol") {
+		t.Errorf("a list for an incident's bank: %d %s", status, b)
 	}
 }

@@ -62,17 +62,7 @@ func (db *DB) BankEntries(ctx context.Context, bank string, before int64, limit 
 	if err != nil {
 		return nil, dbError(err, "read bank entries")
 	}
-	defer rows.Close()
 	var out []signals.Entry
-	for rows.Next() {
-		e, err := scanSignal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err, "read bank entries")
-	}
-	return out, nil
+	err = scanSignals(rows, "read bank entries", nil, func(e signals.Entry) { out = append(out, e) })
+	return out, err
 }

@@ -45,29 +45,13 @@ func (db *DB) SignalChangesAfter(ctx context.Context, bank string, after int64, 
 	if err != nil {
 		return nil, dbError(err, "read bank changes")
 	}
-	defer rows.Close()
 	var out []SignalChange
-	for rows.Next() {
-		var c SignalChange
-		var updated int64
-		if c.Entry, err = scanSignal(scanFunc(func(dest ...any) error {
-			return rows.Scan(append([]any{&c.Change, &updated}, dest...)...)
-		})); err != nil {
-			return nil, err
-		}
-		c.Updated = fromNanos(updated)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err, "read bank changes")
-	}
-	return out, nil
+	var change, updated int64
+	err = scanSignals(rows, "read bank changes", []any{&change, &updated}, func(e signals.Entry) {
+		out = append(out, SignalChange{Change: change, Updated: fromNanos(updated), Entry: e})
+	})
+	return out, err
 }
-
-// scanFunc lets a function stand for a row.
-type scanFunc func(dest ...any) error
-
-func (s scanFunc) Scan(dest ...any) error { return s(dest...) }
 
 // SignalImport counts what importing a list into a bank did.
 type SignalImport struct {
@@ -108,6 +92,9 @@ func (db *DB) ImportSignals(ctx context.Context, actor secunion.Actor, in Signal
 		return st, db.deny(ctx, actor, signalDecl, "import a list into bank "+in.Bank, "only competent authorities and Europol curate the hash banks")
 	}
 	if err := signals.CheckBankName(in.Bank); err != nil {
+		return st, err
+	}
+	if err := CheckCuratedBank(in.Bank); err != nil {
 		return st, err
 	}
 	if len(in.Items) > signals.MaxListItems {
@@ -190,24 +177,21 @@ func (tx *Tx) movePull(bank string, step PullStep) error {
 
 // PullState is where a pull of a partner's list into a bank has got to.
 type PullState struct {
-	Checkpoint string    // the `after` of the next page; "" before the first
-	Pages      int64     // pages stored
-	Updated    time.Time // when the last page was stored
+	Checkpoint string // the `after` of the next page; "" before the first
+	Pages      int64  // pages stored
 }
 
 // PullState returns where the pull of source into bank has got to; the
 // zero state before its first page.
 func (db *DB) PullState(ctx context.Context, bank, source string) (PullState, error) {
 	var ps PullState
-	var updated int64
-	err := db.queryRow(ctx, `SELECT checkpoint, pages, updated_ns FROM signal_pulls WHERE bank = ? AND source = ?`, bank, source).Scan(&ps.Checkpoint, &ps.Pages, &updated)
+	err := db.queryRow(ctx, `SELECT checkpoint, pages FROM signal_pulls WHERE bank = ? AND source = ?`, bank, source).Scan(&ps.Checkpoint, &ps.Pages)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return PullState{}, nil
 	case err != nil:
 		return ps, dbError(err, "read a pull's checkpoint")
 	}
-	ps.Updated = fromNanos(updated)
 	return ps, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"secunion"
+	"secunion/crisis"
 	"secunion/signals"
 	"secunion/store"
 )
@@ -58,7 +59,7 @@ func TestSignalChangeFeed(t *testing.T) {
 		}
 		a := add("tco-removed", signals.AlgMD5, xMD5)
 		add("tco-removed", signals.AlgSHA256, xSHA256)
-		add("incident-1", signals.AlgPDQ, xPDQ)
+		add("partner-1", signals.AlgPDQ, xPDQ)
 		if got := strings.Join(changes(t, db, "", 0), " "); got != "1:900150:on 2:ba7816:on 3:f8f8f0:on" {
 			t.Fatalf("feed: %s", got)
 		}
@@ -156,7 +157,7 @@ func TestSignalImport(t *testing.T) {
 		if _, err := db.ImportSignals(ctx, signalsPuller, page); err != nil {
 			t.Fatal(err)
 		}
-		if ps, _ := db.PullState(ctx, "mirror", src); ps.Checkpoint != "t,1" || ps.Pages != 1 || !ps.Updated.Equal(clock.Now()) {
+		if ps, _ := db.PullState(ctx, "mirror", src); ps.Checkpoint != "t,1" || ps.Pages != 1 {
 			t.Errorf("after the first page: %+v", ps)
 		}
 		page.Items, page.Pull = list[1:2], &store.PullStep{Source: src, Prev: "", Next: "t,2"}
@@ -210,6 +211,54 @@ func TestSignalChangeMigration(t *testing.T) {
 		db = e.open(t, store.Options{})
 		if got := strings.Join(changes(t, db, "", 0), " "); got != "1:900150:on 2:111111:on" {
 			t.Errorf("after the migrations ran again: %s", got)
+		}
+	})
+}
+
+// TestSignalIncidentBankReserved: no curator writes an incident's bank by
+// hand or by list; the crisis protocol alone fills it.
+func TestSignalIncidentBankReserved(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		db := e.open(t, store.Options{})
+		seed(t, db)
+		fr, _, _ := removalParties(t, db)
+		bank := crisis.Bank("inc-abc")
+		_, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: bank, Algorithm: signals.AlgMD5, Value: xMD5, Source: signals.SourceManual})
+		if secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "crisis protocol") {
+			t.Errorf("an entry added to %s by hand: %v", bank, err)
+		}
+		_, err = db.ImportSignals(ctx, fr, store.SignalImportInput{Bank: bank, Items: []signals.Item{item(signals.AlgMD5, xMD5, false)}})
+		if secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "crisis protocol") {
+			t.Errorf("a list imported into %s: %v", bank, err)
+		}
+		if n, _ := db.SignalBankSize(ctx, bank); n != 0 {
+			t.Errorf("the incident's bank holds %d entries", n)
+		}
+	})
+}
+
+// TestSignalChangeRowMissing: an entry stored without a change number (by
+// a binary older than the change feed, beside a newer one) still reaches
+// the feed when it is disabled, so that pullers see the deletion.
+func TestSignalChangeRowMissing(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		db := e.open(t, store.Options{})
+		seed(t, db)
+		fr, _, _ := removalParties(t, db)
+		added, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: "old", Algorithm: signals.AlgMD5, Value: xMD5, Source: signals.SourceManual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.raw(t, `DELETE FROM signal_changes`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SetSignalEnabled(ctx, fr, added.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(changes(t, db, "old", 0), " "); got != "1:900150:off" {
+			t.Errorf("the feed after disabling: %q, want the deletion", got)
 		}
 	})
 }

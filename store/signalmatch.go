@@ -50,18 +50,8 @@ func (db *DB) SignalHits(ctx context.Context, ms []signals.Match) ([]signals.Hit
 		if err != nil {
 			return nil, dbError(err, "read matched bank entries")
 		}
-		for rows.Next() {
-			e, err := scanSignal(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			byID[e.ID] = e
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, dbError(err, "read matched bank entries")
+		if err := scanSignals(rows, "read matched bank entries", nil, func(e signals.Entry) { byID[e.ID] = e }); err != nil {
+			return nil, err
 		}
 	}
 	hits := make([]signals.Hit, 0, len(ms))

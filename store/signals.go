@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"secunion"
 	"secunion/access"
 	"secunion/audit"
+	"secunion/crisis"
 	"secunion/signals"
 )
 
@@ -33,6 +35,9 @@ func (db *DB) AddSignal(ctx context.Context, actor secunion.Actor, e signals.Ent
 	if err := e.Validate(); err != nil {
 		return e, false, err
 	}
+	if err := CheckCuratedBank(e.Bank); err != nil {
+		return e, false, err
+	}
 	created := false
 	err := db.Write(ctx, func(tx *Tx) error {
 		var err error
@@ -40,6 +45,16 @@ func (db *DB) AddSignal(ctx context.Context, actor secunion.Actor, e signals.Ent
 		return err
 	})
 	return e, created, err
+}
+
+// CheckCuratedBank refuses a bank curators may not write by hand: an
+// incident's bank is filled only through the crisis protocol, whose
+// sharing is checked and audited as the incident's.
+func CheckCuratedBank(bank string) error {
+	if strings.HasPrefix(bank, crisis.BankPrefix) {
+		return secunion.Errorf(secunion.Invalid, "bank %s: banks named %s… are incidents' banks, filled through the crisis protocol (share a hash on the incident)", bank, crisis.BankPrefix)
+	}
+	return nil
 }
 
 // addSignal puts checked entry e into its bank within the transaction,
@@ -99,7 +114,11 @@ func (tx *Tx) setSignalEnabled(actor secunion.Actor, e *signals.Entry, enabled b
 	if _, err := tx.Exec(`UPDATE signal_entries SET enabled = ?, updated_ns = ? WHERE id = ?`, flag, nanos(tx.Now()), e.ID); err != nil {
 		return dbError(err, "change bank entry")
 	}
-	if _, err := tx.Exec(`UPDATE signal_changes SET change = (SELECT MAX(change) + 1 FROM signal_changes) WHERE entry_id = ?`, e.ID); err != nil {
+	// An entry stored by a binary older than the change feed has no
+	// change row yet: it gets one. (WHERE true lets SQLite parse the
+	// upsert of a SELECT.)
+	if _, err := tx.Exec(`INSERT INTO signal_changes (entry_id, change) SELECT ?, COALESCE(MAX(change), 0) + 1 FROM signal_changes WHERE true
+		ON CONFLICT (entry_id) DO UPDATE SET change = excluded.change`, e.ID); err != nil {
 		return dbError(err, "number a bank change")
 	}
 	if err := tx.Emit(SignalTopic, SignalEvent{ID: e.ID}); err != nil {
@@ -120,20 +139,33 @@ func (db *DB) SignalsAfter(ctx context.Context, id int64, limit int) ([]signals.
 	if err != nil {
 		return nil, dbError(err, "read bank entries")
 	}
-	defer rows.Close()
 	var out []signals.Entry
+	err = scanSignals(rows, "read bank entries", nil, func(e signals.Entry) { out = append(out, e) })
+	return out, err
+}
+
+// scanSignals reads each row of (lead..., id, enabled, data), hands its
+// entry to add once the lead columns are scanned into lead, and closes
+// rows; what names the reading in an error.
+func scanSignals(rows *sql.Rows, what string, lead []any, add func(signals.Entry)) error {
+	defer rows.Close()
 	for rows.Next() {
-		e, err := scanSignal(rows)
+		e, err := scanSignal(scanFunc(func(dest ...any) error { return rows.Scan(append(lead[:len(lead):len(lead)], dest...)...) }))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, e)
+		add(e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, dbError(err, "read bank entries")
+		return dbError(err, what)
 	}
-	return out, nil
+	return nil
 }
+
+// scanFunc lets a function stand for a row.
+type scanFunc func(dest ...any) error
+
+func (s scanFunc) Scan(dest ...any) error { return s(dest...) }
 
 // signalWhere reads the entry row selects (id, enabled, data), or a
 // NotFound error.
