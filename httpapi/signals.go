@@ -28,11 +28,20 @@ func (s *Server) matcher(w http.ResponseWriter, r *http.Request) (*signals.Match
 		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no hash matcher"))
 		return nil, false
 	}
-	if !access.CanMatchHashes(actorOf(r)) {
-		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "hash lookups are for hosting service providers, competent authorities and Europol"))
+	if !s.mayMatch(w, r, "look a hash up") {
 		return nil, false
 	}
 	return s.cfg.Signals, true
+}
+
+// mayMatch reports whether the caller may hash, look up and read the
+// hash banks; if not, it answers 403 and audits the refusal of what.
+func (s *Server) mayMatch(w http.ResponseWriter, r *http.Request, what string) bool {
+	if access.CanMatchHashes(actorOf(r)) {
+		return true
+	}
+	s.deny(w, r, what, "the hash banks are for hosting service providers, competent authorities and Europol")
+	return false
 }
 
 // lookupDistance reads the distance parameter: DefaultDistance when
@@ -50,8 +59,9 @@ func lookupDistance(r *http.Request) (int, error) {
 }
 
 // hits reads the entries a lookup found, counts the lookup under kind
-// (the algorithm looked up, or "file" for all the hashes of a file) and
-// logs each match.
+// (the algorithm looked up, or "file" for all the hashes of a file), logs
+// each match and, for a provider's lookup that matched a crisis
+// incident's bank, counts an upload blocked.
 func (s *Server) hits(r *http.Request, kind string, ms []signals.Match) ([]signals.Hit, error) {
 	hits, err := s.cfg.DB.SignalHits(r.Context(), ms)
 	if err != nil {
@@ -63,8 +73,9 @@ func (s *Server) hits(r *http.Request, kind string, ms []signals.Match) ([]signa
 		actor := actorOf(r)
 		// A provider's lookup that matches a crisis incident's bank is an
 		// upload attempt blocked: the incident's figures count it.
+		// Failing to count it must not let the upload through.
 		if err := s.cfg.DB.NoteBlockedUploads(r.Context(), actor, hits); err != nil {
-			return nil, err
+			s.log.Error("crisis: an upload blocked was not counted", "authority", actor.Authority, "err", err)
 		}
 		for _, h := range hits {
 			s.log.Info("signals: match", "authority", actor.Authority, "algorithm", h.Entry.Algorithm, "entry", h.Entry.ID, "bank", h.Entry.Bank, "distance", h.Distance)
@@ -179,8 +190,7 @@ func uploadError(err error, what string) error {
 // hashContent hashes an uploaded file (HMA's hash): MD5, SHA-256 and
 // SHA-512, and for a JPEG, PNG or GIF image its PDQ hash and quality.
 func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) {
-	if !access.CanMatchHashes(actorOf(r)) {
-		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "hashing is for hosting service providers, competent authorities and Europol"))
+	if !s.mayMatch(w, r, "hash a file") {
 		return
 	}
 	c, ok := s.readUpload(w, r)
@@ -251,8 +261,7 @@ type comparison struct {
 // compareSignals compares pairs of hashes (HMA's compare), so that a
 // caller can check two hashes without a bank.
 func (s *Server) compareSignals(w http.ResponseWriter, r *http.Request) {
-	if !access.CanMatchHashes(actorOf(r)) {
-		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "comparing hashes is for hosting service providers, competent authorities and Europol"))
+	if !s.mayMatch(w, r, "compare hashes") {
 		return
 	}
 	distance, err := lookupDistance(r)
@@ -373,24 +382,13 @@ const maxSignalPage = 10_000
 // those who may look hashes up: a page at a time, `next` giving the
 // checkpoint of the following page.
 func (s *Server) listSignals(w http.ResponseWriter, r *http.Request) {
-	if !access.CanMatchHashes(actorOf(r)) {
-		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "the hash banks are for hosting service providers, competent authorities and Europol"))
+	if !s.mayMatch(w, r, "list the hash banks' entries") {
 		return
 	}
-	q := r.URL.Query()
-	after, limit := int64(0), 1000
-	var err error
-	if v := q.Get("after"); v != "" {
-		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
-			s.fail(w, r, secunion.Errorf(secunion.Invalid, "after: give the number of the last entry read, or nothing"))
-			return
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxSignalPage {
-			s.fail(w, r, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxSignalPage))
-			return
-		}
+	after, limit, err := checkpoint(r, 1000, maxSignalPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	es, err := s.cfg.DB.SignalsAfter(r.Context(), after, limit)
 	if err != nil {

@@ -63,6 +63,9 @@ func TestSignalLookup(t *testing.T) {
 			t.Errorf("%s %s: %d, want %d", tc.login, tc.query, resp.StatusCode, tc.status)
 		}
 	}
+	if refused := e.auditOf(t, "anna", "access-denied"); len(refused) != 1 {
+		t.Errorf("the border guard's refused lookup is not in the audit log: %+v", refused)
+	}
 	var status struct{ Entries int }
 	if resp := e.call(t, "vid", "GET", "/api/v1/signals/index", nil, nil, &status); resp.StatusCode != http.StatusOK || status.Entries != 2 {
 		t.Errorf("index status: %d %+v", resp.StatusCode, status)

@@ -404,7 +404,7 @@ func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s remov
 			return err
 		}
 		for _, h := range removed {
-			if _, _, err := tx.addSignal(actor, h); err != nil {
+			if _, err := tx.bankRemoved(actor, id, h); err != nil {
 				return err
 			}
 		}

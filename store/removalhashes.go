@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strconv"
 
 	"secunion"
 	"secunion/removal"
@@ -31,9 +30,11 @@ func removedHashes(id string, hs []signals.Entry) ([]signals.Entry, error) {
 
 // AddRemovedHashes puts hashes of the content removed under order id into
 // the TCO bank, for the order's issuer or the provider it was addressed
-// to, once the content is down. Each new entry is audited and reaches
-// the matchers through the outbox; a hash the bank holds already is
-// answered as held. A non-party gets NotFound.
+// to, once the content is down and while the order stands (not annulled,
+// its content not reinstated). Each new entry is audited and reaches the
+// matchers through the outbox; a hash the bank holds already is linked to
+// the order too, and enabled again if it was disabled. A non-party gets
+// NotFound.
 func (db *DB) AddRemovedHashes(ctx context.Context, actor secunion.Actor, id string, hs []signals.Entry) ([]signals.Entry, error) {
 	if len(hs) == 0 {
 		return nil, secunion.Errorf(secunion.Invalid, "hashes: give at least one")
@@ -53,31 +54,61 @@ func (db *DB) AddRemovedHashes(ctx context.Context, actor secunion.Actor, id str
 	if p != removal.Issuer && p != removal.Addressee {
 		return nil, db.deny(ctx, actor, signalDecl, "add hashes of removal order "+id, "only the order's issuer and its provider add the hashes of removed content")
 	}
-	if o.RemovedAt.IsZero() {
-		return nil, secunion.Errorf(secunion.Conflict, "removal order %s: the content has not been removed (state %s)", id, o.State)
-	}
 	err = db.Write(ctx, func(tx *Tx) error {
+		o, err := tx.readOrder(id)
+		switch {
+		case err != nil:
+			return err
+		case o.RemovedAt.IsZero():
+			return secunion.Errorf(secunion.Conflict, "removal order %s: the content has not been removed (state %s)", id, o.State)
+		case !standing(o):
+			return secunion.Errorf(secunion.Conflict, "removal order %s is %s: its content is no longer to be stopped", id, o.State)
+		}
 		for i, h := range hs {
-			held, _, err := tx.addSignal(actor, h)
-			if err != nil {
+			if hs[i], err = tx.bankRemoved(actor, id, h); err != nil {
 				return err
 			}
-			hs[i] = held
 		}
 		return nil
 	})
 	return hs, err
 }
 
-// disableRemovedHashes disables the TCO bank's entries sourced to order
-// id, within the transaction: the order was annulled, or its content
-// reinstated, so that content is no longer to be stopped on upload. Each
-// entry is audited and reaches the matchers through the outbox. The
-// entries are found by the source reference in their record, a scan of
-// the TCO bank that the rare annulment or reinstatement can afford.
+// standing reports whether order o still stands: neither annulled on
+// scrutiny nor its content reinstated.
+func standing(o removal.Order) bool {
+	return o.State != removal.Annulled && o.State != removal.Reinstated
+}
+
+// bankRemoved puts h, a hash of content removed under order id, into the
+// TCO bank within the transaction and links the entry to the order. An
+// entry held disabled (its earlier order annulled, say) is enabled again:
+// an order that stands now stops that content.
+func (tx *Tx) bankRemoved(actor secunion.Actor, id string, h signals.Entry) (signals.Entry, error) {
+	e, created, err := tx.addSignal(actor, h)
+	if err != nil {
+		return e, err
+	}
+	if _, err := tx.Exec(`INSERT INTO signal_order_hashes (entry_id, order_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, e.ID, id); err != nil {
+		return e, dbError(err, "link a removed content's hash to its order")
+	}
+	if !created && !e.Enabled {
+		err = tx.setSignalEnabled(actor, &e, true)
+	}
+	return e, err
+}
+
+// disableRemovedHashes disables, within the transaction, the TCO bank's
+// entries of order id's removed content that no other standing order
+// stands for: order id was annulled, or its content reinstated, so that
+// content is no longer to be stopped on upload. Each entry is audited and
+// reaches the matchers through the outbox.
 func (tx *Tx) disableRemovedHashes(actor secunion.Actor, id string) error {
-	rows, err := tx.Query(`SELECT id, enabled, data FROM signal_entries WHERE bank = ? AND enabled = 1 AND data LIKE ?`,
-		signals.BankTCO, `%"source_ref":`+strconv.Quote(id)+`%`)
+	rows, err := tx.Query(`SELECT e.id, e.enabled, e.data FROM signal_entries e JOIN signal_order_hashes l ON l.entry_id = e.id
+		WHERE l.order_id = ? AND e.enabled = 1 AND NOT EXISTS (
+			SELECT 1 FROM signal_order_hashes o JOIN removal_orders r ON r.id = o.order_id
+			WHERE o.entry_id = e.id AND o.order_id <> ? AND r.state NOT IN (?, ?))`,
+		id, id, string(removal.Annulled), string(removal.Reinstated))
 	if err != nil {
 		return dbError(err, "read the removed content's hashes")
 	}
@@ -88,9 +119,7 @@ func (tx *Tx) disableRemovedHashes(actor secunion.Actor, id string) error {
 			rows.Close()
 			return err
 		}
-		if e.Source == signals.SourceRemovalOrder && e.SourceRef == id {
-			held = append(held, e)
-		}
+		held = append(held, e)
 	}
 	err = rows.Err()
 	rows.Close()

@@ -17,7 +17,9 @@ import (
 // removed content into the TCO bank in the same transaction; a bad hash
 // refuses the whole step and changes nothing; the issuer adds more once
 // the content is down; other parties and other steps cannot. When the
-// content is reinstated, its hashes are disabled.
+// content is reinstated, its hashes are disabled unless another standing
+// order stands for them; a later removal carrying a disabled hash enables
+// it again; a reinstated order takes no more hashes.
 func TestRemovedHashes(t *testing.T) {
 	engines(t, func(t *testing.T, e env) {
 		ctx := context.Background()
@@ -45,12 +47,35 @@ func TestRemovedHashes(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(12 * time.Hour)
-		o, err := db.IssueOrder(ctx, fr, removal.Order{Reference: "FR-9", Provider: "VIDSHARE", Category: removal.Threat,
-			Items:   []removal.Item{{URL: "https://vidshare.example/v/9"}},
-			Reasons: "Threatens an attack on a named concert next week.", Redress: "Tribunal administratif de Paris."})
-		if err != nil {
-			t.Fatal(err)
+		issue := func(ref string) removal.Order {
+			t.Helper()
+			o, err := db.IssueOrder(ctx, fr, removal.Order{Reference: ref, Provider: "VIDSHARE", Category: removal.Threat,
+				Items:   []removal.Item{{URL: "https://vidshare.example/v/" + ref}},
+				Reasons: "Threatens an attack on a named concert next week.", Redress: "Tribunal administratif de Paris."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
 		}
+		reinstate := func(id string) {
+			t.Helper()
+			c, err := db.RecordComplaint(ctx, vid, id, "The video was news reporting on the attack, not propaganda.")
+			if err == nil {
+				_, err = db.DecideComplaint(ctx, vid, c.ID, true, "Journalistic reporting, protected under Art 1(3).")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		enabled := func(id int64) bool {
+			t.Helper()
+			en, err := db.Signal(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return en.Enabled
+		}
+		o := issue("FR-9")
 		const pdq = "f8f8f0cee0f4a84f06370a22038f67f0b36e2ed596621e1d33e6339c4e9c9b22"
 		const md5 = "900150983cd24fb0d6963f7d28e17f72"
 		bankSize := func() int {
@@ -115,20 +140,46 @@ func TestRemovedHashes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := db.RecordComplaint(ctx, vid, o.ID, "The video was news reporting on the attack, not propaganda.")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.DecideComplaint(ctx, vid, c.ID, true, "Journalistic reporting, protected under Art 1(3)."); err != nil {
-			t.Fatal(err)
-		}
-		for _, id := range []int64{ks[1].ID, more[0].ID} {
-			if en, _ := db.Signal(ctx, id); en.Enabled {
-				t.Errorf("entry %d still enabled after the reinstatement", id)
+		// Order B's removal carries the same MD5 and a new SHA-256; order C's
+		// carries that SHA-256 too.
+		const sha = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+		b, c := issue("FR-10"), issue("FR-11")
+		for _, x := range []removal.Order{b, c} {
+			if _, err := db.StepOrder(ctx, vid, x.ID, removal.Step{Action: removal.Remove},
+				signals.Entry{Algorithm: signals.AlgMD5, Value: md5}, signals.Entry{Algorithm: signals.AlgSHA256, Value: sha}); err != nil {
+				t.Fatal(err)
 			}
 		}
-		if en, _ := db.Signal(ctx, other.ID); !en.Enabled {
+		reinstate(o.ID)
+		if enabled(more[0].ID) {
+			t.Error("order A's own hash still enabled after its content was reinstated")
+		}
+		if !enabled(ks[1].ID) {
+			t.Error("the MD5 that orders B and C stand for was disabled with order A's content")
+		}
+		if !enabled(other.ID) {
 			t.Error("another bank's entry was disabled with the reinstated content's")
+		}
+		if _, err := db.AddRemovedHashes(ctx, fr, o.ID, []signals.Entry{{Algorithm: signals.AlgMD5, Value: strings.Repeat("12", 16)}}); secunion.CodeOf(err) != secunion.Conflict {
+			t.Errorf("hashes added to a reinstated order: %v", err)
+		}
+		shaEntry, _, _ := db.AddSignal(ctx, fr, signals.Entry{Bank: signals.BankTCO, Algorithm: signals.AlgSHA256, Value: sha, Source: signals.SourceManual})
+		reinstate(b.ID)
+		if !enabled(shaEntry.ID) || !enabled(ks[1].ID) {
+			t.Error("order C still stands for the SHA-256 and the MD5, yet one was disabled")
+		}
+		reinstate(c.ID)
+		if enabled(shaEntry.ID) || enabled(ks[1].ID) {
+			t.Error("no order stands for the SHA-256 and the MD5 any more, yet one is enabled")
+		}
+
+		// A new order's removal carrying a hash held disabled enables it.
+		d := issue("FR-12")
+		if _, err := db.StepOrder(ctx, vid, d.ID, removal.Step{Action: removal.Remove}, signals.Entry{Algorithm: signals.AlgMD5, Value: md5}); err != nil {
+			t.Fatal(err)
+		}
+		if !enabled(ks[1].ID) {
+			t.Error("the MD5 given again with order D's removal stays disabled")
 		}
 	})
 }

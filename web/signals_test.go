@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -68,7 +69,7 @@ func TestSignalPages(t *testing.T) {
 	}
 	resp, body := aoife.upload(t, img)
 	wantStatus(t, "lookup", resp, body, http.StatusOK)
-	if !strings.Contains(body, hs.SHA256) || !strings.Contains(body, hs.PDQ[signals.Original].String()) || !strings.Contains(body, `<td>0</td>`) || !strings.Contains(body, `href="/signals?bank=tco-removed"`) {
+	if !strings.Contains(body, hs.SHA256) || !strings.Contains(body, hs.PDQ[signals.Original].String()) || !strings.Contains(body, `<td>pdq</td><td>0</td>`) || !strings.Contains(body, `href="/signals?bank=tco-removed"`) {
 		t.Errorf("the lookup does not show the hashes and the match of the rotated copy:\n%s", body)
 	}
 	resp, body = aoife.upload(t, img[:len(img)/3])
@@ -79,7 +80,7 @@ func TestSignalPages(t *testing.T) {
 
 	louise := e.user(t)
 	louise.login("louise")
-	resp, body = louise.postForm("/signals?bank=tco-removed", "/signals/entries/1/enabled", url.Values{"enabled": {"false"}})
+	resp, body = louise.postForm("/signals?bank=tco-removed", fmt.Sprintf("/signals/entries/%d/enabled", entry.ID), url.Values{"enabled": {"false"}})
 	wantStatus(t, "disable", resp, body, http.StatusSeeOther)
 	if got, _ := e.db.Signal(ctx, entry.ID); got.Enabled {
 		t.Fatal("the entry is still enabled")
