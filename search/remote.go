@@ -116,9 +116,10 @@ func NewRemote(o RemoteOptions) (*Remote, error) {
 	}, nil
 }
 
-// remoteClient returns an HTTP client bounded by timeout that trusts the
-// certificates of caFile, if given, instead of the system's roots.
-func remoteClient(caFile string, timeout time.Duration) (*http.Client, error) {
+// TLSConfig is the TLS of a node's calls to other nodes and partners:
+// TLS 1.2 at least, trusting the certificates of caFile, if given,
+// instead of the system's roots.
+func TLSConfig(caFile string) (*tls.Config, error) {
 	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
@@ -130,6 +131,16 @@ func remoteClient(caFile string, timeout time.Duration) (*http.Client, error) {
 			return nil, secunion.Errorf(secunion.Invalid, "the CA file %s holds no PEM certificate", caFile)
 		}
 		tlsConf.RootCAs = pool
+	}
+	return tlsConf, nil
+}
+
+// remoteClient returns an HTTP client bounded by timeout that trusts the
+// certificates of caFile, if given, instead of the system's roots.
+func remoteClient(caFile string, timeout time.Duration) (*http.Client, error) {
+	tlsConf, err := TLSConfig(caFile)
+	if err != nil {
+		return nil, err
 	}
 	return &http.Client{
 		Timeout: timeout,

@@ -118,8 +118,8 @@ func csvItem(p *problems, where string, rec []string, col map[string]int) (Item,
 	}
 	var it Item
 	it.Algorithm, it.Value = Algorithm(get("algorithm")), get("value")
-	it.Labels = Labels{ContentType: contentType(get("content_type")), Entity: secunion.Clip(get("entity"), 1000),
-		Behaviour: secunion.Clip(get("behaviour"), 1000), Ideology: secunion.Clip(get("ideology"), 1000)}
+	it.Labels = Labels{ContentType: contentType(get("content_type")), Entity: get("entity"),
+		Behaviour: get("behaviour"), Ideology: get("ideology")}
 	if q := get("quality"); q != "" {
 		var err error
 		if it.Quality, err = strconv.Atoi(q); err != nil {

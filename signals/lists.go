@@ -272,7 +272,7 @@ func tooMany(what string) error {
 	return secunion.Errorf(secunion.TooLarge, "the %s holds more than %d hashes: split it into pages", what, maxItems)
 }
 
-// checkItem checks it's hash and labels as an import will (in a scratch
+// checkItem checks its hash and labels as an import will (in a scratch
 // bank), puts the value in lowercase hex, and adds what is wrong to p
 // under the name field names the value by.
 func checkItem(p *problems, where string, it *Item, valueField string) {

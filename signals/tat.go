@@ -103,8 +103,7 @@ func (ti tatItem) item(p *problems, where string) (Item, bool) {
 	n := p.n
 	it := Item{Deleted: ti.Deleted}
 	it.Value, it.Quality = ti.HashDigest, ti.Quality
-	it.Labels = Labels{ContentType: contentType(ti.FileType), Ideology: secunion.Clip(ti.Ideology, 1000),
-		Entity: secunion.Clip(ti.Entity, 1000), Behaviour: secunion.Clip(ti.Behaviour, 1000)}
+	it.Labels = Labels{ContentType: contentType(ti.FileType), Ideology: ti.Ideology, Entity: ti.Entity, Behaviour: ti.Behaviour}
 	a, err := ParseAlgorithm(ti.Algorithm)
 	if err != nil {
 		p.add(where, "algorithm", "%s", secunion.MessageOf(err))

@@ -74,7 +74,7 @@ commands:
   synth    generate synthetic persons and records with ground truth
   links    detect identity links (multiple-identity detector) over stored records
   provider-sim  run simulated hosting service providers answering removal orders
-  hash     print the MD5, SHA-256 and PDQ hashes of files
+  hash     print the MD5, SHA-256, SHA-512 and PDQ hashes of files
   signals  import and export hash lists (TAT, STIX 2.1, CSV) into and out of the banks
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.

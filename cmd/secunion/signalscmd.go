@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"secunion"
+	"secunion/search"
 	"secunion/signals"
 	"secunion/store"
 )
@@ -57,7 +56,7 @@ func signalsImport(ctx context.Context, args []string, e env) error {
 	format := fs.String("format", "", "tat, stix or csv (default: csv for a .csv file)")
 	ref := fs.String("ref", "", "what the list is, kept as the entries' source_ref (default: the file's name)")
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: secunion signals import --bank BANK [--format tat|stix|csv] FILE\n\n"+
+		fmt.Fprint(e.stderr, "usage: secunion signals import --bank BANK [--format tat|stix|csv] [--ref TEXT] FILE\n\n"+
 			"Imports a hash list (Tech Against Terrorism's JSON, a STIX 2.1 bundle, or CSV\nwith a header row; FILE - for stdin) into BANK. A list with a bad line is\nrefused whole, each bad line named; otherwise new hashes are added, hashes\nthe list deletes are disabled, held ones are left as they are.\n\n")
 		fs.PrintDefaults()
 	}
@@ -166,28 +165,45 @@ func signalsExport(ctx context.Context, args []string, e env) error {
 			items, after = append(items, c.Item()), c.Change
 		}
 	}
-	w := e.stdout
-	if *out != "" {
-		file, err := os.Create(*out)
-		if err != nil {
-			return secunion.Wrap(secunion.Invalid, err, "cannot create "+*out)
+	write := func(w io.Writer) error {
+		switch f {
+		case signals.FormatSTIX:
+			return signals.WriteSTIX(w, *bank, slices.Values(items))
+		case signals.FormatCSV:
+			return signals.WriteCSV(w, slices.Values(items))
 		}
-		defer file.Close()
-		w = file
+		page := signals.TATPage{Items: items}
+		if len(items) > 0 {
+			page.Checkpoint = signals.TATCheckpoint(items[len(items)-1])
+		}
+		return signals.WriteTAT(w, page)
 	}
-	switch f {
-	case signals.FormatSTIX:
-		err = signals.WriteSTIX(w, *bank, slices.Values(items))
-	case signals.FormatCSV:
-		err = signals.WriteCSV(w, slices.Values(items))
-	default:
-		err = signals.WriteTAT(w, signals.TATPage{Items: items, Checkpoint: signals.TATCheckpoint(items[len(items)-1])})
+	if *out == "" {
+		if err := write(e.stdout); err != nil {
+			return secunion.Wrap(secunion.Unavailable, err, "cannot write the list")
+		}
+		return nil
+	}
+	if err := writeFile(*out, write); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "exported bank %s: %d hashes to %s\n", *bank, len(items), *out)
+	return nil
+}
+
+// writeFile writes a file whole with write, or removes what it wrote.
+func writeFile(name string, write func(io.Writer) error) error {
+	file, err := os.Create(name)
+	if err != nil {
+		return secunion.Wrap(secunion.Invalid, err, "cannot create "+name)
+	}
+	err = write(file)
+	if cerr := file.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		return secunion.Wrap(secunion.Unavailable, err, "cannot write the list")
-	}
-	if *out != "" {
-		fmt.Fprintf(e.stderr, "exported bank %s: %d hashes to %s\n", *bank, len(items), *out)
+		os.Remove(name)
+		return secunion.Wrap(secunion.Unavailable, err, "cannot write "+name+" (removed)")
 	}
 	return nil
 }
@@ -292,7 +308,7 @@ func startPulls(ctx context.Context, db *store.DB, log *slog.Logger, f pullFlags
 	if len(f.pulls) == 0 {
 		return func() {}, nil
 	}
-	all, byURL, err := readTokenFile(f.tokenFile, log)
+	all, byURL, err := readTokenFile("--pull-token-file", f.tokenFile, log)
 	if err != nil {
 		return nil, err
 	}
@@ -326,17 +342,9 @@ func startPulls(ctx context.Context, db *store.DB, log *slog.Logger, f pullFlags
 // pullClient is the HTTP client of the pulls: each request bounded in
 // time by the puller, TLS trusting caFile's certificates if given.
 func pullClient(caFile string) (*http.Client, error) {
-	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
-		if err != nil {
-			return nil, secunion.Wrap(secunion.Invalid, err, "cannot read the CA file "+caFile)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, secunion.Errorf(secunion.Invalid, "the CA file %s holds no PEM certificate", caFile)
-		}
-		tlsConf.RootCAs = pool
+	tlsConf, err := search.TLSConfig(caFile)
+	if err != nil {
+		return nil, err
 	}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -348,9 +356,10 @@ func pullClient(caFile string) (*http.Client, error) {
 			IdleConnTimeout:       90 * time.Second,
 		},
 		// A partner's list moving is followed; a redirect to another
-		// host would take the token there, so it is refused.
+		// host would take the token there, and one to another scheme
+		// (https to http) would send it in clear, so both are refused.
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 5 || req.URL.Host != via[0].URL.Host {
+			if len(via) >= 5 || req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
 				return http.ErrUseLastResponse
 			}
 			return nil

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -469,4 +471,52 @@ func startBinary(t *testing.T, bin string, args ...string) (kill func()) {
 		return strings.Contains(logs.String(), `"msg":"serving"`)
 	})
 	return kill
+}
+
+// TestPullTokenAndRedirects: an unreadable pull token file is named by
+// its own flag; a partner's redirect to another host or from https to
+// http, which would take the token there or send it in clear, is not
+// followed.
+func TestPullTokenAndRedirects(t *testing.T) {
+	f := pullFlags{pulls: []pullSource{{bank: "tat-list", url: "https://node-b.example/api/v1/signals/exchange/tat"}}, tokenFile: filepath.Join(t.TempDir(), "missing")}
+	if _, err := startPulls(context.Background(), nil, slog.New(slog.DiscardHandler), f, ""); err == nil || !strings.Contains(secunion.MessageOf(err), "--pull-token-file") {
+		t.Errorf("a missing token file: %v", err)
+	}
+	client, err := pullClient("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := http.NewRequest("GET", "https://node-b.example/api/v1/signals/exchange/tat", nil)
+	for to, follow := range map[string]bool{
+		"https://node-b.example/v2/tat":    true,
+		"http://node-b.example/v2/tat":     false,
+		"https://elsewhere.example/v2/tat": false,
+	} {
+		req, _ := http.NewRequest("GET", to, nil)
+		if err := client.CheckRedirect(req, []*http.Request{from}); (err == nil) != follow {
+			t.Errorf("redirect to %s: %v, want followed %v", to, err, follow)
+		}
+	}
+}
+
+// TestWriteFileRemovesPartial: an export that fails midway leaves no
+// partial list behind to be taken for a whole one.
+func TestWriteFileRemovesPartial(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "bank.json")
+	err := writeFile(name, func(w io.Writer) error {
+		fmt.Fprint(w, `{"type": "bundle", "objects": [`)
+		return errors.New("the store went away")
+	})
+	if err == nil || !strings.Contains(secunion.MessageOf(err), "removed") {
+		t.Errorf("a failed write: %v", err)
+	}
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("the partial file is left: %v", err)
+	}
+	if err := writeFile(name, func(w io.Writer) error { _, err := fmt.Fprint(w, "whole"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(name); string(b) != "whole" {
+		t.Errorf("a written file holds %q", b)
+	}
 }
