@@ -191,3 +191,44 @@ func TestSignalImportSlowAndReserved(t *testing.T) {
 		t.Errorf("a list for an incident's bank: %d %s", status, b)
 	}
 }
+
+// TestSignalImportOneAtATime: while one list is being imported, another
+// is refused with 503 saying why, and is taken once the first is done.
+func TestSignalImportOneAtATime(t *testing.T) {
+	e := newAPI(t)
+	e.add(t, []access.Authority{{Code: "BE-TCO", Name: "Belgian TCO authority", Country: "BE", Kind: access.KindTCOAuthority}},
+		[]access.User{{Login: "tco", Name: "TCO officer", Authority: "BE-TCO", Roles: []string{access.RoleOfficer}}})
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/signals/banks/first/import", pr)
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+e.tokens["tco"])
+	first := make(chan int)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	pw.Write([]byte("algorithm,value\nmd5," + exMD5 + "\n"))
+	list := "algorithm,value\nsha256," + exSHA256 + "\n"
+	var status int
+	var b []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if status, _, b = e.raw(t, "tco", "POST", "/api/v1/signals/banks/second/import", "text/csv", list); status != http.StatusOK {
+			break
+		}
+	}
+	if status != http.StatusServiceUnavailable || !strings.Contains(string(b), "another list is being imported") {
+		t.Errorf("a second import during the first: %d %s", status, b)
+	}
+	pw.Close()
+	if s := <-first; s != http.StatusOK {
+		t.Errorf("the first import: %d", s)
+	}
+	if status, _, b = e.raw(t, "tco", "POST", "/api/v1/signals/banks/second/import", "text/csv", list); status != http.StatusOK {
+		t.Errorf("the second import once the first is done: %d %s", status, b)
+	}
+}
