@@ -19,9 +19,6 @@
 //   - every participant, providers included, shares hashes and URLs while
 //     the incident is active and writes notes on the timeline, which after
 //     de-activation are the debrief's notes.
-//
-// This file holds the incident and its checks, state.go the state
-// machine, push.go the signed pushes to providers' webhooks.
 package crisis
 
 import (
@@ -73,11 +70,13 @@ func CanParticipate(k access.Kind) bool {
 	return CanDeclare(k) || k == access.KindHostingProvider
 }
 
-// Limits of an incident's texts.
+// Limits of an incident's texts, and of the participants named when it
+// is declared.
 const (
-	MaxTitle = 200
-	MaxText  = 4000
-	MaxURL   = 2000
+	MaxTitle        = 200
+	MaxText         = 4000
+	MaxURL          = 2000
+	MaxParticipants = 100
 )
 
 // NewID returns a new incident identifier, usable in a bank's name.

@@ -40,8 +40,11 @@ type Room struct {
 	Role         crisis.Role          `json:"role"`
 	Allowed      []crisis.Action      `json:"allowed"`
 	Participants []crisis.Participant `json:"participants"`
-	Timeline     []crisis.Event       `json:"timeline"`
-	Figures      crisis.Figures       `json:"figures"`
+	// Timeline holds the latest RoomTimeline entries, oldest first;
+	// Older says how many earlier ones the room does not show.
+	Timeline []crisis.Event `json:"timeline"`
+	Older    int            `json:"older"`
+	Figures  crisis.Figures `json:"figures"`
 	// Recent are the last RecentShared hashes and URLs shared, newest
 	// first; participants pull the whole list with SharedAfter.
 	Recent []crisis.Shared `json:"recent"`
@@ -50,16 +53,24 @@ type Room struct {
 // RecentShared is how many of the latest shared items a room shows.
 const RecentShared = 100
 
+// RoomTimeline is how many of the latest timeline entries a room shows:
+// the timeline grows with every hash and URL shared.
+const RoomTimeline = 200
+
 // DeclareIncident records an incident declared by actor's authority (a
 // competent authority or Europol), detected and notified: the declaring
 // authority, every Europol authority and the authorities named in
-// participants take part, and each is notified. It is audited.
+// participants take part (at most crisis.MaxParticipants), and each is
+// notified. It is audited.
 func (db *DB) DeclareIncident(ctx context.Context, actor secunion.Actor, inc crisis.Incident, participants []string) (crisis.Incident, error) {
 	if !crisis.CanDeclare(access.Kind(actor.AuthorityKind)) {
 		return inc, db.deny(ctx, actor, crisisDecl, "declare a crisis incident", "only a competent authority or Europol declares a crisis incident")
 	}
 	if err := inc.Validate(); err != nil {
 		return inc, err
+	}
+	if len(participants) > crisis.MaxParticipants {
+		return inc, secunion.Errorf(secunion.Invalid, "participants: name at most %d authorities, not %d; add more once the incident is declared", crisis.MaxParticipants, len(participants))
 	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		now := tx.Now()
@@ -131,13 +142,13 @@ func (t *Tx) join(inc crisis.Incident, code, by, kind string) (bool, error) {
 }
 
 // notify tells participant a about inc: a notification it pulls and, for
-// an activation pushed to a provider with a webhook, a signed push.
+// a provider with a webhook while inc is active, a signed push.
 func (t *Tx) notify(inc crisis.Incident, a access.Authority, kind string) error {
 	n := crisis.Notification{Authority: a.Code, Incident: inc.ID, Title: inc.Title, Kind: kind, State: inc.State, At: t.Now()}
 	if _, err := t.Exec(`INSERT INTO crisis_notifications (authority, data) VALUES (?, ?)`, a.Code, mustJSON(n)); err != nil {
 		return dbError(err, "notify participant")
 	}
-	if kind == crisis.NotifyDeclared || a.Kind != access.KindHostingProvider {
+	if !inc.State.Sharing() || a.Kind != access.KindHostingProvider {
 		return nil
 	}
 	return t.queuePush(inc, a.Code, crisis.Message{Kind: crisis.MessageActivated, Incident: inc, At: t.Now()})
@@ -174,9 +185,28 @@ func (t *Tx) crisisEvent(e crisis.Event) error {
 	return t.Emit(CrisisTopic, e)
 }
 
-func (t *Tx) readIncident(id string) (crisis.Incident, error) {
+// reader runs the queries that read an incident: a write transaction,
+// or the database itself for the room's unaudited live refresh.
+type reader interface {
+	QueryRow(q string, args ...any) *sql.Row
+	Query(q string, args ...any) (*sql.Rows, error)
+}
+
+// dbReader reads from the database outside any transaction.
+type dbReader struct {
+	db  *DB
+	ctx context.Context
+}
+
+func (r dbReader) QueryRow(q string, args ...any) *sql.Row { return r.db.queryRow(r.ctx, q, args...) }
+
+func (r dbReader) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.db.query(r.ctx, q, args...)
+}
+
+func readIncident(q reader, id string) (crisis.Incident, error) {
 	var inc crisis.Incident
-	err := readJSON(t.QueryRow(`SELECT data FROM crisis_incidents WHERE id = ?`, id), &inc, "crisis incident "+secunion.Clip(id, 64))
+	err := readJSON(q.QueryRow(`SELECT data FROM crisis_incidents WHERE id = ?`, id), &inc, "crisis incident "+secunion.Clip(id, 64))
 	return inc, err
 }
 
@@ -185,15 +215,15 @@ func (t *Tx) updateIncident(inc crisis.Incident) error {
 	return dbError(err, "update incident")
 }
 
-// roleIn returns actor's role in incident id, read within tx; a
-// non-participant gets ok false (and, from the caller, NotFound).
-func (t *Tx) roleIn(actor secunion.Actor, id string) (crisis.Incident, crisis.Role, bool, error) {
-	inc, err := t.readIncident(id)
+// roleIn returns actor's role in incident id; a non-participant gets ok
+// false (and, from the caller, NotFound).
+func roleIn(q reader, actor secunion.Actor, id string) (crisis.Incident, crisis.Role, bool, error) {
+	inc, err := readIncident(q, id)
 	if err != nil {
 		return inc, "", false, err
 	}
 	var one int
-	err = t.QueryRow(`SELECT 1 FROM crisis_participants WHERE incident = ? AND authority = ?`, id, actor.Authority).Scan(&one)
+	err = q.QueryRow(`SELECT 1 FROM crisis_participants WHERE incident = ? AND authority = ?`, id, actor.Authority).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) || actor.Authority == "" {
 		return inc, "", false, nil
 	}
@@ -211,7 +241,7 @@ func (db *DB) crisisWrite(ctx context.Context, actor secunion.Actor, id, what st
 	var refused error
 	err := db.Write(ctx, func(tx *Tx) error {
 		refused = nil
-		inc, role, ok, err := tx.roleIn(actor, id)
+		inc, role, ok, err := roleIn(tx, actor, id)
 		if err != nil {
 			if secunion.CodeOf(err) == secunion.NotFound {
 				refused = err
@@ -272,7 +302,7 @@ func (db *DB) StepIncident(ctx context.Context, actor secunion.Actor, id string,
 			return nil, err
 		}
 		if s.Action == crisis.Activate {
-			ps, err := tx.participants(id)
+			ps, err := participantsOf(tx, id)
 			if err != nil {
 				return nil, err
 			}
@@ -293,16 +323,17 @@ func (db *DB) StepIncident(ctx context.Context, actor secunion.Actor, id string,
 }
 
 // AddParticipant adds authority code to incident id (coordinators, while
-// the incident is open); one added to an active incident is notified of
-// the activation at once.
+// the incident is open); it is notified that the incident was declared
+// or, once activated, that it joined (a provider with a webhook joining
+// an active incident gets a push at once).
 func (db *DB) AddParticipant(ctx context.Context, actor secunion.Actor, id, code string) error {
 	return db.crisisWrite(ctx, actor, id, "add a participant to", func(tx *Tx, inc crisis.Incident, role crisis.Role) (error, error) {
 		if refused := changeable(inc, role); refused != nil {
 			return refused, nil
 		}
-		kind := crisis.NotifyDeclared
-		if inc.State.Sharing() {
-			kind = crisis.NotifyJoined
+		kind := crisis.NotifyJoined
+		if inc.State == crisis.Detected {
+			kind = crisis.NotifyDeclared
 		}
 		added, err := tx.join(inc, code, actor.Authority, kind)
 		if secunion.CodeOf(err) == secunion.Invalid {
@@ -374,13 +405,16 @@ func sharing(inc crisis.Incident) error {
 // held the hash already: nothing changes then.
 func (db *DB) ShareHash(ctx context.Context, actor secunion.Actor, id string, e signals.Entry, note string) (crisis.Shared, bool, error) {
 	e.Bank, e.Source, e.SourceRef = crisis.Bank(id), signals.SourceIncident, id
-	if err := e.Validate(); err != nil {
-		return crisis.Shared{}, false, err
-	}
-	item := crisis.Shared{Kind: crisis.KindHash, Algorithm: e.Algorithm, Value: e.Value, Quality: e.Quality, Labels: e.Labels, Note: note}
-	return db.share(ctx, actor, id, item, func(tx *Tx) (int64, bool, error) {
-		entry, created, err := tx.addSignal(actor, e)
-		return entry.ID, created, err
+	item := crisis.Shared{Kind: crisis.KindHash, Note: note}
+	return db.share(ctx, actor, id, item, func(item *crisis.Shared) error {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		item.Algorithm, item.Value, item.Quality, item.Labels = e.Algorithm, e.Value, e.Quality, e.Labels
+		return nil
+	}, func(tx *Tx) (int64, error) {
+		entry, _, err := tx.addSignal(actor, e)
+		return entry.ID, err
 	})
 }
 
@@ -389,23 +423,32 @@ func (db *DB) ShareHash(ctx context.Context, actor secunion.Actor, id string, e 
 // with a webhook get it pushed. created is false when the incident holds
 // the URL already.
 func (db *DB) ShareURL(ctx context.Context, actor secunion.Actor, id, u, note string) (crisis.Shared, bool, error) {
-	u, err := crisis.CheckURL(u)
-	if err != nil {
-		return crisis.Shared{}, false, err
-	}
-	item := crisis.Shared{Kind: crisis.KindURL, Value: u, Note: note}
-	return db.share(ctx, actor, id, item, nil)
+	item := crisis.Shared{Kind: crisis.KindURL, Note: note}
+	return db.share(ctx, actor, id, item, func(item *crisis.Shared) error {
+		var err error
+		item.Value, err = crisis.CheckURL(u)
+		return err
+	}, nil)
 }
 
-// share records item in incident id for actor; hash, when set, puts the
-// hash into the bank first and says whether it was new.
-func (db *DB) share(ctx context.Context, actor secunion.Actor, id string, item crisis.Shared, hash func(*Tx) (int64, bool, error)) (crisis.Shared, bool, error) {
-	item.Note = strings.TrimSpace(item.Note)
-	if len(item.Note) > crisis.MaxTitle || !utf8.ValidString(item.Note) {
-		return item, false, secunion.Errorf(secunion.Invalid, "note: at most %d bytes of UTF-8", crisis.MaxTitle)
-	}
+// shareActions are the timeline's actions of sharing, by kind of item.
+var shareActions = map[string]crisis.Action{crisis.KindHash: crisis.ShareHash, crisis.KindURL: crisis.ShareURL}
+
+// share records item in incident id for actor. check fills in and checks
+// the item once actor is known to take part, so that a non-participant
+// gets an audited NotFound whatever it sent, and a participant's bad item
+// an Invalid error that changes nothing; hash, when set, puts the hash
+// into the bank.
+func (db *DB) share(ctx context.Context, actor secunion.Actor, id string, item crisis.Shared, check func(*crisis.Shared) error, hash func(*Tx) (int64, error)) (crisis.Shared, bool, error) {
 	created := false
 	err := db.crisisWrite(ctx, actor, id, "share "+item.Kind+" in", func(tx *Tx, inc crisis.Incident, role crisis.Role) (error, error) {
+		item.Note = strings.TrimSpace(item.Note)
+		if len(item.Note) > crisis.MaxTitle || !utf8.ValidString(item.Note) {
+			return nil, secunion.Errorf(secunion.Invalid, "note: at most %d bytes of UTF-8", crisis.MaxTitle)
+		}
+		if err := check(&item); err != nil {
+			return nil, err
+		}
 		if refused := sharing(inc); refused != nil {
 			return refused, nil
 		}
@@ -417,7 +460,7 @@ func (db *DB) share(ctx context.Context, actor secunion.Actor, id string, item c
 			return nil, err
 		}
 		if hash != nil {
-			if item.Entry, _, err = hash(tx); err != nil {
+			if item.Entry, err = hash(tx); err != nil {
 				return nil, err
 			}
 		}
@@ -434,11 +477,11 @@ func (db *DB) share(ctx context.Context, actor secunion.Actor, id string, item c
 		if item.Kind == crisis.KindURL {
 			note = item.Value
 		}
-		if err := tx.crisisEvent(crisis.Event{Incident: id, At: item.Shared, Action: crisis.Action("share-" + item.Kind), Actor: actor.Authority,
+		if err := tx.crisisEvent(crisis.Event{Incident: id, At: item.Shared, Action: shareActions[item.Kind], Actor: actor.Authority,
 			From: inc.State, To: inc.State, Note: note}); err != nil {
 			return nil, err
 		}
-		ps, err := tx.participants(id)
+		ps, err := participantsOf(tx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -454,9 +497,9 @@ func (db *DB) share(ctx context.Context, actor secunion.Actor, id string, item c
 	return item, created, err
 }
 
-// participants lists the participants of incident id by code.
-func (t *Tx) participants(id string) ([]crisis.Participant, error) {
-	rows, err := t.Query(`SELECT data FROM crisis_participants WHERE incident = ? ORDER BY authority`, id)
+// participantsOf lists the participants of incident id by code.
+func participantsOf(q reader, id string) ([]crisis.Participant, error) {
+	rows, err := q.Query(`SELECT data FROM crisis_participants WHERE incident = ? ORDER BY authority`, id)
 	if err != nil {
 		return nil, dbError(err, "read participants")
 	}
@@ -481,47 +524,82 @@ func (db *DB) Incidents(ctx context.Context, actor secunion.Actor) ([]crisis.Inc
 }
 
 // IncidentRoom returns incident id as actor, a participant, sees it:
-// participants, timeline, figures, the latest items shared and the steps
-// it may take; audited as
-// a consultation. A non-participant gets NotFound, audited.
+// participants, the latest timeline entries, figures, the latest items
+// shared and the steps it may take; audited as a consultation. A
+// non-participant gets NotFound, audited.
 func (db *DB) IncidentRoom(ctx context.Context, actor secunion.Actor, id string) (Room, error) {
 	var room Room
 	err := db.crisisWrite(ctx, actor, id, "read", func(tx *Tx, inc crisis.Incident, role crisis.Role) (error, error) {
 		var err error
-		room = Room{Incident: inc, Bank: crisis.Bank(id), Role: role, Allowed: crisis.Allowed(inc, role)}
-		if room.Participants, err = tx.participants(id); err != nil {
+		if room, err = readRoom(tx, inc, role); err != nil {
 			return nil, err
-		}
-		rows, err := tx.Query(`SELECT data FROM crisis_events WHERE incident = ? ORDER BY id`, id)
-		if err != nil {
-			return nil, dbError(err, "read timeline")
-		}
-		if room.Timeline, err = scanAll[crisis.Event](rows, "timeline entry"); err != nil {
-			return nil, err
-		}
-		if room.Figures, err = tx.figures(inc); err != nil {
-			return nil, err
-		}
-		rows, err = tx.Query(`SELECT data FROM crisis_shared WHERE incident = ? ORDER BY seq DESC LIMIT ?`, id, RecentShared)
-		if err != nil {
-			return nil, dbError(err, "read shared items")
-		}
-		if room.Recent, err = scanAll[crisis.Shared](rows, "shared item"); err != nil {
-			return nil, err
-		}
-		if room.Recent == nil {
-			room.Recent = []crisis.Shared{}
 		}
 		return nil, tx.Audit(crisisEntry(actor, audit.OpConsultation, "crisis incident read", id))
 	})
 	return room, err
 }
 
-// figures adds up what was shared in inc and blocked on its hashes.
-func (t *Tx) figures(inc crisis.Incident) (crisis.Figures, error) {
+// RefreshRoom reads incident id's room again for the live updates of a
+// crisis room already open, without an audit entry: the viewer's access
+// was logged when it opened the room and its stream (IncidentRoom), and
+// the refresh shows the same incident to the same user, who still takes
+// part (a non-participant gets NotFound). Writing an entry per change
+// per viewer would fill the log with copies of that one access.
+func (db *DB) RefreshRoom(ctx context.Context, actor secunion.Actor, id string) (Room, error) {
+	q := dbReader{db, ctx}
+	inc, role, ok, err := roleIn(q, actor, id)
+	if err == nil && !ok {
+		err = secunion.Errorf(secunion.NotFound, "no crisis incident %s", secunion.Clip(id, 64))
+	}
+	if err != nil {
+		return Room{}, err
+	}
+	return readRoom(q, inc, role)
+}
+
+// readRoom reads the room of inc for a participant in role.
+func readRoom(q reader, inc crisis.Incident, role crisis.Role) (Room, error) {
+	room := Room{Incident: inc, Bank: crisis.Bank(inc.ID), Role: role, Allowed: crisis.Allowed(inc, role)}
+	var err error
+	if room.Participants, err = participantsOf(q, inc.ID); err != nil {
+		return room, err
+	}
+	rows, err := q.Query(`SELECT data FROM crisis_events WHERE incident = ? ORDER BY id DESC LIMIT ?`, inc.ID, RoomTimeline)
+	if err != nil {
+		return room, dbError(err, "read timeline")
+	}
+	if room.Timeline, err = scanAll[crisis.Event](rows, "timeline entry"); err != nil {
+		return room, err
+	}
+	slices.Reverse(room.Timeline)
+	if len(room.Timeline) == RoomTimeline {
+		var all int
+		if err := q.QueryRow(`SELECT COUNT(*) FROM crisis_events WHERE incident = ?`, inc.ID).Scan(&all); err != nil {
+			return room, dbError(err, "count timeline")
+		}
+		room.Older = all - RoomTimeline
+	}
+	if room.Figures, err = figuresOf(q, inc); err != nil {
+		return room, err
+	}
+	rows, err = q.Query(`SELECT data FROM crisis_shared WHERE incident = ? ORDER BY seq DESC LIMIT ?`, inc.ID, RecentShared)
+	if err != nil {
+		return room, dbError(err, "read shared items")
+	}
+	if room.Recent, err = scanAll[crisis.Shared](rows, "shared item"); err != nil {
+		return room, err
+	}
+	if room.Recent == nil {
+		room.Recent = []crisis.Shared{}
+	}
+	return room, nil
+}
+
+// figuresOf adds up what was shared in inc and blocked on its hashes.
+func figuresOf(q reader, inc crisis.Incident) (crisis.Figures, error) {
 	var f crisis.Figures
 	var first sql.NullInt64
-	if err := t.QueryRow(`SELECT COALESCE(SUM(CASE WHEN kind = 'hash' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = 'url' THEN 1 ELSE 0 END), 0),
+	if err := q.QueryRow(`SELECT COALESCE(SUM(CASE WHEN kind = 'hash' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = 'url' THEN 1 ELSE 0 END), 0),
 		MIN(CASE WHEN kind = 'hash' THEN shared_ns END) FROM crisis_shared WHERE incident = ?`, inc.ID).Scan(&f.Hashes, &f.URLs, &first); err != nil {
 		return f, dbError(err, "add up shared items")
 	}
@@ -531,7 +609,7 @@ func (t *Tx) figures(inc crisis.Incident) (crisis.Figures, error) {
 			f.ToFirstHash = f.FirstHash.Sub(inc.Activated).Seconds()
 		}
 	}
-	rows, err := t.Query(`SELECT provider, COUNT(*) FROM crisis_blocked WHERE incident = ? GROUP BY provider`, inc.ID)
+	rows, err := q.Query(`SELECT provider, COUNT(*) FROM crisis_blocked WHERE incident = ? GROUP BY provider`, inc.ID)
 	if err != nil {
 		return f, dbError(err, "add up blocked uploads")
 	}
@@ -627,25 +705,28 @@ func (db *DB) IncidentPulse(ctx context.Context, actor secunion.Actor, id string
 	return fmt.Sprintf("%s.%d.%d.%d", state, events, shared, blocked), nil
 }
 
-// NoteBlockedUploads records, for a hosting-provider actor, one blocked
-// upload attempt per hit on an incident's bank, for the incident's
-// figures; hits on other banks, and lookups by others, record nothing.
+// NoteBlockedUploads records, for a hosting-provider actor, the hits of
+// one lookup as one blocked upload attempt per incident whose bank they
+// hit (a file matching an incident's PDQ and its SHA-256 is one attempt),
+// recorded with the closest hit, for the incident's figures; hits on
+// other banks, and lookups by others, record nothing.
 func (db *DB) NoteBlockedUploads(ctx context.Context, actor secunion.Actor, hits []signals.Hit) error {
 	if access.Kind(actor.AuthorityKind) != access.KindHostingProvider {
 		return nil
 	}
-	var mine []signals.Hit
+	closest := map[string]signals.Hit{}
 	for _, h := range hits {
-		if _, ok := crisis.OfBank(h.Entry.Bank); ok {
-			mine = append(mine, h)
+		if id, ok := crisis.OfBank(h.Entry.Bank); ok {
+			if c, seen := closest[id]; !seen || h.Distance < c.Distance {
+				closest[id] = h
+			}
 		}
 	}
-	if len(mine) == 0 {
+	if len(closest) == 0 {
 		return nil
 	}
 	return db.Write(ctx, func(tx *Tx) error {
-		for _, h := range mine {
-			id, _ := crisis.OfBank(h.Entry.Bank)
+		for id, h := range closest {
 			if _, err := tx.Exec(`INSERT INTO crisis_blocked (incident, provider, entry, distance, at_ns) VALUES (?, ?, ?, ?, ?)`,
 				id, actor.Authority, h.Entry.ID, h.Distance, nanos(tx.Now())); err != nil {
 				return dbError(err, "record blocked upload")
@@ -743,7 +824,7 @@ func (db *DB) CrisisPushFailed(ctx context.Context, ps crisis.Push, next time.Ti
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		inc, err := tx.readIncident(ps.Incident)
+		inc, err := readIncident(tx, ps.Incident)
 		if err != nil {
 			return err
 		}

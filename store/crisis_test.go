@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -89,6 +90,13 @@ func TestCrisisIncident(t *testing.T) {
 		if _, err := db.DeclareIncident(ctx, fr, draft, []string{"VIDSHARE", "DE-BPOL"}); secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "DE-BPOL") {
 			t.Errorf("a border guard as participant: %v", err)
 		}
+		many := make([]string, crisis.MaxParticipants+1)
+		for i := range many {
+			many[i] = "VIDSHARE"
+		}
+		if _, err := db.DeclareIncident(ctx, fr, draft, many); secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "at most 100") {
+			t.Errorf("101 participants named: %v", err)
+		}
 		if list, _ := db.Incidents(ctx, fr); len(list) != 0 {
 			t.Fatalf("a refused declaration left %+v", list)
 		}
@@ -105,9 +113,19 @@ func TestCrisisIncident(t *testing.T) {
 			t.Fatalf("PicBoard's notifications: %+v", declared)
 		}
 
-		// Refusals: a non-participant learns nothing; a participant may
-		// not coordinate; nothing is shared before activation.
+		// Refusals: a non-participant learns nothing, whatever it sends
+		// (a bad hash or URL, an id that names no bank); a participant
+		// may not coordinate; nothing is shared before activation.
 		before := db.AuditSize()
+		if _, _, err := db.ShareHash(ctx, ie, inc.ID, signals.Entry{Algorithm: signals.AlgMD5, Value: "12"}, ""); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("a non-participant shares a bad hash: %v", err)
+		}
+		if _, _, err := db.ShareHash(ctx, fr, "inc-nope/../x", signals.Entry{Algorithm: signals.AlgPDQ, Value: crisisPDQ}, ""); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("a hash shared in an id that names no incident: %v", err)
+		}
+		if _, _, err := db.ShareURL(ctx, ie, inc.ID, "javascript:alert(1)", ""); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("a non-participant shares a bad URL: %v", err)
+		}
 		if _, err := db.IncidentRoom(ctx, ie, inc.ID); secunion.CodeOf(err) != secunion.NotFound {
 			t.Errorf("a non-participant reads: %v", err)
 		}
@@ -121,8 +139,8 @@ func TestCrisisIncident(t *testing.T) {
 		if _, _, err := db.ShareHash(ctx, vid, inc.ID, hash, ""); secunion.CodeOf(err) != secunion.Conflict {
 			t.Errorf("a hash shared before activation: %v", err)
 		}
-		if got := db.AuditSize() - before; got != 4 {
-			t.Errorf("%d audit entries for 4 refusals", got)
+		if got := db.AuditSize() - before; got != 7 {
+			t.Errorf("%d audit entries for 7 refusals", got)
 		}
 		if room, _ := db.IncidentRoom(ctx, fr, inc.ID); room.Incident.State != crisis.Detected || room.Figures.Hashes != 0 {
 			t.Errorf("refusals changed the incident: %+v", room)
@@ -189,10 +207,21 @@ func TestCrisisIncident(t *testing.T) {
 			t.Errorf("%d pushes left after delivery", n)
 		}
 
-		// Upload attempts blocked, per provider.
-		hits := []signals.Hit{{Entry: entry, Distance: 3}, {Entry: entry, Distance: 0}, {Entry: signals.Entry{ID: 1, Bank: "tco-removed"}}}
-		if err := db.NoteBlockedUploads(ctx, pic, hits); err != nil {
+		// Upload attempts blocked, per provider: a lookup whose file
+		// matches the incident's PDQ and its SHA-256 is one attempt.
+		sha, _, err := db.ShareHash(ctx, vid, inc.ID, signals.Entry{Algorithm: signals.AlgSHA256, Value: strings.Repeat("ab", 32)}, "the file")
+		if err != nil {
 			t.Fatal(err)
+		}
+		shaEntry, err := db.Signal(ctx, sha.Entry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits := []signals.Hit{{Entry: entry, Distance: 3}, {Entry: shaEntry, Distance: 0}, {Entry: signals.Entry{ID: 1, Bank: "tco-removed"}}}
+		for range 2 { // two lookups
+			if err := db.NoteBlockedUploads(ctx, pic, hits); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := db.NoteBlockedUploads(ctx, vid, hits[:1]); err != nil {
 			t.Fatal(err)
@@ -202,11 +231,11 @@ func TestCrisisIncident(t *testing.T) {
 		}
 		room, err = db.IncidentRoom(ctx, fr, inc.ID)
 		f := room.Figures
-		if err != nil || f.Hashes != 1 || f.URLs != 1 || f.ToFirstHash != 90 || f.Blocked != 3 ||
+		if err != nil || f.Hashes != 2 || f.URLs != 1 || f.ToFirstHash != 90 || f.Blocked != 3 ||
 			len(f.PerProvider) != 2 || f.PerProvider[0] != (crisis.Blocked{Provider: "PICBOARD", Attempts: 2}) {
 			t.Errorf("figures: %v %+v", err, f)
 		}
-		if len(room.Recent) != 2 || room.Recent[0].Seq != u.Seq || room.Recent[1].Seq != item.Seq {
+		if len(room.Recent) != 3 || room.Recent[0].Seq != sha.Seq || room.Recent[1].Seq != u.Seq || room.Recent[2].Seq != item.Seq {
 			t.Errorf("the room's latest items, newest first: %+v", room.Recent)
 		}
 
@@ -230,7 +259,9 @@ func TestCrisisIncident(t *testing.T) {
 			t.Errorf("a removed participant still reads: %v", err)
 		}
 
-		// Coordinated response, de-activation, debrief.
+		// Coordinated response, de-activation, debrief; a participant
+		// added after de-activation has joined (no push of an
+		// activation that is over).
 		for _, s := range []struct {
 			by   secunion.Actor
 			step crisis.Step
@@ -238,12 +269,29 @@ func TestCrisisIncident(t *testing.T) {
 			{fr, crisis.Step{Action: crisis.Coordinate}},
 			{europol, crisis.Step{Action: crisis.Deactivate, Text: "uploads fell under ten an hour"}},
 			{vid, crisis.Step{Action: crisis.Note, Text: "our matcher caught the re-encoded copies"}},
-			{europol, crisis.Step{Action: crisis.Debrief, Text: "share the first hashes within fifteen minutes"}},
 		} {
 			clock.Advance(time.Minute)
 			if _, err := db.StepIncident(ctx, s.by, inc.ID, s.step); err != nil {
 				t.Fatalf("%s: %v", s.step.Action, err)
 			}
+		}
+		if err := db.AddParticipant(ctx, europol, inc.ID, "PICBOARD"); err != nil {
+			t.Fatal(err)
+		}
+		if ns, _ := db.CrisisNotifications(ctx, pic, 0, 10); len(ns) != 3 || ns[2].Kind != crisis.NotifyJoined || ns[2].State != crisis.Deactivated {
+			t.Errorf("a participant added to a de-activated incident: %+v", ns)
+		}
+		if err := db.RemoveParticipant(ctx, europol, inc.ID, "VIDSHARE"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddParticipant(ctx, europol, inc.ID, "VIDSHARE"); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := p.Once(ctx); n != 0 {
+			t.Errorf("%d pushes to a provider added after de-activation", n)
+		}
+		if _, err := db.StepIncident(ctx, europol, inc.ID, crisis.Step{Action: crisis.Debrief, Text: "share the first hashes within fifteen minutes"}); err != nil {
+			t.Fatal(err)
 		}
 		if _, _, err := db.ShareURL(ctx, fr, inc.ID, "https://vidshare.example/late", ""); secunion.CodeOf(err) != secunion.Conflict {
 			t.Errorf("a URL after de-activation: %v", err)
@@ -256,7 +304,7 @@ func TestCrisisIncident(t *testing.T) {
 		for _, ev := range room.Timeline {
 			actions = append(actions, string(ev.Action))
 		}
-		want := "declare join join join activate notify share-hash share-url join leave coordinate deactivate note debrief"
+		want := "declare join join join activate notify share-hash share-url share-hash join leave coordinate deactivate note join leave join debrief"
 		if strings.Join(actions, " ") != want || room.Incident.State != crisis.Debriefed || room.Incident.Conclusions == "" || len(room.Allowed) != 0 {
 			t.Errorf("timeline %q, state %s", strings.Join(actions, " "), room.Incident.State)
 		}
@@ -316,6 +364,52 @@ func TestCrisisPushRetries(t *testing.T) {
 		last := room.Timeline[len(room.Timeline)-1]
 		if last.Action != crisis.PushFailed || !strings.Contains(last.Note, "VIDSHARE") || !strings.Contains(last.Note, "503") {
 			t.Errorf("the timeline ends with %+v", last)
+		}
+	})
+}
+
+// TestCrisisRoomTimeline: a room shows the latest store.RoomTimeline
+// entries of a long timeline, oldest first, and says how many older ones
+// it leaves out; the live refresh reads the same room without an audit
+// entry, and still refuses a non-participant.
+func TestCrisisRoomTimeline(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		db := e.open(t, store.Options{})
+		seed(t, db)
+		fr, ie, _, _, europol := crisisParties(t, db, "")
+		inc, err := db.DeclareIncident(ctx, fr, crisis.Incident{Title: "Attack", Description: "Footage of the attack spreads."}, []string{"VIDSHARE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const notes = store.RoomTimeline + 5
+		for i := range notes {
+			if _, err := db.StepIncident(ctx, europol, inc.ID, crisis.Step{Action: crisis.Note, Text: fmt.Sprintf("note %d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all := notes + 3 // declare, Europol and VidShare joining
+		room, err := db.IncidentRoom(ctx, fr, inc.ID)
+		if err != nil || len(room.Timeline) != store.RoomTimeline || room.Older != all-store.RoomTimeline {
+			t.Fatalf("room: %v, %d entries shown, %d older", err, len(room.Timeline), room.Older)
+		}
+		if first, last := room.Timeline[0], room.Timeline[len(room.Timeline)-1]; first.Note != fmt.Sprintf("note %d", notes-store.RoomTimeline) || last.Note != fmt.Sprintf("note %d", notes-1) {
+			t.Errorf("the room shows %q to %q", first.Note, last.Note)
+		}
+
+		before := db.AuditSize()
+		live, err := db.RefreshRoom(ctx, fr, inc.ID)
+		if err != nil || len(live.Timeline) != len(room.Timeline) || live.Older != room.Older || live.Role != crisis.Coordinator || len(live.Participants) != 3 {
+			t.Errorf("refresh: %v %+v", err, live)
+		}
+		if _, err := db.RefreshRoom(ctx, ie, inc.ID); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("a non-participant refreshes: %v", err)
+		}
+		if _, err := db.RefreshRoom(ctx, fr, "inc-none"); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("a refresh of no incident: %v", err)
+		}
+		if got := db.AuditSize() - before; got != 0 {
+			t.Errorf("%d audit entries for live refreshes", got)
 		}
 	})
 }

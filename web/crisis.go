@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -101,9 +102,11 @@ func (d roomData) ToFirstHash() string {
 	return (time.Duration(d.Figures.ToFirstHash * float64(time.Second))).Round(time.Second).String()
 }
 
-// room reads the crisis room of incident id for s.
-func (c *Console) room(r *http.Request, s store.Session, id string) (roomData, error) {
-	room, err := c.db.IncidentRoom(r.Context(), s.Actor, id)
+// room reads the crisis room of incident id for s with read: the
+// audited IncidentRoom when the user opens the room, the unaudited
+// RefreshRoom for the stream's updates of a room opened (and audited).
+func (c *Console) room(r *http.Request, s store.Session, id string, read func(context.Context, secunion.Actor, string) (store.Room, error)) (roomData, error) {
+	room, err := read(r.Context(), s.Actor, id)
 	if err != nil {
 		return roomData{}, err
 	}
@@ -135,7 +138,7 @@ func (c *Console) renderRoom(w http.ResponseWriter, r *http.Request, s store.Ses
 	if !c.crisisAllowed(w, r, s, "open a crisis room") {
 		return
 	}
-	d, err := c.room(r, s, r.PathValue("id"))
+	d, err := c.room(r, s, r.PathValue("id"), c.db.IncidentRoom)
 	if err != nil {
 		c.fail(w, r, &s, err)
 		return
@@ -221,13 +224,18 @@ func (c *Console) roomURL(w http.ResponseWriter, r *http.Request, s store.Sessio
 
 // roomStream sends, as Server-Sent Events ("room"), the room's live part
 // rendered on the server whenever the incident's state, timeline, shares
-// or blocked uploads change. It ends when the browser goes away or the
-// user no longer takes part.
+// or blocked uploads change. Opening the stream is audited as a reading
+// of the room; its updates are not (see store.RefreshRoom). It ends when
+// the browser goes away or the user no longer takes part.
 func (c *Console) roomStream(w http.ResponseWriter, r *http.Request, s store.Session) {
 	if !c.crisisAllowed(w, r, s, "follow a crisis room") {
 		return
 	}
 	id := r.PathValue("id")
+	if _, err := c.db.IncidentRoom(r.Context(), s.Actor, id); err != nil {
+		c.fail(w, r, &s, err)
+		return
+	}
 	last, err := c.db.IncidentPulse(r.Context(), s.Actor, id)
 	if err != nil {
 		c.fail(w, r, &s, err)
@@ -254,7 +262,7 @@ func (c *Console) roomStream(w http.ResponseWriter, r *http.Request, s store.Ses
 			continue
 		}
 		last = pulse
-		d, err := c.room(r, s, id)
+		d, err := c.room(r, s, id, c.db.RefreshRoom)
 		if err != nil {
 			return
 		}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/crisis"
 	"secunion/signals"
+	"secunion/store"
 )
 
 // crisisEnv starts a console with a French competent authority, Ireland's,
@@ -122,10 +125,21 @@ func TestCrisisRoom(t *testing.T) {
 	if !strings.Contains(live.String(), pdq) || sresp.Header.Get("Content-Type") != "text/event-stream" {
 		t.Errorf("the stream did not send the shared hash: %s\n%s", sresp.Header.Get("Content-Type"), live.String())
 	}
+	// Its updates add nothing to the audit log: the note is the one
+	// entry (the stream's opening was logged).
+	note := url.Values{"action": {"note"}, "text": {"copies on a third mirror"}, "csrf": {aoife.csrf(room)}}
+	before := e.db.AuditSize()
+	resp, body = aoife.post(room+"/step", note)
+	wantStatus(t, "a note", resp, body, http.StatusSeeOther)
+	for sc.Scan() && !strings.Contains(sc.Text(), "copies on a third mirror") {
+	}
+	if got := e.db.AuditSize() - before; got != 1 {
+		t.Errorf("%d audit entries for a note followed by the stream, want 1", got)
+	}
 	cancel()
 
-	// A lookup by the provider that hit the incident's bank counts as a
-	// blocked upload.
+	// A lookup by the provider that hit the incident's bank counts as
+	// one blocked upload, however many of its hashes matched.
 	entries, err := e.db.SignalsAfter(ctx, 0, 10)
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("bank entries: %v %+v", err, entries)
@@ -136,7 +150,7 @@ func TestCrisisRoom(t *testing.T) {
 	}
 	_, body = camille.get(room)
 	for _, want := range []string{`<td id="figure-first-hash">45s</td>`, `<td id="figure-hashes">1</td>`, `<td id="figure-urls">1</td>`,
-		`<td id="figure-blocked">2</td>`, "… by VIDSHARE", "https://mirror.example/v/9", "share-hash", "activate"} {
+		`<td id="figure-blocked">1</td>`, "… by VIDSHARE", "https://mirror.example/v/9", "share-hash", "activate"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the room lacks %q", want)
 		}
@@ -162,5 +176,18 @@ func TestCrisisRoom(t *testing.T) {
 	_, body = aoife.get(room)
 	if !strings.Contains(body, "Debrief note") || strings.Contains(body, `id="hash-form"`) {
 		t.Errorf("a de-activated room offers no debrief note, or sharing still")
+	}
+
+	// A long timeline: the room shows the latest entries and says that
+	// older ones are not shown.
+	fr := secunion.Actor{Authority: "FR-OCLCTIC", AuthorityKind: string(access.KindTCOAuthority), Login: "camille"}
+	for i := range store.RoomTimeline {
+		if _, err := e.db.StepIncident(ctx, fr, strings.TrimPrefix(room, "/crisis/"), crisis.Step{Action: crisis.Note, Text: fmt.Sprintf("debrief note %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body = camille.get(room)
+	if !strings.Contains(body, `id="timeline-older"`) || strings.Contains(body, "uploads fell under ten an hour") || !strings.Contains(body, fmt.Sprintf("debrief note %d", store.RoomTimeline-1)) {
+		t.Errorf("a long timeline: no word of older entries, or the oldest shown, or the latest missing")
 	}
 }
