@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"secunion"
 	"secunion/crisis"
 	"secunion/signals"
+	"secunion/store"
 )
 
 // crisisRoutes are the routes of the EU Crisis Protocol. Every one needs
@@ -16,7 +18,7 @@ func (s *Server) crisisRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/v1/crisis/incidents", summary: "EU Crisis Protocol: declare an incident, detected and notified (competent authorities and Europol). The declaring authority, Europol and the named participants take part and are notified; audited.", auth: true, purpose: true, request: "CrisisIncidentInput", response: "CrisisIncident", status: http.StatusCreated, handler: s.declareIncident},
 		{method: "GET", path: "/api/v1/crisis/incidents", summary: "The incidents the caller's authority takes part in, newest first; audited.", auth: true, purpose: true, response: "CrisisIncidentList", handler: s.listIncidents},
-		{method: "GET", path: "/api/v1/crisis/incidents/{id}", summary: "An incident as a participant sees it: state, participants, timeline, figures (time from activation to the first hash, hashes and URLs shared, upload attempts blocked per provider), the caller's role and the steps it may take; audited.", auth: true, purpose: true, response: "CrisisRoom", handler: s.getIncident},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}", summary: "An incident as a participant sees it: state, participants, the latest 200 timeline entries (with how many earlier ones are not shown), figures (time from activation to the first hash, hashes and URLs shared, upload attempts blocked per provider), the caller's role and the steps it may take; audited.", auth: true, purpose: true, response: "CrisisRoom", handler: s.getIncident},
 		{method: "POST", path: "/api/v1/crisis/incidents/{id}/steps", summary: "A step of the protocol: activate, coordinate, deactivate (with the reason) and debrief (with the conclusions) by Europol or the declaring authority; a note by any participant. On activation every participant is notified and providers with a webhook get a signed push. Refusals are audited and change nothing.", auth: true, purpose: true, request: "CrisisStep", response: "CrisisIncident", handler: s.stepIncident},
 		{method: "POST", path: "/api/v1/crisis/incidents/{id}/participants", summary: "Add a competent authority, Europol or a hosting service provider to an open incident (Europol or the declaring authority); it is notified.", auth: true, purpose: true, request: "CrisisParticipantInput", status: http.StatusNoContent, handler: s.addParticipant},
 		{method: "DELETE", path: "/api/v1/crisis/incidents/{id}/participants/{code}", summary: "Remove a participant from an open incident (Europol or the declaring authority); the declaring authority stays.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.removeParticipant},
@@ -45,7 +47,7 @@ func crisisSchemas() map[string]any {
 		"CrisisIncidentInput": obj([]string{"title", "description"}, map[string]any{
 			"title":        map[string]any{"type": "string", "maxLength": crisis.MaxTitle},
 			"description":  map[string]any{"type": "string", "minLength": 10, "maxLength": crisis.MaxText},
-			"participants": map[string]any{"type": "array", "items": str, "description": "codes of further competent authorities and providers; the declaring authority and Europol take part anyway"}}),
+			"participants": map[string]any{"type": "array", "items": str, "maxItems": crisis.MaxParticipants, "description": "codes of further competent authorities and providers; the declaring authority and Europol take part anyway"}}),
 		"CrisisIncident": obj([]string{"id", "title", "description", "state", "declared_by", "detected"}, map[string]any{
 			"id": str, "title": str, "description": str, "state": state, "declared_by": str,
 			"detected": when, "activated": when, "coordinated": when, "deactivated": when, "debriefed": when, "conclusions": str}),
@@ -58,14 +60,15 @@ func crisisSchemas() map[string]any {
 			"to_first_hash_s": map[string]any{"type": "number", "description": "seconds from activation to the first hash shared"},
 			"hashes":          integer, "urls": integer, "blocked": integer,
 			"per_provider": map[string]any{"type": "array", "items": obj([]string{"provider", "attempts"}, map[string]any{"provider": str, "attempts": integer})}}),
-		"CrisisRoom": obj([]string{"incident", "bank", "role", "allowed", "participants", "timeline", "figures", "recent"}, map[string]any{
+		"CrisisRoom": obj([]string{"incident", "bank", "role", "allowed", "participants", "timeline", "older", "figures", "recent"}, map[string]any{
 			"incident": ref("CrisisIncident"), "bank": str,
 			"role":         map[string]any{"type": "string", "enum": []string{string(crisis.Coordinator), string(crisis.Member)}},
 			"allowed":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": steps}},
 			"participants": map[string]any{"type": "array", "items": ref("CrisisParticipant")},
-			"timeline":     map[string]any{"type": "array", "items": ref("CrisisEvent")},
+			"timeline":     map[string]any{"type": "array", "items": ref("CrisisEvent"), "description": fmt.Sprintf("the latest %d entries, oldest first", store.RoomTimeline)},
+			"older":        map[string]any{"type": "integer", "description": "how many earlier timeline entries are not shown"},
 			"figures":      ref("CrisisFigures"),
-			"recent":       map[string]any{"type": "array", "items": ref("CrisisShared"), "description": "the latest 100 hashes and URLs shared, newest first"}}),
+			"recent":       map[string]any{"type": "array", "items": ref("CrisisShared"), "description": fmt.Sprintf("the latest %d hashes and URLs shared, newest first", store.RecentShared)}}),
 		"CrisisStep": obj([]string{"action"}, map[string]any{"action": map[string]any{"type": "string", "enum": steps},
 			"text": map[string]any{"type": "string", "maxLength": crisis.MaxText, "description": "deactivate: the reason; debrief: the conclusions; note: the note"}}),
 		"CrisisParticipantInput": obj([]string{"authority"}, map[string]any{"authority": str}),
@@ -85,18 +88,9 @@ func crisisSchemas() map[string]any {
 	}
 }
 
-// forCrisis refuses a request that did not declare the purpose
-// terrorist-content.
-func forCrisis(r *http.Request) error {
-	if decl, _ := declOf(r); decl.Purpose != secunion.PurposeTerroristContent {
-		return secunion.Errorf(secunion.Forbidden, "declare the purpose %s for the EU Crisis Protocol", secunion.PurposeTerroristContent)
-	}
-	return nil
-}
-
 // declareIncident declares an incident.
 func (s *Server) declareIncident(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -118,7 +112,7 @@ func (s *Server) declareIncident(w http.ResponseWriter, r *http.Request) {
 
 // listIncidents lists the caller's incidents.
 func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -135,7 +129,7 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 
 // getIncident returns an incident's room.
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -152,7 +146,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 
 // stepIncident applies a step of the protocol.
 func (s *Server) stepIncident(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -174,7 +168,7 @@ func (s *Server) stepIncident(w http.ResponseWriter, r *http.Request) {
 
 // addParticipant adds a participant.
 func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -197,7 +191,7 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 
 // removeParticipant removes a participant.
 func (s *Server) removeParticipant(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -210,7 +204,7 @@ func (s *Server) removeParticipant(w http.ResponseWriter, r *http.Request) {
 
 // shareHash shares a hash in an incident.
 func (s *Server) shareHash(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -235,7 +229,7 @@ func (s *Server) shareHash(w http.ResponseWriter, r *http.Request) {
 
 // shareURL shares a URL in an incident.
 func (s *Server) shareURL(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -274,7 +268,7 @@ func checkpoint(r *http.Request, defLimit, maxLimit int) (int64, int, error) {
 
 // sharedAfter is a participant's pull of an incident's hashes and URLs.
 func (s *Server) sharedAfter(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -300,7 +294,7 @@ func (s *Server) sharedAfter(w http.ResponseWriter, r *http.Request) {
 
 // crisisNotifications is a participant's pull of its notifications.
 func (s *Server) crisisNotifications(w http.ResponseWriter, r *http.Request) {
-	if err := forCrisis(r); err != nil {
+	if err := forTerroristContent(r); err != nil {
 		writeError(w, r, err)
 		return
 	}

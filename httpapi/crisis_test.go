@@ -44,6 +44,13 @@ func TestCrisisAPI(t *testing.T) {
 	if r := e.call(t, "fr", "POST", "/api/v1/crisis/incidents", map[string]any{"title": "x", "description": "short"}, tco, &errBody); r.StatusCode != 400 || !strings.Contains(errBody.Error.Message, "description") {
 		t.Errorf("a short description: %d %s", r.StatusCode, errBody.Error.Message)
 	}
+	many := make([]string, crisis.MaxParticipants+1)
+	for i := range many {
+		many[i] = "VIDSHARE"
+	}
+	if r := e.call(t, "fr", "POST", "/api/v1/crisis/incidents", map[string]any{"title": "x", "description": "A livestream spreads.", "participants": many}, tco, &errBody); r.StatusCode != 400 || !strings.Contains(errBody.Error.Message, "participants") {
+		t.Errorf("101 participants: %d %s", r.StatusCode, errBody.Error.Message)
+	}
 	var inc crisis.Incident
 	if r := e.call(t, "fr", "POST", "/api/v1/crisis/incidents", incident, tco, &inc); r.StatusCode != 201 || inc.State != crisis.Detected {
 		t.Fatalf("declare: %d %+v", r.StatusCode, inc)
@@ -58,6 +65,9 @@ func TestCrisisAPI(t *testing.T) {
 	}
 	if r := e.call(t, "pic", "GET", base, nil, tco, &errBody); r.StatusCode != 404 {
 		t.Errorf("a non-participant reads: %d", r.StatusCode)
+	}
+	if r := e.call(t, "pic", "POST", base+"/hashes", map[string]any{"algorithm": "md5", "value": "123"}, tco, &errBody); r.StatusCode != 404 {
+		t.Errorf("a non-participant shares a bad hash: %d %s", r.StatusCode, errBody.Error.Message)
 	}
 	if r := e.call(t, "vid", "POST", base+"/steps", map[string]any{"action": "activate"}, tco, &errBody); r.StatusCode != 403 {
 		t.Errorf("a provider activates: %d", r.StatusCode)
