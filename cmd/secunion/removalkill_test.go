@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -176,28 +175,8 @@ func simProvidersIn(t testing.TB, data string, n int, hookBase string) ([]simPro
 // with SIGKILL and waits for it to be gone.
 func startNode(t *testing.T, bin, data, addr string) (kill func()) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", data, "--addr", addr)
-	var logs syncBuffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	kill = func() {
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-exited
-	}
-	t.Cleanup(kill)
+	kill = startBinary(t, bin, "serve", "--data", data, "--addr", addr)
 	waitUntil(t, 30*time.Second, "the node ready at "+addr, func() bool {
-		select {
-		case <-exited:
-			t.Fatalf("the node exited:\n%s", logs.String())
-		default:
-		}
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {
 			return false

@@ -71,6 +71,9 @@ func signalsImport(ctx context.Context, args []string, e env) error {
 	if err := signals.CheckBankName(*bank); err != nil {
 		return err
 	}
+	if err := store.CheckCuratedBank(*bank); err != nil {
+		return err
+	}
 	f, err := fileFormat(*format, name)
 	if err != nil {
 		return err
@@ -266,6 +269,9 @@ func (f *pullFlags) add(v string) error {
 		return errors.New("use BANK=URL, e.g. tat-list=https://node-b:8443/api/v1/signals/exchange/tat")
 	}
 	if err := signals.CheckBankName(bank); err != nil {
+		return errors.New(secunion.MessageOf(err))
+	}
+	if err := store.CheckCuratedBank(bank); err != nil {
 		return errors.New(secunion.MessageOf(err))
 	}
 	u, err := url.Parse(raw)

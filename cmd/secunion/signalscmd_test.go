@@ -312,6 +312,7 @@ func TestServePullFlags(t *testing.T) {
 		{"Mirror=https://b.example/x", "bank"},
 		{"mirror=ftp://b.example/x", "not an http or https URL"},
 		{"mirror=https://user:pw@b.example/x", "without credentials"},
+		{"incident-abc=https://b.example/x", "crisis protocol"},
 	} {
 		_, errs, err := cli(t, "", "serve", "--data", t.TempDir(), "--pull", c.arg)
 		if err == nil || !strings.Contains(errs, c.says) {
@@ -353,6 +354,7 @@ func TestSignalsCommands(t *testing.T) {
 	for _, args := range [][]string{
 		{"signals", "import", "--data", dir, "--bank", "partner", filepath.Join(dir, "list.json")},
 		{"signals", "export", "--data", dir, "--bank", "nothing"},
+		{"signals", "import", "--data", dir, "--bank", "incident-abc", list},
 		{"signals", "export", "--data", dir},
 		{"signals", "frobnicate"},
 	} {
