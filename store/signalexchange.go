@@ -85,7 +85,14 @@ type SignalImportInput struct {
 // pull's checkpoint is set to Pull.Next in the same transaction, so that a
 // crash resumes after the last page stored and no page is taken twice;
 // a Conflict error means another node stored this page first (its
-// checkpoint is no longer Pull.Prev). Curators only.
+// checkpoint is no longer Pull.Prev). Curators only; an incident's bank
+// is refused (CheckCuratedBank).
+//
+// The one transaction is what keeps a bad list from changing anything,
+// and it has a cost: it holds the node's only writer for the whole list,
+// so every other write waits while a list of a million hashes is stored
+// (and the list is held in memory meanwhile). The HTTP route therefore
+// takes one import at a time.
 func (db *DB) ImportSignals(ctx context.Context, actor secunion.Actor, in SignalImportInput) (SignalImport, error) {
 	var st SignalImport
 	if !access.CanCurateHashes(actor) {
