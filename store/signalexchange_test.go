@@ -215,22 +215,41 @@ func TestSignalChangeMigration(t *testing.T) {
 	})
 }
 
+// curated opens a store with a curator of the banks, who has added an
+// MD5 hash to each of banks.
+func curated(t *testing.T, e env, banks ...string) (*store.DB, secunion.Actor) {
+	t.Helper()
+	db := e.open(t, store.Options{})
+	seed(t, db)
+	fr, _, _ := removalParties(t, db)
+	for _, b := range banks {
+		if _, _, err := db.AddSignal(context.Background(), fr, signals.Entry{Bank: b, Algorithm: signals.AlgMD5, Value: xMD5, Source: signals.SourceManual}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, fr
+}
+
 // TestSignalIncidentBankReserved: no curator writes an incident's bank by
 // hand or by list; the crisis protocol alone fills it.
 func TestSignalIncidentBankReserved(t *testing.T) {
 	engines(t, func(t *testing.T, e env) {
 		ctx := context.Background()
-		db := e.open(t, store.Options{})
-		seed(t, db)
-		fr, _, _ := removalParties(t, db)
+		db, fr := curated(t, e)
 		bank := crisis.Bank("inc-abc")
-		_, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: bank, Algorithm: signals.AlgMD5, Value: xMD5, Source: signals.SourceManual})
-		if secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "crisis protocol") {
-			t.Errorf("an entry added to %s by hand: %v", bank, err)
-		}
-		_, err = db.ImportSignals(ctx, fr, store.SignalImportInput{Bank: bank, Items: []signals.Item{item(signals.AlgMD5, xMD5, false)}})
-		if secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "crisis protocol") {
-			t.Errorf("a list imported into %s: %v", bank, err)
+		for what, write := range map[string]func() error{
+			"an entry added by hand": func() error {
+				_, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: bank, Algorithm: signals.AlgMD5, Value: xMD5, Source: signals.SourceManual})
+				return err
+			},
+			"a list imported": func() error {
+				_, err := db.ImportSignals(ctx, fr, store.SignalImportInput{Bank: bank, Items: []signals.Item{item(signals.AlgMD5, xMD5, false)}})
+				return err
+			},
+		} {
+			if err := write(); secunion.CodeOf(err) != secunion.Invalid || !strings.Contains(secunion.MessageOf(err), "crisis protocol") {
+				t.Errorf("%s into %s: %v", what, bank, err)
+			}
 		}
 		if n, _ := db.SignalBankSize(ctx, bank); n != 0 {
 			t.Errorf("the incident's bank holds %d entries", n)
@@ -243,18 +262,11 @@ func TestSignalIncidentBankReserved(t *testing.T) {
 // the feed when it is disabled, so that pullers see the deletion.
 func TestSignalChangeRowMissing(t *testing.T) {
 	engines(t, func(t *testing.T, e env) {
-		ctx := context.Background()
-		db := e.open(t, store.Options{})
-		seed(t, db)
-		fr, _, _ := removalParties(t, db)
-		added, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: "old", Algorithm: signals.AlgMD5, Value: xMD5, Source: signals.SourceManual})
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, fr := curated(t, e, "old")
 		if err := e.raw(t, `DELETE FROM signal_changes`); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SetSignalEnabled(ctx, fr, added.ID, false); err != nil {
+		if _, err := db.SetSignalEnabled(context.Background(), fr, 1, false); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Join(changes(t, db, "old", 0), " "); got != "1:900150:off" {
