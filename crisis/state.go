@@ -95,6 +95,9 @@ type Step struct {
 
 // Event is one entry of an incident's timeline.
 type Event struct {
+	// ID numbers the entry, increasing across incidents, as the store
+	// reads it: a reader pages back through a timeline by it.
+	ID       int64     `json:"id,omitempty"`
 	Incident string    `json:"incident"`
 	At       time.Time `json:"at"`
 	Action   Action    `json:"action"`

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -19,6 +20,8 @@ func (s *Server) crisisRoutes() []route {
 		{method: "POST", path: "/api/v1/crisis/incidents", summary: "EU Crisis Protocol: declare an incident, detected and notified (competent authorities and Europol). The declaring authority, Europol and the named participants take part and are notified; audited.", auth: true, purpose: true, request: "CrisisIncidentInput", response: "CrisisIncident", status: http.StatusCreated, handler: s.declareIncident},
 		{method: "GET", path: "/api/v1/crisis/incidents", summary: "The incidents the caller's authority takes part in, newest first; audited.", auth: true, purpose: true, response: "CrisisIncidentList", handler: s.listIncidents},
 		{method: "GET", path: "/api/v1/crisis/incidents/{id}", summary: "An incident as a participant sees it: state, participants, the latest 200 timeline entries (with how many earlier ones are not shown), figures (time from activation to the first hash, hashes and URLs shared, upload attempts blocked per provider), the caller's role and the steps it may take; audited.", auth: true, purpose: true, response: "CrisisRoom", handler: s.getIncident},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}/timeline", summary: "An incident's timeline, newest first, before an entry: the entries older than the room shows; audited.", auth: true, purpose: true, response: "CrisisTimelinePage",
+			query: []param{{"before", "integer", "the id of the oldest entry read (none: from the latest)"}, {"limit", "integer", "at most this many, 1 to 1,000 (200)"}}, handler: s.timelineBefore},
 		{method: "POST", path: "/api/v1/crisis/incidents/{id}/steps", summary: "A step of the protocol: activate, coordinate, deactivate (with the reason) and debrief (with the conclusions) by Europol or the declaring authority; a note by any participant. On activation every participant is notified and providers with a webhook get a signed push. Refusals are audited and change nothing.", auth: true, purpose: true, request: "CrisisStep", response: "CrisisIncident", handler: s.stepIncident},
 		{method: "POST", path: "/api/v1/crisis/incidents/{id}/participants", summary: "Add a competent authority, Europol or a hosting service provider to an open incident (Europol or the declaring authority); it is notified.", auth: true, purpose: true, request: "CrisisParticipantInput", status: http.StatusNoContent, handler: s.addParticipant},
 		{method: "DELETE", path: "/api/v1/crisis/incidents/{id}/participants/{code}", summary: "Remove a participant from an open incident (Europol or the declaring authority); the declaring authority stays.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.removeParticipant},
@@ -53,8 +56,10 @@ func crisisSchemas() map[string]any {
 			"detected": when, "activated": when, "coordinated": when, "deactivated": when, "debriefed": when, "conclusions": str}),
 		"CrisisIncidentList": list("incidents", "CrisisIncident"),
 		"CrisisParticipant":  obj([]string{"authority", "kind", "added"}, map[string]any{"authority": str, "name": str, "kind": str, "country": str, "added": when, "added_by": str}),
-		"CrisisEvent": obj([]string{"incident", "at", "action", "actor"}, map[string]any{"incident": str, "at": when, "action": str, "actor": str,
+		"CrisisEvent": obj([]string{"id", "incident", "at", "action", "actor"}, map[string]any{"id": integer, "incident": str, "at": when, "action": str, "actor": str,
 			"from": state, "to": state, "note": str}),
+		"CrisisTimelinePage": obj([]string{"events", "next"}, map[string]any{"events": map[string]any{"type": "array", "items": ref("CrisisEvent")},
+			"next": map[string]any{"type": "integer", "description": "the before of the next page: the id of the oldest entry read"}}),
 		"CrisisFigures": obj([]string{"hashes", "urls", "blocked", "per_provider"}, map[string]any{
 			"first_hash":      when,
 			"to_first_hash_s": map[string]any{"type": "number", "description": "seconds from activation to the first hash shared"},
@@ -142,6 +147,35 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 		room.Allowed = []crisis.Action{}
 	}
 	writeJSON(w, http.StatusOK, room)
+}
+
+// timelineBefore pages back through an incident's timeline.
+func (s *Server) timelineBefore(w http.ResponseWriter, r *http.Request) {
+	if err := forTerroristContent(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	before, err := strconv.ParseInt(cmp.Or(q.Get("before"), "0"), 10, 64)
+	if err != nil || before < 0 {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "before: give the id of the oldest entry read, or nothing"))
+		return
+	}
+	limit, err := strconv.Atoi(cmp.Or(q.Get("limit"), "200"))
+	if err != nil {
+		s.fail(w, r, secunion.Errorf(secunion.Invalid, "limit: give 1 to 1000"))
+		return
+	}
+	events, err := s.cfg.DB.TimelineBefore(r.Context(), actorOf(r), r.PathValue("id"), before, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	next := before
+	if len(events) > 0 {
+		next = events[len(events)-1].ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": events, "next": next})
 }
 
 // stepIncident applies a step of the protocol.

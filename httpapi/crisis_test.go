@@ -151,6 +151,24 @@ func TestCrisisAPI(t *testing.T) {
 	if r := e.call(t, "pic", "POST", base+"/steps", map[string]any{"action": "note", "text": "re-uploads slowing down"}, tco, &inc); r.StatusCode != 200 {
 		t.Errorf("a provider's note: %d", r.StatusCode)
 	}
+	var page1, page2 struct {
+		Events []crisis.Event
+		Next   int64
+	}
+	if r := e.call(t, "fr", "GET", base+"/timeline?limit=1", nil, tco, &page1); r.StatusCode != 200 || len(page1.Events) != 1 ||
+		page1.Events[0].Note != "re-uploads slowing down" || page1.Next != page1.Events[0].ID {
+		t.Errorf("the latest timeline entry: %d %+v", r.StatusCode, page1)
+	}
+	if r := e.call(t, "fr", "GET", base+"/timeline?before="+strconv.FormatInt(page1.Next, 10), nil, tco, &page2); r.StatusCode != 200 ||
+		len(page2.Events) != len(room.Timeline) || page2.Events[len(page2.Events)-1].Action != crisis.Declare {
+		t.Errorf("the timeline before it: %d %+v", r.StatusCode, page2)
+	}
+	if r := e.call(t, "fr", "GET", base+"/timeline?limit=5000", nil, tco, &errBody); r.StatusCode != 400 || !strings.Contains(errBody.Error.Message, "limit") {
+		t.Errorf("limit 5000: %d %s", r.StatusCode, errBody.Error.Message)
+	}
+	if r := e.call(t, "pic", "GET", base+"/timeline?before=x", nil, tco, &errBody); r.StatusCode != 400 || !strings.Contains(errBody.Error.Message, "before") {
+		t.Errorf("before x: %d %s", r.StatusCode, errBody.Error.Message)
+	}
 	if r := e.call(t, "fr", "DELETE", base+"/participants/FR-OCLCTIC", nil, tco, &errBody); r.StatusCode != 409 {
 		t.Errorf("the declarer removed: %d", r.StatusCode)
 	}

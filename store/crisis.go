@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -564,11 +565,7 @@ func readRoom(q reader, inc crisis.Incident, role crisis.Role) (Room, error) {
 	if room.Participants, err = participantsOf(q, inc.ID); err != nil {
 		return room, err
 	}
-	rows, err := q.Query(`SELECT data FROM crisis_events WHERE incident = ? ORDER BY id DESC LIMIT ?`, inc.ID, RoomTimeline)
-	if err != nil {
-		return room, dbError(err, "read timeline")
-	}
-	if room.Timeline, err = scanAll[crisis.Event](rows, "timeline entry"); err != nil {
+	if room.Timeline, err = timeline(q, inc.ID, 0, RoomTimeline); err != nil {
 		return room, err
 	}
 	slices.Reverse(room.Timeline)
@@ -582,7 +579,7 @@ func readRoom(q reader, inc crisis.Incident, role crisis.Role) (Room, error) {
 	if room.Figures, err = figuresOf(q, inc); err != nil {
 		return room, err
 	}
-	rows, err = q.Query(`SELECT data FROM crisis_shared WHERE incident = ? ORDER BY seq DESC LIMIT ?`, inc.ID, RecentShared)
+	rows, err := q.Query(`SELECT data FROM crisis_shared WHERE incident = ? ORDER BY seq DESC LIMIT ?`, inc.ID, RecentShared)
 	if err != nil {
 		return room, dbError(err, "read shared items")
 	}
@@ -593,6 +590,56 @@ func readRoom(q reader, inc crisis.Incident, role crisis.Role) (Room, error) {
 		room.Recent = []crisis.Shared{}
 	}
 	return room, nil
+}
+
+// timeline reads up to limit entries of incident id's timeline numbered
+// before before (0: from the latest), newest first.
+func timeline(q reader, id string, before int64, limit int) ([]crisis.Event, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := q.Query(`SELECT id, data FROM crisis_events WHERE incident = ? AND id < ? ORDER BY id DESC LIMIT ?`, id, before, limit)
+	if err != nil {
+		return nil, dbError(err, "read timeline")
+	}
+	defer rows.Close()
+	out := []crisis.Event{}
+	for rows.Next() {
+		var e crisis.Event
+		var n int64
+		var data string
+		if err := rows.Scan(&n, &data); err != nil {
+			return nil, dbError(err, "read timeline")
+		}
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			return nil, secunion.Wrap(secunion.Internal, err, "a stored timeline entry is damaged")
+		}
+		e.ID = n
+		out = append(out, e)
+	}
+	return out, dbError(rows.Err(), "read timeline")
+}
+
+// maxTimelinePage bounds a page of a timeline.
+const maxTimelinePage = 1000
+
+// TimelineBefore returns up to limit entries of incident id's timeline
+// numbered before before (0: from the latest), newest first: the entries
+// older than a room shows. It is audited as a consultation; a
+// non-participant gets NotFound.
+func (db *DB) TimelineBefore(ctx context.Context, actor secunion.Actor, id string, before int64, limit int) ([]crisis.Event, error) {
+	if limit < 1 || limit > maxTimelinePage {
+		return nil, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxTimelinePage)
+	}
+	var out []crisis.Event
+	err := db.crisisWrite(ctx, actor, id, "read the timeline of", func(tx *Tx, inc crisis.Incident, role crisis.Role) (error, error) {
+		var err error
+		if out, err = timeline(tx, id, before, limit); err != nil {
+			return nil, err
+		}
+		return nil, tx.Audit(crisisEntry(actor, audit.OpConsultation, fmt.Sprintf("read %d timeline entries before #%d", len(out), before), id))
+	})
+	return out, err
 }
 
 // figuresOf adds up what was shared in inc and blocked on its hashes.

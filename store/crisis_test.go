@@ -397,6 +397,15 @@ func TestCrisisRoomTimeline(t *testing.T) {
 			t.Errorf("the room shows %q to %q", first.Note, last.Note)
 		}
 
+		// The older entries, read back from the first the room shows.
+		older, err := db.TimelineBefore(ctx, fr, inc.ID, room.Timeline[0].ID, 100)
+		if err != nil || len(older) != room.Older || older[0].Note != fmt.Sprintf("note %d", notes-store.RoomTimeline-1) || older[len(older)-1].Action != crisis.Declare {
+			t.Errorf("older entries: %v %+v", err, older)
+		}
+		if _, err := db.TimelineBefore(ctx, ie, inc.ID, 0, 100); secunion.CodeOf(err) != secunion.NotFound {
+			t.Errorf("a non-participant reads the timeline: %v", err)
+		}
+
 		before := db.AuditSize()
 		live, err := db.RefreshRoom(ctx, fr, inc.ID)
 		if err != nil || len(live.Timeline) != len(room.Timeline) || live.Older != room.Older || live.Role != crisis.Coordinator || len(live.Participants) != 3 {
