@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -155,15 +154,9 @@ func (s *Server) timelineBefore(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	before, err := strconv.ParseInt(cmp.Or(q.Get("before"), "0"), 10, 64)
-	if err != nil || before < 0 {
-		s.fail(w, r, secunion.Errorf(secunion.Invalid, "before: give the id of the oldest entry read, or nothing"))
-		return
-	}
-	limit, err := strconv.Atoi(cmp.Or(q.Get("limit"), "200"))
+	before, limit, err := page(r, "before", store.RoomTimeline, 1000)
 	if err != nil {
-		s.fail(w, r, secunion.Errorf(secunion.Invalid, "limit: give 1 to 1000"))
+		s.fail(w, r, err)
 		return
 	}
 	events, err := s.cfg.DB.TimelineBefore(r.Context(), actorOf(r), r.PathValue("id"), before, limit)
@@ -284,12 +277,18 @@ func (s *Server) shareURL(w http.ResponseWriter, r *http.Request) {
 
 // checkpoint reads the after and limit parameters of a pull.
 func checkpoint(r *http.Request, defLimit, maxLimit int) (int64, int, error) {
+	return page(r, "after", defLimit, maxLimit)
+}
+
+// page reads the checkpoint parameter from (after, or before to page
+// back) and limit of a page.
+func page(r *http.Request, from string, defLimit, maxLimit int) (int64, int, error) {
 	q := r.URL.Query()
-	after, limit := int64(0), defLimit
+	at, limit := int64(0), defLimit
 	var err error
-	if v := q.Get("after"); v != "" {
-		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
-			return 0, 0, secunion.Errorf(secunion.Invalid, "after: give the number of the last item read, or nothing")
+	if v := q.Get(from); v != "" {
+		if at, err = strconv.ParseInt(v, 10, 64); err != nil || at < 0 {
+			return 0, 0, secunion.Errorf(secunion.Invalid, "%s: give the number of the last item read, or nothing", from)
 		}
 	}
 	if v := q.Get("limit"); v != "" {
@@ -297,7 +296,7 @@ func checkpoint(r *http.Request, defLimit, maxLimit int) (int64, int, error) {
 			return 0, 0, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxLimit)
 		}
 	}
-	return after, limit, nil
+	return at, limit, nil
 }
 
 // sharedAfter is a participant's pull of an incident's hashes and URLs.

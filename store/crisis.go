@@ -602,22 +602,29 @@ func timeline(q reader, id string, before int64, limit int) ([]crisis.Event, err
 	if err != nil {
 		return nil, dbError(err, "read timeline")
 	}
+	return scanNumbered(rows, "timeline entry", func(e *crisis.Event, n int64) { e.ID = n })
+}
+
+// scanNumbered reads rows of a number and a JSON value of T, gives each
+// value its number with number, and closes rows; no rows give an empty
+// list.
+func scanNumbered[T any](rows *sql.Rows, what string, number func(*T, int64)) ([]T, error) {
 	defer rows.Close()
-	out := []crisis.Event{}
+	out := []T{}
 	for rows.Next() {
-		var e crisis.Event
+		var v T
 		var n int64
 		var data string
 		if err := rows.Scan(&n, &data); err != nil {
-			return nil, dbError(err, "read timeline")
+			return nil, dbError(err, "read "+what)
 		}
-		if err := json.Unmarshal([]byte(data), &e); err != nil {
-			return nil, secunion.Wrap(secunion.Internal, err, "a stored timeline entry is damaged")
+		if err := json.Unmarshal([]byte(data), &v); err != nil {
+			return nil, secunion.Wrap(secunion.Internal, err, "a stored "+what+" is damaged")
 		}
-		e.ID = n
-		out = append(out, e)
+		number(&v, n)
+		out = append(out, v)
 	}
-	return out, dbError(rows.Err(), "read timeline")
+	return out, dbError(rows.Err(), "read "+what)
 }
 
 // maxTimelinePage bounds a page of a timeline.
@@ -713,22 +720,7 @@ func (db *DB) CrisisNotifications(ctx context.Context, actor secunion.Actor, aft
 	if err != nil {
 		return nil, dbError(err, "read notifications")
 	}
-	defer rows.Close()
-	out := []crisis.Notification{}
-	for rows.Next() {
-		var n crisis.Notification
-		var id int64
-		var data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, dbError(err, "read notifications")
-		}
-		if err := json.Unmarshal([]byte(data), &n); err != nil {
-			return nil, secunion.Wrap(secunion.Internal, err, "a stored notification is damaged")
-		}
-		n.ID = id
-		out = append(out, n)
-	}
-	return out, dbError(rows.Err(), "read notifications")
+	return scanNumbered(rows, "notification", func(n *crisis.Notification, id int64) { n.ID = id })
 }
 
 // IncidentPulse returns a token that changes whenever incident id's
