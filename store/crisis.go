@@ -199,8 +199,12 @@ type dbReader struct {
 	ctx context.Context
 }
 
-func (r dbReader) QueryRow(q string, args ...any) *sql.Row { return r.db.queryRow(r.ctx, q, args...) }
+// QueryRow runs a query that returns at most one row.
+func (r dbReader) QueryRow(q string, args ...any) *sql.Row {
+	return r.db.queryRow(r.ctx, q, args...)
+}
 
+// Query runs a query.
 func (r dbReader) Query(q string, args ...any) (*sql.Rows, error) {
 	return r.db.query(r.ctx, q, args...)
 }
