@@ -114,6 +114,3 @@ func RemoteHost(r *http.Request) string {
 	return host
 }
 
-// Unwrap gives http.ResponseController the connection's writer, whose
-// deadlines the list routes move.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

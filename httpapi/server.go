@@ -60,6 +60,10 @@ type Server struct {
 	mux      *http.ServeMux
 	metrics  *metrics
 	throttle *access.Throttle // bad tokens per client address
+	// importing admits one list import at a time: an import holds the
+	// node's only writer until its transaction ends, and its list in
+	// memory.
+	importing chan struct{}
 }
 
 // New returns the HTTP handler of a secunion node.
@@ -70,7 +74,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), throttle: access.NewThrottle()}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), throttle: access.NewThrottle(), importing: make(chan struct{}, 1)}
 	s.metrics = newMetrics(cfg.DB)
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
@@ -166,6 +170,10 @@ func (r *recorder) WriteHeader(code int) {
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap gives http.ResponseController the connection's writer, whose
+// deadlines the list routes move.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *recorder) Write(b []byte) (int, error) {
 	r.wrote = true

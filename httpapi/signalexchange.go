@@ -31,11 +31,6 @@ const (
 	listTransferTimeout = 15 * time.Minute
 )
 
-// importing admits one list import at a time on this node: an import
-// holds the node's only writer until its transaction ends, and its list
-// in memory.
-var importing = make(chan struct{}, 1)
-
 // exchangeRoutes are the routes that import and export hash lists.
 func (s *Server) exchangeRoutes() []route {
 	feed := []param{{"after", "string", "the checkpoint of the last page read: a change number, or TAT's \"{UTC},{number}\" (the start if empty)"},
@@ -257,8 +252,8 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	select {
-	case importing <- struct{}{}:
-		defer func() { <-importing }()
+	case s.importing <- struct{}{}:
+		defer func() { <-s.importing }()
 	default:
 		s.fail(w, r, secunion.Errorf(secunion.Unavailable, "another list is being imported on this node: send yours once it is done"))
 		return
