@@ -11,28 +11,6 @@ import (
 	"secunion/store"
 )
 
-// crisisRoutes are the routes of the EU Crisis Protocol. Every one needs
-// the purpose terrorist-content; participants see only their incidents,
-// and a non-participant gets 404.
-func (s *Server) crisisRoutes() []route {
-	return []route{
-		{method: "POST", path: "/api/v1/crisis/incidents", summary: "EU Crisis Protocol: declare an incident, detected and notified (competent authorities and Europol). The declaring authority, Europol and the named participants take part and are notified; audited.", auth: true, purpose: true, request: "CrisisIncidentInput", response: "CrisisIncident", status: http.StatusCreated, handler: s.declareIncident},
-		{method: "GET", path: "/api/v1/crisis/incidents", summary: "The incidents the caller's authority takes part in, newest first; audited.", auth: true, purpose: true, response: "CrisisIncidentList", handler: s.listIncidents},
-		{method: "GET", path: "/api/v1/crisis/incidents/{id}", summary: "An incident as a participant sees it: state, participants, the latest 200 timeline entries (with how many earlier ones are not shown), figures (time from activation to the first hash, hashes and URLs shared, upload attempts blocked per provider), the caller's role and the steps it may take; audited.", auth: true, purpose: true, response: "CrisisRoom", handler: s.getIncident},
-		{method: "GET", path: "/api/v1/crisis/incidents/{id}/timeline", summary: "An incident's timeline, newest first, before an entry: the entries older than the room shows; audited.", auth: true, purpose: true, response: "CrisisTimelinePage",
-			query: []param{{"before", "integer", "the id of the oldest entry read (none: from the latest)"}, {"limit", "integer", "at most this many, 1 to 1,000 (200)"}}, handler: s.timelineBefore},
-		{method: "POST", path: "/api/v1/crisis/incidents/{id}/steps", summary: "A step of the protocol: activate, coordinate, deactivate (with the reason) and debrief (with the conclusions) by Europol or the declaring authority; a note by any participant. On activation every participant is notified and providers with a webhook get a signed push. Refusals are audited and change nothing.", auth: true, purpose: true, request: "CrisisStep", response: "CrisisIncident", handler: s.stepIncident},
-		{method: "POST", path: "/api/v1/crisis/incidents/{id}/participants", summary: "Add a competent authority, Europol or a hosting service provider to an open incident (Europol or the declaring authority); it is notified.", auth: true, purpose: true, request: "CrisisParticipantInput", status: http.StatusNoContent, handler: s.addParticipant},
-		{method: "DELETE", path: "/api/v1/crisis/incidents/{id}/participants/{code}", summary: "Remove a participant from an open incident (Europol or the declaring authority); the declaring authority stays.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.removeParticipant},
-		{method: "POST", path: "/api/v1/crisis/incidents/{id}/hashes", summary: "Share a hash in an active incident (any participant): it enters the incident's bank, reaches the node's matcher within its next poll, and is pushed, signed, to participating providers with a webhook. 201 with the item, or 200 with the one shared before.", auth: true, purpose: true, request: "CrisisHashInput", response: "CrisisShared", status: http.StatusCreated, handler: s.shareHash},
-		{method: "POST", path: "/api/v1/crisis/incidents/{id}/urls", summary: "Share the URL of content spreading in an active incident (any participant); pushed to participating providers with a webhook. 201 with the item, or 200 with the one shared before.", auth: true, purpose: true, request: "CrisisURLInput", response: "CrisisShared", status: http.StatusCreated, handler: s.shareURL},
-		{method: "GET", path: "/api/v1/crisis/incidents/{id}/shared", summary: "The hashes and URLs shared in an incident after a checkpoint, in order (participants' pull); audited.", auth: true, purpose: true, response: "CrisisSharedPage",
-			query: []param{{"after", "integer", "the seq of the last item read (0)"}, {"limit", "integer", "at most this many, 1 to 10,000 (1,000)"}}, handler: s.sharedAfter},
-		{method: "GET", path: "/api/v1/crisis/notifications", summary: "The caller's authority's notifications of incidents declared, activated or joined, after a checkpoint, in order.", auth: true, purpose: true, response: "CrisisNotificationPage",
-			query: []param{{"after", "integer", "the id of the last notification read (0)"}, {"limit", "integer", "at most this many, 1 to 1,000 (100)"}}, handler: s.crisisNotifications},
-	}
-}
-
 // crisisSchemas are the OpenAPI schemas of the EU Crisis Protocol.
 func crisisSchemas() map[string]any {
 	states := make([]string, len(crisis.States))

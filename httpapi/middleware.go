@@ -113,4 +113,3 @@ func RemoteHost(r *http.Request) string {
 	}
 	return host
 }
-

@@ -16,7 +16,7 @@ import (
 // terrorist-content.
 func forTerroristContent(r *http.Request) error {
 	if decl, _ := declOf(r); decl.Purpose != secunion.PurposeTerroristContent {
-		return secunion.Errorf(secunion.Forbidden, "declare the purpose %s for removal orders", secunion.PurposeTerroristContent)
+		return secunion.Errorf(secunion.Forbidden, "declare the purpose %s for removal orders and the EU Crisis Protocol", secunion.PurposeTerroristContent)
 	}
 	return nil
 }

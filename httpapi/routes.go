@@ -20,7 +20,10 @@ type param struct{ name, typ, doc string }
 
 // routes is the whole API surface.
 func (s *Server) routes() []route {
-	rs := []route{
+	// feed is the query of the hash banks' change feed, in both its forms.
+	feed := []param{{"after", "string", "the checkpoint of the last page read: a change number, or TAT's \"{UTC},{number}\" (the start if empty)"},
+		{"limit", "integer", "at most this many, 1 to 10,000 (1,000)"}, {"bank", "string", "only this bank's entries (every bank if empty)"}}
+	return []route{
 		{method: "GET", path: "/healthz", summary: "Liveness: the process answers.", response: "Status", handler: s.healthz},
 		{method: "GET", path: "/readyz", summary: "Readiness: the database answers.", response: "Status", handler: s.readyz},
 		{method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).", response: "text", handler: s.metricsHandler},
@@ -111,7 +114,29 @@ func (s *Server) routes() []route {
 			query: []param{{"from", "integer", "smaller tree size"}, {"to", "integer", "larger tree size"}}, handler: s.consistencyProof},
 		{method: "POST", path: "/api/v1/audit/search", summary: "Search audit entries (supervisors); the search is itself logged.", auth: true, purpose: true, request: "AuditFilter", response: "AuditEntryList", handler: s.searchAudit},
 		{method: "POST", path: "/api/v1/audit/verify", summary: "Verify the whole audit log against its signed checkpoints (supervisors).", auth: true, response: "VerifyReport", handler: s.verifyAudit},
+
+		{method: "GET", path: "/api/v1/signals/changes", summary: "The change feed of the hash banks: each entry as its latest change left it (added, disabled, enabled again), in the order of the changes, after a checkpoint. A reader that keeps `next` sees every addition and deletion. Providers, competent authorities, Europol.", auth: true, response: "SignalChangePage",
+			query: feed, handler: s.signalChanges},
+		{method: "GET", path: "/api/v1/signals/exchange/tat", summary: "The same change feed in Tech Against Terrorism's hash list form (hash_digest, algorithm, ideology, file_type, deleted, created_on, updated_on; a disabled entry is deleted), paged with `after` = the page's `checkpoint`; secunion adds quality, entity and behaviour. What `secunion serve --pull` reads from another node.", auth: true, response: "TATPage",
+			query: feed, handler: s.signalChangesTAT},
+		{method: "GET", path: exportPath, summary: "A whole bank as a list: a STIX 2.1 bundle of indicators (application/stix+json; PDQ as file:hashes.x_pdq, labels in x_secunion_labels, disabled entries revoked) or CSV with a header row (deleted = disabled). At most 1,000,000 entries, sent within 15 minutes: pull larger banks through the change feed. Providers, competent authorities, Europol.", auth: true, response: "list",
+			query: []param{{"format", "string", "stix (default) or csv"}}, handler: s.exportBank},
+		{method: "POST", path: importPath, summary: "Import a hash list into a bank (competent authorities and Europol): the body is the list itself, in TAT's JSON form, a STIX 2.1 bundle or CSV with a header row, up to 512 MiB and 1,000,000 hashes, sent within 15 minutes. One import at a time per node (503 while another runs). Read whole first: a list with any bad item is refused with every bad item and field named, and nothing changes. Then in one transaction, during which the node's other writes wait, new hashes are added (audited), hashes the list deletes are disabled, held ones are counted unchanged.", auth: true, request: "list", response: "SignalImportResult",
+			query: []param{{"format", "string", "tat, stix or csv (default: from the Content-Type: text/csv, application/stix+json)"}, {"ref", "string", "what the list is, kept as the entries' source_ref"}}, handler: s.importList},
+
+		{method: "POST", path: "/api/v1/crisis/incidents", summary: "EU Crisis Protocol: declare an incident, detected and notified (competent authorities and Europol). The declaring authority, Europol and the named participants take part and are notified; audited.", auth: true, purpose: true, request: "CrisisIncidentInput", response: "CrisisIncident", status: http.StatusCreated, handler: s.declareIncident},
+		{method: "GET", path: "/api/v1/crisis/incidents", summary: "The incidents the caller's authority takes part in, newest first; audited.", auth: true, purpose: true, response: "CrisisIncidentList", handler: s.listIncidents},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}", summary: "An incident as a participant sees it: state, participants, the latest 200 timeline entries (with how many earlier ones are not shown), figures (time from activation to the first hash, hashes and URLs shared, upload attempts blocked per provider), the caller's role and the steps it may take; audited.", auth: true, purpose: true, response: "CrisisRoom", handler: s.getIncident},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}/timeline", summary: "An incident's timeline, newest first, before an entry: the entries older than the room shows; audited.", auth: true, purpose: true, response: "CrisisTimelinePage",
+			query: []param{{"before", "integer", "the id of the oldest entry read (none: from the latest)"}, {"limit", "integer", "at most this many, 1 to 1,000 (200)"}}, handler: s.timelineBefore},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/steps", summary: "A step of the protocol: activate, coordinate, deactivate (with the reason) and debrief (with the conclusions) by Europol or the declaring authority; a note by any participant. On activation every participant is notified and providers with a webhook get a signed push. Refusals are audited and change nothing.", auth: true, purpose: true, request: "CrisisStep", response: "CrisisIncident", handler: s.stepIncident},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/participants", summary: "Add a competent authority, Europol or a hosting service provider to an open incident (Europol or the declaring authority); it is notified.", auth: true, purpose: true, request: "CrisisParticipantInput", status: http.StatusNoContent, handler: s.addParticipant},
+		{method: "DELETE", path: "/api/v1/crisis/incidents/{id}/participants/{code}", summary: "Remove a participant from an open incident (Europol or the declaring authority); the declaring authority stays.", auth: true, purpose: true, status: http.StatusNoContent, handler: s.removeParticipant},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/hashes", summary: "Share a hash in an active incident (any participant): it enters the incident's bank, reaches the node's matcher within its next poll, and is pushed, signed, to participating providers with a webhook. 201 with the item, or 200 with the one shared before.", auth: true, purpose: true, request: "CrisisHashInput", response: "CrisisShared", status: http.StatusCreated, handler: s.shareHash},
+		{method: "POST", path: "/api/v1/crisis/incidents/{id}/urls", summary: "Share the URL of content spreading in an active incident (any participant); pushed to participating providers with a webhook. 201 with the item, or 200 with the one shared before.", auth: true, purpose: true, request: "CrisisURLInput", response: "CrisisShared", status: http.StatusCreated, handler: s.shareURL},
+		{method: "GET", path: "/api/v1/crisis/incidents/{id}/shared", summary: "The hashes and URLs shared in an incident after a checkpoint, in order (participants' pull); audited.", auth: true, purpose: true, response: "CrisisSharedPage",
+			query: []param{{"after", "integer", "the seq of the last item read (0)"}, {"limit", "integer", "at most this many, 1 to 10,000 (1,000)"}}, handler: s.sharedAfter},
+		{method: "GET", path: "/api/v1/crisis/notifications", summary: "The caller's authority's notifications of incidents declared, activated or joined, after a checkpoint, in order.", auth: true, purpose: true, response: "CrisisNotificationPage",
+			query: []param{{"after", "integer", "the id of the last notification read (0)"}, {"limit", "integer", "at most this many, 1 to 1,000 (100)"}}, handler: s.crisisNotifications},
 	}
-	rs = append(rs, s.exchangeRoutes()...)
-	return append(rs, s.crisisRoutes()...)
 }

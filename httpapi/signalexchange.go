@@ -31,22 +31,6 @@ const (
 	listTransferTimeout = 15 * time.Minute
 )
 
-// exchangeRoutes are the routes that import and export hash lists.
-func (s *Server) exchangeRoutes() []route {
-	feed := []param{{"after", "string", "the checkpoint of the last page read: a change number, or TAT's \"{UTC},{number}\" (the start if empty)"},
-		{"limit", "integer", "at most this many, 1 to 10,000 (1,000)"}, {"bank", "string", "only this bank's entries (every bank if empty)"}}
-	return []route{
-		{method: "GET", path: "/api/v1/signals/changes", summary: "The change feed of the hash banks: each entry as its latest change left it (added, disabled, enabled again), in the order of the changes, after a checkpoint. A reader that keeps `next` sees every addition and deletion. Providers, competent authorities, Europol.", auth: true, response: "SignalChangePage",
-			query: feed, handler: s.signalChanges},
-		{method: "GET", path: "/api/v1/signals/exchange/tat", summary: "The same change feed in Tech Against Terrorism's hash list form (hash_digest, algorithm, ideology, file_type, deleted, created_on, updated_on; a disabled entry is deleted), paged with `after` = the page's `checkpoint`; secunion adds quality, entity and behaviour. What `secunion serve --pull` reads from another node.", auth: true, response: "TATPage",
-			query: feed, handler: s.signalChangesTAT},
-		{method: "GET", path: exportPath, summary: "A whole bank as a list: a STIX 2.1 bundle of indicators (application/stix+json; PDQ as file:hashes.x_pdq, labels in x_secunion_labels, disabled entries revoked) or CSV with a header row (deleted = disabled). At most 1,000,000 entries, sent within 15 minutes: pull larger banks through the change feed. Providers, competent authorities, Europol.", auth: true, response: "list",
-			query: []param{{"format", "string", "stix (default) or csv"}}, handler: s.exportBank},
-		{method: "POST", path: importPath, summary: "Import a hash list into a bank (competent authorities and Europol): the body is the list itself, in TAT's JSON form, a STIX 2.1 bundle or CSV with a header row, up to 512 MiB and 1,000,000 hashes, sent within 15 minutes. One import at a time per node (503 while another runs). Read whole first: a list with any bad item is refused with every bad item and field named, and nothing changes. Then in one transaction, during which the node's other writes wait, new hashes are added (audited), hashes the list deletes are disabled, held ones are counted unchanged.", auth: true, request: "list", response: "SignalImportResult",
-			query: []param{{"format", "string", "tat, stix or csv (default: from the Content-Type: text/csv, application/stix+json)"}, {"ref", "string", "what the list is, kept as the entries' source_ref"}}, handler: s.importList},
-	}
-}
-
 // exchangeSchemas are the OpenAPI schemas of the hash-list exchange.
 func exchangeSchemas() map[string]any {
 	return map[string]any{
