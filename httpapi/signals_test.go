@@ -200,21 +200,13 @@ func (e *apiEnv) upload(t *testing.T, login, path string, data []byte, multi boo
 		mw.Close()
 		body, ctype = &b, mw.FormDataContentType()
 	}
-	req, _ := http.NewRequest("POST", e.srv.URL+path, body)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[login])
-	req.Header.Set("Content-Type", ctype)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(raw, out); err != nil {
+	status, raw := e.rawPost(t, login, path, ctype, body)
+	if out != nil && status == http.StatusOK {
+		if err := json.Unmarshal([]byte(raw), out); err != nil {
 			t.Fatalf("%s: %v in %s", path, err, raw)
 		}
 	}
-	return resp.StatusCode, string(raw)
+	return status, raw
 }
 
 // TestSignalFiles: a provider hashes an upload and looks a file up in one
@@ -306,7 +298,7 @@ func TestSignalFiles(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d saying %q", tc.name, status, body, tc.status, tc.says)
 		}
 	}
-	if status, body := e.rawPost(t, "vid", "/api/v1/signals/hash", "multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nhi\r\n--X--\r\n"); status != http.StatusBadRequest || !strings.Contains(body, "no part named file") {
+	if status, body := e.rawPost(t, "vid", "/api/v1/signals/hash", "multipart/form-data; boundary=X", strings.NewReader("--X\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nhi\r\n--X--\r\n")); status != http.StatusBadRequest || !strings.Contains(body, "no part named file") {
 		t.Errorf("a form without the file: %d %s", status, body)
 	}
 
@@ -334,9 +326,9 @@ func TestSignalFiles(t *testing.T) {
 }
 
 // rawPost posts body with a content type as login.
-func (e *apiEnv) rawPost(t *testing.T, login, path, ctype, body string) (int, string) {
+func (e *apiEnv) rawPost(t *testing.T, login, path, ctype string, body io.Reader) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(body))
+	req, _ := http.NewRequest("POST", e.srv.URL+path, body)
 	req.Header.Set("Authorization", "Bearer "+e.tokens[login])
 	req.Header.Set("Content-Type", ctype)
 	resp, err := http.DefaultClient.Do(req)

@@ -26,23 +26,8 @@ func TestRemovedHashes(t *testing.T) {
 		clock := secunion.NewFakeClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
 		db := e.open(t, store.Options{Clock: clock})
 		seed(t, db)
-		for _, a := range []access.Authority{
-			{Code: "FR-OCLCTIC", Name: "OCLCTIC", Country: "FR", Kind: access.KindTCOAuthority},
-			{Code: "VIDSHARE", Name: "VidShare", Country: "IE", Kind: access.KindHostingProvider},
-			{Code: "PICBOARD", Name: "PicBoard", Country: "IE", Kind: access.KindHostingProvider},
-		} {
-			if _, err := db.CreateAuthority(ctx, admin, a); err != nil {
-				t.Fatal(err)
-			}
-		}
-		fr := secunion.Actor{Login: "fr", Authority: "FR-OCLCTIC", AuthorityKind: string(access.KindTCOAuthority), Roles: []string{access.RoleOfficer}}
-		vid := secunion.Actor{Login: "vid", Authority: "VIDSHARE", AuthorityKind: string(access.KindHostingProvider), Roles: []string{access.RoleOfficer}}
+		fr, _, vid := removalParties(t, db)
 		pic := secunion.Actor{Login: "pic", Authority: "PICBOARD", AuthorityKind: string(access.KindHostingProvider), Roles: []string{access.RoleOfficer}}
-		for _, p := range []removal.Provider{{Code: "VIDSHARE", Name: "VidShare", State: "IE"}, {Code: "PICBOARD", Name: "PicBoard", State: "IE"}} {
-			if _, err := db.PutProvider(ctx, admin, p); err != nil {
-				t.Fatal(err)
-			}
-		}
 		if _, err := db.SendProcedureInfo(ctx, fr, "VIDSHARE"); err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +97,7 @@ func TestRemovedHashes(t *testing.T) {
 		}
 		for _, k := range ks {
 			en, err := db.Signal(ctx, k.ID)
-			if err != nil || en.Bank != signals.BankTCO || en.Source != signals.SourceRemovalOrder || en.SourceRef != o.ID || en.AddedBy != "VIDSHARE/vid" || !en.Enabled {
+			if err != nil || en.Bank != signals.BankTCO || en.Source != signals.SourceRemovalOrder || en.SourceRef != o.ID || en.AddedBy != vid.Authority+"/"+vid.Login || !en.Enabled {
 				t.Errorf("entry %d: %+v %v", k.ID, en, err)
 			}
 		}
@@ -121,7 +106,7 @@ func TestRemovedHashes(t *testing.T) {
 			t.Errorf("another provider added hashes: %v", err)
 		}
 		more, err := db.AddRemovedHashes(ctx, fr, o.ID, []signals.Entry{{Algorithm: signals.AlgSHA256, Value: strings.Repeat("ab", 32)}, {Algorithm: signals.AlgMD5, Value: md5}})
-		if err != nil || len(more) != 2 || more[1].ID != ks[1].ID || more[0].AddedBy != "FR-OCLCTIC/fr" || bankSize() != 3 {
+		if err != nil || len(more) != 2 || more[1].ID != ks[1].ID || more[0].AddedBy != fr.Authority+"/"+fr.Login || bankSize() != 3 {
 			t.Errorf("the issuer's hashes: %v %+v", err, more)
 		}
 
