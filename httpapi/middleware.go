@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -50,8 +51,9 @@ func (s *Server) wrap(rt route) http.Handler {
 		if rt.path == exportPath || rt.path == importPath {
 			limit = listTransferTimeout
 			rc := http.NewResponseController(w)
-			rc.SetReadDeadline(time.Now().Add(limit))
-			rc.SetWriteDeadline(time.Now().Add(limit))
+			if err := errors.Join(rc.SetReadDeadline(time.Now().Add(limit)), rc.SetWriteDeadline(time.Now().Add(limit))); err != nil {
+				s.log.Error("a list transfer keeps the server's timeouts", "path", r.URL.Path, "err", err)
+			}
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()

@@ -225,7 +225,7 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := store.CheckCuratedBank(bank); err != nil {
+	if err := store.CheckListBank(bank); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -250,6 +250,8 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 		err = secunion.Errorf(secunion.TooLarge, "the list exceeds %d MiB: split it", signals.MaxListBytes>>20)
 	case errors.Is(body.err, os.ErrDeadlineExceeded):
 		err = secunion.Errorf(secunion.Unavailable, "the list did not arrive within %s: send it faster, or split it (nothing was imported)", listTransferTimeout)
+	case body.err != nil:
+		err = secunion.Errorf(secunion.Unavailable, "the list did not arrive whole (%s): send it again (nothing was imported)", secunion.Clip(body.err.Error(), 200))
 	}
 	if err != nil {
 		s.fail(w, r, err)

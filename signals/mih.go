@@ -172,7 +172,10 @@ func (x *Index) Remove(id uint32, h PDQ) {
 			}
 		}
 	}
-	if x.removed > 0 && x.removed*4 >= x.n {
+	// Removed hashes are given back once they are a quarter of those
+	// held, and at least tailMin: a small index does not rebuild its
+	// lists at every few removals.
+	if x.removed >= max(tailMin, x.n/4) {
 		x.compact()
 		x.rebuild(slotCount(x.n))
 		x.emptyTail()
@@ -459,9 +462,12 @@ func (x *Index) rebuild(m int) {
 		copy(s.off[1:], s.off)
 		s.off[0] = 0
 	}
-	// The arrays let go are large: give their memory back now rather
-	// than when the heap next doubles.
-	runtime.GC()
+	// The arrays a large index lets go are large: give their memory back
+	// now rather than when the heap next doubles. (A small one's are not
+	// worth a collection under the lock.)
+	if x.n >= 1<<20 {
+		runtime.GC()
+	}
 }
 
 // merge adds the tail's live positions to the lists of s, in place: from
@@ -570,7 +576,9 @@ func (x *Index) compact() {
 	x.n, x.removed = n, 0
 	for i := range x.slots {
 		s := &x.slots[i]
-		clear(s.pos[chunks:])
-		s.pos = s.pos[:chunks]
+		if len(s.pos) > chunks { // an emptied slot, or one behind the tail, has fewer
+			clear(s.pos[chunks:])
+			s.pos = s.pos[:chunks]
+		}
 	}
 }

@@ -116,13 +116,15 @@ func TestIndexExact(t *testing.T) {
 		t.Fatal("no removed entry awaits compaction")
 	}
 	check("after removals and replacements")
-	// Past a quarter: compacted.
+	// Past a quarter, and past tailMin: compacted.
 	places := x.n
-	for i := uint32(3); i <= id; i += 4 {
-		remove(i)
+	for i := uint32(1); i <= id; i++ {
+		if i%4 != 0 {
+			remove(i)
+		}
 	}
 	if x.n >= places {
-		t.Fatalf("%d places after removing a quarter, %d before", x.n, places)
+		t.Fatalf("%d places after removing three quarters, %d before", x.n, places)
 	}
 	check("after compaction")
 	for range 500 {
@@ -283,4 +285,58 @@ func TestIndexConcurrent(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// TestIndexChurn: a random run of additions, removals and re-additions
+// of the same numbers (as the matcher makes them when entries are
+// disabled and enabled), that empties the index and compacts it again
+// and again, with new hashes in the tail at each compaction, answers
+// every lookup as a linear scan does.
+func TestIndexChurn(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	x := NewIndex()
+	held := map[uint32]PDQ{}
+	centre := randomPDQ(r)
+	check := func(step int) {
+		t.Helper()
+		for _, q := range []PDQ{centre, near(r, centre, 20), randomPDQ(r)} {
+			got, err := x.Lookup(q, DefaultDistance)
+			if want := scan(held, q, DefaultDistance); err != nil || len(got) != len(want) {
+				t.Fatalf("step %d, %d held: %d found, the scan finds %d (%v)", step, len(held), len(got), len(want), err)
+			}
+		}
+		if x.Len() != len(held) {
+			t.Fatalf("step %d: Len %d, %d held", step, x.Len(), len(held))
+		}
+	}
+	for step := range 120_000 {
+		id := uint32(r.IntN(12_000)) + 1
+		switch h, ok := held[id]; {
+		case ok:
+			x.Remove(id, h)
+			delete(held, id)
+			if r.IntN(2) == 0 { // enabled again at once
+				x.Add(id, h)
+				held[id] = h
+			}
+		case step%40_000 < 30_000: // then a stretch of removals only, down to empty
+			h := near(r, centre, r.IntN(64))
+			x.Add(id, h)
+			held[id] = h
+		}
+		if step%3_000 == 2_999 {
+			check(step)
+		}
+	}
+	for id, h := range held {
+		x.Remove(id, h)
+		delete(held, id)
+	}
+	check(-1)
+	for id := range uint32(5_000) {
+		h := near(r, centre, r.IntN(64))
+		x.Add(id+1, h)
+		held[id+1] = h
+	}
+	check(-2)
 }

@@ -82,8 +82,9 @@ func standing(o removal.Order) bool {
 
 // bankRemoved puts h, a hash of content removed under order id, into the
 // TCO bank within the transaction and links the entry to the order. An
-// entry held disabled (its earlier order annulled, say) is enabled again:
-// an order that stands now stops that content.
+// entry of removed content held disabled (its earlier order annulled,
+// say) is enabled again: an order that stands now stops that content. An
+// entry a curator added by hand keeps the curator's flag.
 func (tx *Tx) bankRemoved(actor secunion.Actor, id string, h signals.Entry) (signals.Entry, error) {
 	e, created, err := tx.addSignal(actor, h)
 	if err != nil {
@@ -92,15 +93,15 @@ func (tx *Tx) bankRemoved(actor secunion.Actor, id string, h signals.Entry) (sig
 	if _, err := tx.Exec(`INSERT INTO signal_order_hashes (entry_id, order_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, e.ID, id); err != nil {
 		return e, dbError(err, "link a removed content's hash to its order")
 	}
-	if !created && !e.Enabled {
+	if !created && !e.Enabled && e.Source == signals.SourceRemovalOrder {
 		err = tx.setSignalEnabled(actor, &e, true)
 	}
 	return e, err
 }
 
 // disableRemovedHashes disables, within the transaction, the TCO bank's
-// entries of order id's removed content that no other standing order
-// stands for: order id was annulled, or its content reinstated, so that
+// entries of order id's removed content (never one a curator added by
+// hand) that no other standing order stands for: order id was annulled, or its content reinstated, so that
 // content is no longer to be stopped on upload. Each entry is audited and
 // reaches the matchers through the outbox.
 func (tx *Tx) disableRemovedHashes(actor secunion.Actor, id string) error {
@@ -119,7 +120,9 @@ func (tx *Tx) disableRemovedHashes(actor secunion.Actor, id string) error {
 			rows.Close()
 			return err
 		}
-		held = append(held, e)
+		if e.Source == signals.SourceRemovalOrder {
+			held = append(held, e)
+		}
 	}
 	err = rows.Err()
 	rows.Close()

@@ -158,6 +158,26 @@ func TestRemovedHashes(t *testing.T) {
 			t.Error("no order stands for the SHA-256 and the MD5 any more, yet one is enabled")
 		}
 
+		// A hash a curator put into the TCO bank by hand, given again with a
+		// removal, keeps standing when that order's content is reinstated.
+		const manual = "efefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefef"
+		byHand, _, err := db.AddSignal(ctx, fr, signals.Entry{Bank: signals.BankTCO, Algorithm: signals.AlgSHA256, Value: manual, Source: signals.SourceManual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := issue("FR-13")
+		if _, err := db.StepOrder(ctx, vid, f.ID, removal.Step{Action: removal.Remove}, signals.Entry{Algorithm: signals.AlgSHA256, Value: manual}); err != nil {
+			t.Fatal(err)
+		}
+		reinstate(f.ID)
+		if !enabled(byHand.ID) {
+			t.Error("a hash a curator added by hand was disabled with an order's reinstated content")
+		}
+		// No list may be imported into the TCO bank.
+		if _, err := db.ImportSignals(ctx, fr, store.SignalImportInput{Bank: signals.BankTCO, Items: []signals.Item{{Entry: signals.Entry{Algorithm: signals.AlgMD5, Value: md5}, Deleted: true}}}); secunion.CodeOf(err) != secunion.Invalid {
+			t.Errorf("a list imported into the TCO bank: %v", err)
+		}
+
 		// A new order's removal carrying a hash held disabled enables it.
 		d := issue("FR-12")
 		if _, err := db.StepOrder(ctx, vid, d.ID, removal.Step{Action: removal.Remove}, signals.Entry{Algorithm: signals.AlgMD5, Value: md5}); err != nil {

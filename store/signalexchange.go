@@ -86,7 +86,7 @@ type SignalImportInput struct {
 // crash resumes after the last page stored and no page is taken twice;
 // a Conflict error means another node stored this page first (its
 // checkpoint is no longer Pull.Prev). Curators only; an incident's bank
-// is refused (CheckCuratedBank).
+// and the TCO bank are refused (CheckListBank).
 //
 // The one transaction is what keeps a bad list from changing anything,
 // and it has a cost: it holds the node's only writer for the whole list,
@@ -101,7 +101,7 @@ func (db *DB) ImportSignals(ctx context.Context, actor secunion.Actor, in Signal
 	if err := signals.CheckBankName(in.Bank); err != nil {
 		return st, err
 	}
-	if err := CheckCuratedBank(in.Bank); err != nil {
+	if err := CheckListBank(in.Bank); err != nil {
 		return st, err
 	}
 	if len(in.Items) > signals.MaxListItems {

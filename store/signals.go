@@ -57,6 +57,18 @@ func CheckCuratedBank(bank string) error {
 	return nil
 }
 
+// CheckListBank refuses a bank a list may not be imported or pulled
+// into: an incident's bank (CheckCuratedBank), and the TCO bank, whose
+// entries are linked to the removal orders that gave them, so that a
+// partner's list cannot disable a hash a standing order stands for, nor
+// enable one an annulment disabled.
+func CheckListBank(bank string) error {
+	if bank == signals.BankTCO {
+		return secunion.Errorf(secunion.Invalid, "bank %s holds the content removed under removal orders, linked to them: import the list into a bank of its own", bank)
+	}
+	return CheckCuratedBank(bank)
+}
+
 // addSignal puts checked entry e into its bank within the transaction,
 // audited and put on the outbox, unless the bank holds its hash already:
 // then it returns the held entry with created false.

@@ -71,7 +71,7 @@ func signalsImport(ctx context.Context, args []string, e env) error {
 	if err := signals.CheckBankName(*bank); err != nil {
 		return err
 	}
-	if err := store.CheckCuratedBank(*bank); err != nil {
+	if err := store.CheckListBank(*bank); err != nil {
 		return err
 	}
 	f, err := fileFormat(*format, name)
@@ -194,9 +194,10 @@ func signalsExport(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// writeFile writes a file whole with write, or removes what it wrote.
+// writeFile writes a file whole with write, through a temporary file
+// renamed over it, so that a failure leaves an existing file as it was.
 func writeFile(name string, write func(io.Writer) error) error {
-	file, err := os.Create(name)
+	file, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
 		return secunion.Wrap(secunion.Invalid, err, "cannot create "+name)
 	}
@@ -204,9 +205,12 @@ func writeFile(name string, write func(io.Writer) error) error {
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Rename(file.Name(), name)
+	}
 	if err != nil {
-		os.Remove(name)
-		return secunion.Wrap(secunion.Unavailable, err, "cannot write "+name+" (removed)")
+		os.Remove(file.Name())
+		return secunion.Wrap(secunion.Unavailable, err, "cannot write "+name+" (left as it was)")
 	}
 	return nil
 }
@@ -271,7 +275,7 @@ func (f *pullFlags) add(v string) error {
 	if err := signals.CheckBankName(bank); err != nil {
 		return errors.New(secunion.MessageOf(err))
 	}
-	if err := store.CheckCuratedBank(bank); err != nil {
+	if err := store.CheckListBank(bank); err != nil {
 		return errors.New(secunion.MessageOf(err))
 	}
 	u, err := url.Parse(raw)

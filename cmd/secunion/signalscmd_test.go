@@ -388,12 +388,12 @@ func TestPullSurvivesSIGKILL(t *testing.T) {
 		it.Algorithm, it.Value = signals.AlgSHA256, fmt.Sprintf("%064x", i+1)
 		list = append(list, it)
 	}
-	if _, err := a.db.ImportSignals(ctx, curator, store.SignalImportInput{Bank: "tco-removed", Items: list}); err != nil {
+	if _, err := a.db.ImportSignals(ctx, curator, store.SignalImportInput{Bank: "partner-list", Items: list}); err != nil {
 		t.Fatal(err)
 	}
 	tokenFile := filepath.Join(t.TempDir(), "pull.token")
 	os.WriteFile(tokenFile, []byte(token+"\n"), 0o600)
-	source := a.srv.URL + "/api/v1/signals/exchange/tat?bank=tco-removed&limit=100"
+	source := a.srv.URL + "/api/v1/signals/exchange/tat?bank=partner-list&limit=100"
 	args := []string{"serve", "--data", dirB, "--addr", freeAddr(t), "--pull", "mirror=" + source, "--pull-token-file", tokenFile, "--pull-every", "100ms"}
 	asked := func() int {
 		a.mu.Lock()
@@ -502,14 +502,17 @@ func TestPullTokenAndRedirects(t *testing.T) {
 }
 
 // TestWriteFileRemovesPartial: an export that fails midway leaves no
-// partial list behind to be taken for a whole one.
+// partial list behind to be taken for a whole one, and leaves a list
+// exported before as it was.
 func TestWriteFileRemovesPartial(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "bank.json")
-	err := writeFile(name, func(w io.Writer) error {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "bank.json")
+	failing := func(w io.Writer) error {
 		fmt.Fprint(w, `{"type": "bundle", "objects": [`)
 		return errors.New("the store went away")
-	})
-	if err == nil || !strings.Contains(secunion.MessageOf(err), "removed") {
+	}
+	err := writeFile(name, failing)
+	if err == nil || !strings.Contains(secunion.MessageOf(err), "left as it was") {
 		t.Errorf("a failed write: %v", err)
 	}
 	if _, err := os.Stat(name); !os.IsNotExist(err) {
@@ -520,5 +523,14 @@ func TestWriteFileRemovesPartial(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(name); string(b) != "whole" {
 		t.Errorf("a written file holds %q", b)
+	}
+	if err := writeFile(name, failing); err == nil {
+		t.Error("a failed write over a file succeeded")
+	}
+	if b, _ := os.ReadFile(name); string(b) != "whole" {
+		t.Errorf("a failed export over an earlier one left %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
 	}
 }
