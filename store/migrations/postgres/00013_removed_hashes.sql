@@ -3,7 +3,8 @@
 -- hash may be given with the removals of several orders, and it is to be
 -- stopped on upload while one of them stands (not annulled, its content
 -- not reinstated). Entries sourced to an order before this migration are
--- linked to it. And an index for the bank browser, exports and bank
+-- linked to it; an entry then named one order only, so the orders of
+-- later removals that gave the same hash before it are not known. And an index for the bank browser, exports and bank
 -- counts, which read one bank's entries in order. Safe to run again.
 CREATE TABLE IF NOT EXISTS signal_order_hashes (
     entry_id BIGINT NOT NULL REFERENCES signal_entries (id),
