@@ -648,7 +648,7 @@ func (db *DB) TimelineBefore(ctx context.Context, actor secunion.Actor, id strin
 		if out, err = timeline(tx, id, before, limit); err != nil {
 			return nil, err
 		}
-		return nil, tx.Audit(crisisEntry(actor, audit.OpConsultation, fmt.Sprintf("read %d timeline entries before #%d", len(out), before), id))
+		return nil, tx.Audit(crisisEntry(actor, audit.OpConsultation, timelineRead(len(out), before), id))
 	})
 	return out, err
 }
@@ -874,4 +874,12 @@ func (db *DB) CrisisPushFailed(ctx context.Context, ps crisis.Push, next time.Ti
 		return tx.crisisEvent(crisis.Event{Incident: inc.ID, At: tx.Now(), Action: crisis.PushFailed, Actor: "node", From: inc.State, To: inc.State,
 			Note: fmt.Sprintf("push to %s given up after %d attempts: %s", ps.Provider, ps.Attempts, secunion.Clip(reason, 200))})
 	})
+}
+
+// timelineRead is the audit detail of a page of the timeline read.
+func timelineRead(n int, before int64) string {
+	if before <= 0 {
+		return fmt.Sprintf("read the latest %d timeline entries", n)
+	}
+	return fmt.Sprintf("read %d timeline entries before #%d", n, before)
 }

@@ -252,19 +252,19 @@ func (f *remoteFlags) sources(log *slog.Logger) (map[string]search.Source, error
 
 // readTokenFile reads the tokens of this node's service users on other
 // nodes: a file holding one token, for every node, or lines "URL TOKEN",
-// one per node; blank lines and lines starting with # are skipped. flag
-// names the file in messages.
-func readTokenFile(flag, path string, log *slog.Logger) (string, map[string]string, error) {
+// one per node; blank lines and lines starting with # are skipped.
+// flagName names the file in messages.
+func readTokenFile(flagName, path string, log *slog.Logger) (string, map[string]string, error) {
 	byURL := map[string]string{}
 	if path == "" {
 		return "", byURL, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", nil, secunion.Wrap(secunion.Invalid, err, "cannot read "+flag+" "+path)
+		return "", nil, secunion.Wrap(secunion.Invalid, err, "cannot read "+flagName+" "+path)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		log.Warn("the token file is readable by other users: chmod 600 it", "flag", flag, "file", path)
+		log.Warn("the token file is readable by other users: chmod 600 it", "flag", flagName, "file", path)
 	}
 	var entries [][]string
 	for line := range strings.Lines(string(data)) {
@@ -277,7 +277,7 @@ func readTokenFile(flag, path string, log *slog.Logger) (string, map[string]stri
 	}
 	for _, f := range entries {
 		if len(f) != 2 {
-			return "", nil, secunion.Errorf(secunion.Invalid, "%s %s: give one token alone, or lines 'URL TOKEN'", flag, path)
+			return "", nil, secunion.Errorf(secunion.Invalid, "%s %s: give one token alone, or lines 'URL TOKEN'", flagName, path)
 		}
 		byURL[strings.TrimSuffix(f[0], "/")] = f[1]
 	}
