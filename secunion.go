@@ -42,6 +42,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// RetryAfter is, for a RateLimited error, how long the caller must
+	// wait before trying again (HTTP's Retry-After).
+	RetryAfter time.Duration
 }
 
 // Error returns the safe message followed by the wrapped internal error.
@@ -63,6 +66,17 @@ func Errorf(code Code, format string, args ...any) *Error {
 // Wrap returns an *Error with the given code and safe message that wraps err.
 func Wrap(code Code, err error, message string) *Error {
 	return &Error{Code: code, Message: message, Err: err}
+}
+
+// ErrAudited marks a refusal that the audit log already holds, so that the
+// edge that answers it does not log it twice: wrap it in the refusal's
+// *Error (see Denied).
+var ErrAudited = errors.New("the refusal is in the audit log")
+
+// Denied returns the Forbidden error of a refusal already written to the
+// audit log, with a safe message saying why.
+func Denied(why string) *Error {
+	return &Error{Code: Forbidden, Message: why, Err: ErrAudited}
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or Internal

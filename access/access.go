@@ -1,11 +1,35 @@
 // Package access holds who may use secunion and for what: authorities, their
-// users and roles, API tokens, console sessions, passwords, and the search
-// profiles that say which source systems and fields an authority kind may see
-// for each purpose (DOMAIN.md §1, §2 "profile"; Directive 2016/680 Art 29 on
-// user and data-access control).
+// users and roles, API tokens, console sessions, passwords, enrolment codes,
+// and the search profiles that say which source systems and fields an
+// authority kind may see for each purpose (DOMAIN.md §1, §2 "profile";
+// Directive 2016/680 Art 29 on user and data-access control).
+//
+// The model, as a data-protection officer would audit it:
+//   - Roles. Officers act on data, admins administer people, supervisors
+//     supervise, and a node's service user (role node) asks on behalf of
+//     another node's end users. Each API route states the roles and purposes
+//     it takes (httpapi/routes.go); the console applies the same roles.
+//   - Purposes. Every request on personal data declares a purpose its
+//     authority's kind may declare, and one the route takes; the profile of
+//     kind × purpose then decides which systems and field categories the
+//     caller reaches. identity.View is the one function that cuts a record
+//     to a profile, for every read path.
+//   - Owners. A source-system record belongs to the authority that created
+//     it. Only that authority (or the node's operator) replaces or erases it
+//     or enrols its templates, under a purpose whose profile reaches the
+//     system and covers what it writes; the owner, too, reads it only
+//     through its profile.
+//   - Administration scope. Each authority's admins manage its own people.
+//     An administrator authority's admin creates authorities and an
+//     authority's first admin, only while that authority has none, and
+//     never for a supervisory or administrator authority (those and
+//     service users are made at the node's command line). Nobody sets
+//     another user's password: a user created through the API or console
+//     sets their own with a one-time enrolment code.
 //
 // The package holds types and rules only; the store persists them and writes
-// the audit entry for every change in the same transaction.
+// the audit entry for every change, and for every refusal, in the same
+// transaction.
 package access
 
 import (
@@ -59,10 +83,16 @@ const (
 	// RoleSupervisor reads, searches and verifies the audit log. Only users
 	// of a supervisory authority may hold it.
 	RoleSupervisor = "supervisor"
+	// RoleNode is the service user through which another secunion node
+	// consults this node's source systems on behalf of its own end users.
+	// It alone may name an end user (X-On-Behalf-Of) and must name one; it
+	// holds no other role, uses API tokens only, and is made at the node's
+	// command line.
+	RoleNode = "node"
 )
 
 // Roles lists every role.
-var Roles = []string{RoleAdmin, RoleOfficer, RoleSupervisor}
+var Roles = []string{RoleAdmin, RoleOfficer, RoleSupervisor, RoleNode}
 
 // Authority is a national authority, EU body or hosting service provider
 // that uses secunion.
@@ -147,6 +177,9 @@ func (u User) Validate(kind Kind) error {
 		if r == RoleSupervisor && kind != KindSupervisory {
 			return secunion.Errorf(secunion.Invalid, "role supervisor is reserved to users of a supervisory authority")
 		}
+		if r == RoleNode && len(u.Roles) > 1 {
+			return secunion.Errorf(secunion.Invalid, "role node is a service user's alone: give it no other role")
+		}
 	}
 	return nil
 }
@@ -165,9 +198,28 @@ func CanAdminister(actor secunion.Actor, authority string) bool {
 	return Kind(actor.AuthorityKind) == KindAdministrator || actor.Authority == authority
 }
 
-// CanManageAuthorities reports whether actor may create authorities.
+// CanManageAuthorities reports whether actor administers every authority:
+// the local operator or an admin of an administrator authority.
 func CanManageAuthorities(actor secunion.Actor) bool {
 	return actor.Local || (actor.Has(RoleAdmin) && Kind(actor.AuthorityKind) == KindAdministrator)
+}
+
+// CanCreateAuthority says whether actor may create an authority of kind,
+// and if not, why. Administrators create authorities, but not supervisory
+// or administrator ones: a supervisory authority checks the
+// administrators, and a second administrator authority would be a way
+// round the first-admin rule (CanGrant). Those are created at the node's
+// command line.
+func CanCreateAuthority(actor secunion.Actor, kind Kind) error {
+	switch {
+	case actor.Local:
+		return nil
+	case !CanManageAuthorities(actor):
+		return secunion.Errorf(secunion.Forbidden, "only admins of an administrator authority may create authorities")
+	case kind == KindSupervisory || kind == KindAdministrator:
+		return secunion.Errorf(secunion.Forbidden, "authorities of kind %s are created at the node's command line (secunion admin authority create)", kind)
+	}
+	return nil
 }
 
 // CanMatchHashes reports whether actor may hash content and look hashes
@@ -190,26 +242,37 @@ func CanCurateHashes(actor secunion.Actor) bool {
 }
 
 // CanGrant says whether actor may create a user holding roles in the
-// authority with the given code and kind, and if not, why. Each authority
-// manages its own people: an administrator authority's admin may create any
-// authority's first admin but no officer or supervisor elsewhere (who could
-// then act as that authority), and only a supervisory authority's admin (or
-// the local operator) may make supervisors, who read everyone's logs.
-func CanGrant(actor secunion.Actor, authority string, kind Kind, roles []string) error {
+// authority with the given code and kind, which holds an admin already or
+// not, and if not, why. Each authority manages its own people. An
+// administrator authority's admin may create another authority's first
+// admin, and nothing more: no officer or supervisor elsewhere (who could
+// then act as that authority), no second admin (who could then create
+// them), and no admin of a supervisory or administrator authority. Only a
+// supervisory authority's own admin (or the local operator) makes
+// supervisors, who read everyone's logs, and only the local operator makes
+// service users of other nodes.
+func CanGrant(actor secunion.Actor, authority string, kind Kind, roles []string, hasAdmin bool) error {
 	if actor.Local {
 		return nil
 	}
 	if !actor.Has(RoleAdmin) {
 		return secunion.Errorf(secunion.Forbidden, "only admins may create users")
 	}
-	own := actor.Authority == authority
-	for _, r := range roles {
-		switch {
-		case r == RoleSupervisor && !(own && kind == KindSupervisory):
-			return secunion.Errorf(secunion.Forbidden, "only an admin of the supervisory authority itself may make supervisors")
-		case !own && !(r == RoleAdmin && Kind(actor.AuthorityKind) == KindAdministrator):
-			return secunion.Errorf(secunion.Forbidden, "you may not create %s users in authority %s: each authority creates its own people", r, authority)
-		}
+	if slices.Contains(roles, RoleNode) {
+		return secunion.Errorf(secunion.Forbidden, "service users of other nodes are made at the node's command line (secunion admin user create --roles node)")
+	}
+	if actor.Authority == authority {
+		return nil // User.Validate keeps supervisors to supervisory authorities
+	}
+	switch {
+	case Kind(actor.AuthorityKind) != KindAdministrator:
+		return secunion.Errorf(secunion.Forbidden, "you may not create users in authority %s: each authority creates its own people", authority)
+	case kind == KindSupervisory || kind == KindAdministrator:
+		return secunion.Errorf(secunion.Forbidden, "the admins of %s authorities are made at the node's command line", kind)
+	case len(roles) != 1 || roles[0] != RoleAdmin:
+		return secunion.Errorf(secunion.Forbidden, "you may create only the first admin of authority %s: its own admins create its officers", authority)
+	case hasAdmin:
+		return secunion.Errorf(secunion.Forbidden, "authority %s has an admin already: its own admins create its people", authority)
 	}
 	return nil
 }

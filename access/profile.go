@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"strings"
 
 	"secunion"
@@ -40,6 +41,22 @@ type Profile struct {
 	Purpose secunion.Purpose `json:"purpose"`
 	Systems []string         `json:"systems"`
 	Fields  []string         `json:"fields"`
+}
+
+// Reaches reports whether the profile reaches the source system.
+func (p Profile) Reaches(system string) bool { return slices.Contains(p.Systems, system) }
+
+// Grants reports whether the profile returns the field category.
+func (p Profile) Grants(field string) bool { return slices.Contains(p.Fields, field) }
+
+// ConsultPurposes are the purposes for which source systems are consulted
+// and written: the European Search Portal, record reads and writes,
+// templates and biometric matching. Link verification reaches records only
+// through the links its authority verifies, and the other purposes reach
+// none.
+var ConsultPurposes = []secunion.Purpose{
+	secunion.PurposeBorderCheck, secunion.PurposeVisa, secunion.PurposeTravelAuth, secunion.PurposeProtection,
+	secunion.PurposeIdentityCheck, secunion.PurposeLawEnforcement, secunion.PurposePassengerData,
 }
 
 var (
@@ -125,9 +142,10 @@ type Declaration struct {
 	Purpose       secunion.Purpose `json:"purpose"`
 	Justification string           `json:"justification,omitempty"`
 	// OnBehalfOf names the end user ("AUTHORITY/login") for whom another
-	// secunion node's service user asks, as that node states it. It grants
-	// nothing: the caller's own profile applies. Audit entries record that
-	// user as the recipient of the data (Directive 2016/680 Art 25).
+	// secunion node's service user (RoleNode, the only caller who may send
+	// it) asks, as that node states it. It grants nothing: the caller's own
+	// profile applies. Audit entries record that user as the recipient of
+	// the data (Directive 2016/680 Art 25).
 	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 }
 

@@ -26,3 +26,18 @@ func (t Token) Active(now time.Time) bool {
 
 // SessionLifetime is how long a console session lasts without a new login.
 const SessionLifetime = 8 * time.Hour
+
+// Enrolment is a one-time code with which a user created through the API
+// or the console sets their own password, so that whoever created the
+// user never knows it. The code is shown once, to the creator, who passes
+// it on; only its hash is kept.
+type Enrolment struct {
+	Code    string    `json:"code"`
+	Expires time.Time `json:"expires"`
+}
+
+// EnrolmentPrefix starts every enrolment code.
+const EnrolmentPrefix = "sue_"
+
+// EnrolmentLifetime is how long an enrolment code can be used.
+const EnrolmentLifetime = 72 * time.Hour

@@ -1,64 +1,105 @@
 package identity
 
 import (
-	"slices"
-
 	"secunion/access"
 )
 
-// Filter returns the record with only the field categories a profile
-// allows (access.Field*). The system, the ID and the time of the last
-// change always stay: an answer names its source.
-func (r Record) Filter(fields []string) Record {
-	out := Record{System: r.System, ID: r.ID, Updated: r.Updated}
-	has := func(f string) bool { return slices.Contains(fields, f) }
-	if has(access.FieldIdentity) {
+// View returns r as a caller under prof sees it, and false when r's system
+// is outside the profile: then the caller sees nothing of it, not even
+// that it exists. Otherwise only the field categories the profile grants
+// stay (access.Field*), with the system, the ID, the owner and the time of
+// the last change, so that an answer names its source. It is the one
+// function that decides the visible fields: the search portal's answers,
+// record reads here and on other nodes, and link comparisons all pass
+// through it.
+func View(prof access.Profile, r Record) (Record, bool) {
+	if !prof.Reaches(r.System) {
+		return Record{}, false
+	}
+	return r.cut(prof.Grants), true
+}
+
+// cut returns r with the field categories for which keep is true.
+func (r Record) cut(keep func(field string) bool) Record {
+	out := Record{System: r.System, ID: r.ID, Owner: r.Owner, Updated: r.Updated}
+	if keep(access.FieldIdentity) {
 		out.Person = r.Person
 	}
-	if has(access.FieldDocument) {
+	if keep(access.FieldDocument) {
 		out.Documents = r.Documents
 		out.SLTD = r.SLTD // an SLTD entry is document data
 	}
-	if has(access.FieldBiometrics) {
+	if keep(access.FieldBiometrics) {
 		out.Biometrics = r.Biometrics
 	}
-	if has(access.FieldAlert) {
+	if keep(access.FieldAlert) {
 		out.SIS = r.SIS
 	}
-	if has(access.FieldVisa) {
+	if keep(access.FieldVisa) {
 		out.VIS = r.VIS
 	}
-	if has(access.FieldEntryExit) {
+	if keep(access.FieldEntryExit) {
 		out.EES = r.EES
 	}
-	if has(access.FieldAuthorisation) {
+	if keep(access.FieldAuthorisation) {
 		out.ETIAS = r.ETIAS
 	}
-	if has(access.FieldProtection) {
+	if keep(access.FieldProtection) {
 		out.Eurodac = r.Eurodac
 	}
-	if has(access.FieldConviction) {
+	if keep(access.FieldConviction) {
 		out.ECRIS = r.ECRIS
 	}
-	if has(access.FieldCriminalIntel) {
+	if keep(access.FieldCriminalIntel) {
 		out.Europol = r.Europol
 	}
 	return out
 }
 
-// Categories names the data categories a record holds (identity, travel
-// document, biometrics), for the audit entries about it.
+// Overlay returns r with the field categories prof does not grant taken
+// from stored instead: what a writer under prof may replace of a stored
+// record is what its profile covers, and the rest stays as it was.
+func (r Record) Overlay(prof access.Profile, stored Record) Record {
+	mine, kept := r.cut(prof.Grants), stored.cut(func(f string) bool { return !prof.Grants(f) })
+	mine.Person, mine.Documents, mine.Biometrics = or(mine.Person, kept.Person), orList(mine.Documents, kept.Documents), orList(mine.Biometrics, kept.Biometrics)
+	mine.SIS, mine.VIS, mine.EES, mine.ETIAS = or(mine.SIS, kept.SIS), or(mine.VIS, kept.VIS), or(mine.EES, kept.EES), or(mine.ETIAS, kept.ETIAS)
+	mine.Eurodac, mine.ECRIS, mine.Europol, mine.SLTD = or(mine.Eurodac, kept.Eurodac), or(mine.ECRIS, kept.ECRIS), or(mine.Europol, kept.Europol), or(mine.SLTD, kept.SLTD)
+	return mine
+}
+
+func or[T any](a, b *T) *T {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func orList[T any](a, b []T) []T {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// Categories names the field categories a record holds (access.Field*),
+// for the audit entries about it and the checks of what a writer enters.
 func (r Record) Categories() []string {
 	var c []string
-	if r.Person != nil {
-		c = append(c, access.FieldIdentity)
+	add := func(field string, held bool) {
+		if held {
+			c = append(c, field)
+		}
 	}
-	if len(r.Documents) > 0 {
-		c = append(c, access.FieldDocument)
-	}
-	if len(r.Biometrics) > 0 {
-		c = append(c, access.FieldBiometrics)
-	}
+	add(access.FieldIdentity, r.Person != nil)
+	add(access.FieldDocument, len(r.Documents) > 0 || r.SLTD != nil)
+	add(access.FieldBiometrics, len(r.Biometrics) > 0)
+	add(access.FieldAlert, r.SIS != nil)
+	add(access.FieldVisa, r.VIS != nil)
+	add(access.FieldEntryExit, r.EES != nil)
+	add(access.FieldAuthorisation, r.ETIAS != nil)
+	add(access.FieldProtection, r.Eurodac != nil)
+	add(access.FieldConviction, r.ECRIS != nil)
+	add(access.FieldCriminalIntel, r.Europol != nil)
 	return c
 }
 

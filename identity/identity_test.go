@@ -3,6 +3,8 @@ package identity
 import (
 	"errors"
 	"io"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,15 +52,20 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestFilter(t *testing.T) {
+func TestView(t *testing.T) {
 	r := sisRecord()
 	r.Biometrics = []string{"tpl-1"}
-	got := r.Filter([]string{access.FieldIdentity, access.FieldDocument})
-	if got.Person == nil || len(got.Documents) != 1 || got.SIS != nil || got.Biometrics != nil || got.ID != "SIS-1" {
-		t.Errorf("identity+document filter: %+v", got)
+	r.Owner = &Owner{Authority: "NL-SIRENE", Country: "NL"}
+	idDoc := access.Profile{Systems: []string{access.SIS}, Fields: []string{access.FieldIdentity, access.FieldDocument}}
+	got, ok := View(idDoc, r)
+	if !ok || got.Person == nil || len(got.Documents) != 1 || got.SIS != nil || got.Biometrics != nil || got.ID != "SIS-1" || got.Owner.Authority != "NL-SIRENE" {
+		t.Errorf("identity+document view: %v %+v", ok, got)
 	}
-	if got := r.Filter(nil); got.Person != nil || got.System != access.SIS {
-		t.Errorf("empty filter: %+v", got)
+	if got, ok := View(access.Profile{Systems: []string{access.SIS}}, r); !ok || got.Person != nil || got.System != access.SIS {
+		t.Errorf("a profile with no fields: %v %+v", ok, got)
+	}
+	if got, ok := View(access.Profile{Systems: []string{access.VIS}, Fields: idDoc.Fields}, r); ok || got.Person != nil || got.ID != "" {
+		t.Errorf("a system outside the profile shows %+v", got)
 	}
 	if _, ok := r.CIRFile(); ok {
 		t.Error("SIS records have no CIR file")
@@ -66,6 +73,96 @@ func TestFilter(t *testing.T) {
 	v := Record{System: access.VIS, ID: "V1", Person: r.Person}
 	if f, ok := v.CIRFile(); !ok || f.RecordID != "V1" || f.Person.Surname != "Eriksson" {
 		t.Errorf("VIS CIR file: %+v %v", f, ok)
+	}
+}
+
+// TestViewProperty: for random records and random profiles, View returns
+// no field category the profile does not grant, every one it grants that
+// the record holds, and nothing of a system outside the profile.
+func TestViewProperty(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	fields := []string{access.FieldIdentity, access.FieldDocument, access.FieldBiometrics, access.FieldAlert, access.FieldVisa,
+		access.FieldEntryExit, access.FieldAuthorisation, access.FieldProtection, access.FieldConviction, access.FieldCriminalIntel}
+	for i := range 2000 {
+		r := randomRecord(rnd)
+		var prof access.Profile
+		for _, s := range Systems {
+			if rnd.IntN(2) == 0 {
+				prof.Systems = append(prof.Systems, s)
+			}
+		}
+		for _, f := range fields {
+			if rnd.IntN(2) == 0 {
+				prof.Fields = append(prof.Fields, f)
+			}
+		}
+		got, ok := View(prof, r)
+		if ok != slices.Contains(prof.Systems, r.System) {
+			t.Fatalf("case %d: %s record seen=%v under systems %v", i, r.System, ok, prof.Systems)
+		}
+		var want []string
+		if ok {
+			for _, f := range r.Categories() {
+				if slices.Contains(prof.Fields, f) {
+					want = append(want, f)
+				}
+			}
+		}
+		if !slices.Equal(got.Categories(), want) {
+			t.Fatalf("case %d: %s record holding %v under fields %v shows %v, want %v", i, r.System, r.Categories(), prof.Fields, got.Categories(), want)
+		}
+	}
+}
+
+// randomRecord is a record of a random system holding a random choice of
+// the categories its system has.
+func randomRecord(rnd *rand.Rand) Record {
+	r := Record{System: Systems[rnd.IntN(len(Systems))], ID: "R1"}
+	coin := func() bool { return rnd.IntN(2) == 0 }
+	if coin() {
+		r.Person = &Person{Surname: "Doe"}
+	}
+	if coin() {
+		r.Documents = []Document{{Type: "P", Number: "X1", IssuingCountry: "FRA"}}
+	}
+	if coin() {
+		r.Biometrics = []string{"tpl-1"}
+	}
+	if coin() {
+		switch r.System {
+		case access.SIS:
+			r.SIS = &SISAlert{Category: "arrest", IssuingState: "FR"}
+		case access.VIS:
+			r.VIS = &VisaFile{Status: "issued", IssuingState: "IT"}
+		case access.EES:
+			r.EES = &TravelHistory{}
+		case access.ETIAS:
+			r.ETIAS = &Application{Status: "granted"}
+		case access.Eurodac:
+			r.Eurodac = &Protection{Category: "applicant", OriginState: "EL"}
+		case access.ECRISTCN:
+			r.ECRIS = &Conviction{ConvictingStates: []string{"DE"}}
+		case access.Europol:
+			r.Europol = &Intelligence{Role: "suspect", Crime: "terrorism"}
+		case access.SLTD:
+			r.SLTD = &LostDocument{Status: "stolen", ReportingCountry: "FR"}
+		}
+	}
+	return r
+}
+
+// TestOverlay: a writer's replacement takes the categories its profile
+// covers from the body and keeps the others as stored.
+func TestOverlay(t *testing.T) {
+	stored := sisRecord()
+	stored.Biometrics = []string{"tpl-1"}
+	body := sisRecord()
+	body.Person.Surname = "Andersson"
+	body.SIS = &SISAlert{Category: "missing", IssuingState: "SE"}
+	sirene := access.Profile{Systems: []string{access.SIS}, Fields: []string{access.FieldIdentity, access.FieldDocument, access.FieldAlert}}
+	got := body.Overlay(sirene, stored)
+	if got.Person.Surname != "Andersson" || got.SIS.Category != "missing" || !slices.Equal(got.Biometrics, []string{"tpl-1"}) {
+		t.Errorf("overlay: %+v", got)
 	}
 }
 

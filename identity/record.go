@@ -82,7 +82,19 @@ type Record struct {
 	Europol *Intelligence  `json:"europol,omitempty"`
 	SLTD    *LostDocument  `json:"sltd,omitempty"`
 
+	// Owner is the authority that created the record: set by secunion from
+	// the writer's authority, never by the writer, and never changed by a
+	// replace. Only the owner (or the node's operator) replaces or erases
+	// the record. Nil for a record the node's operator loaded without
+	// naming an owner: then only the operator changes it.
+	Owner   *Owner    `json:"owner,omitempty"`
 	Updated time.Time `json:"updated,omitzero"`
+}
+
+// Owner is the authority that owns a record, and its Member State.
+type Owner struct {
+	Authority string `json:"authority"`
+	Country   string `json:"country"`
 }
 
 // Person is the identity data of a record.

@@ -294,8 +294,11 @@ func (p *Portal) ask(ctx context.Context, system string, q Query, prof access.Pr
 		default:
 			a.Status = Answered
 			for _, h := range r.hits {
-				h.Record = h.Record.Filter(prof.Fields)
-				h.Links = slices.DeleteFunc(h.Links, func(l LinkInfo) bool { return !slices.Contains(prof.Systems, l.System) })
+				var ok bool
+				if h.Record, ok = identity.View(prof, h.Record); !ok {
+					continue
+				}
+				h.Links = slices.DeleteFunc(h.Links, func(l LinkInfo) bool { return !prof.Reaches(l.System) })
 				a.Hits = append(a.Hits, h)
 			}
 		}
@@ -316,7 +319,7 @@ func (p *Portal) Record(ctx context.Context, actor secunion.Actor, decl access.D
 	src, err := p.source(ctx, actor, decl, prof, system, "read "+ref)
 	switch {
 	case secunion.CodeOf(err) == secunion.NotFound:
-		return identity.Record{}, secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+		return identity.Record{}, &secunion.Error{Code: secunion.NotFound, Message: fmt.Sprintf("no record %s in %s", id, system), Err: secunion.ErrAudited}
 	case err != nil:
 		return identity.Record{}, err
 	case src == nil:
@@ -326,7 +329,7 @@ func (p *Portal) Record(ctx context.Context, actor secunion.Actor, decl access.D
 	if err != nil {
 		return identity.Record{}, err
 	}
-	r = r.Filter(prof.Fields)
+	r, _ = identity.View(prof, r) // the source answers for its own system, which the profile reaches
 	err = p.Audit(ctx, audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 		Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{ref},
 		Recipients: decl.Recipients(), Categories: r.Categories(), Results: 1, Outcome: "ok"})
@@ -366,7 +369,7 @@ func (p *Portal) source(ctx context.Context, actor secunion.Actor, decl access.D
 		if err != nil {
 			return nil, err
 		}
-		return nil, secunion.Errorf(secunion.NotFound, "no such system")
+		return nil, &secunion.Error{Code: secunion.NotFound, Message: "no such system", Err: secunion.ErrAudited}
 	}
 	return p.Sources[system], nil
 }

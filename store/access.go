@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,8 +33,8 @@ func (db *DB) CreateAuthority(ctx context.Context, actor secunion.Actor, a acces
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	if !access.CanManageAuthorities(actor) {
-		return a, db.deny(ctx, actor, adminDecl, "create authority "+a.Code, "only administrators may create authorities")
+	if err := access.CanCreateAuthority(actor, a.Kind); err != nil {
+		return a, db.deny(ctx, actor, adminDecl, "create authority "+a.Code, secunion.MessageOf(err))
 	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		a.Created = tx.Now()
@@ -90,30 +91,61 @@ func (db *DB) Authority(ctx context.Context, code string) (access.Authority, err
 }
 
 // CreateUser adds a user with an optional console password (users with
-// only API tokens have none).
+// only API tokens have none). Only the local operator gives a password:
+// a user created by anyone else sets their own (InviteUser).
 func (db *DB) CreateUser(ctx context.Context, actor secunion.Actor, u access.User, password string) (access.User, error) {
-	auth, err := db.Authority(ctx, u.Authority)
-	if err != nil {
-		if secunion.CodeOf(err) == secunion.NotFound {
-			return u, secunion.Errorf(secunion.Invalid, "user %s: no authority %s", u.Login, u.Authority)
-		}
-		return u, err
-	}
-	if err := u.Validate(auth.Kind); err != nil {
-		return u, err
-	}
-	if err := access.CanGrant(actor, u.Authority, auth.Kind, u.Roles); err != nil {
-		return u, db.deny(ctx, actor, adminDecl, "create user "+u.Login, secunion.MessageOf(err))
+	if password != "" && !actor.Local {
+		return u, secunion.Errorf(secunion.Invalid, "password: nobody sets another user's password; the new user sets it with the enrolment code")
 	}
 	hash := ""
 	if password != "" {
+		var err error
 		if hash, err = access.HashPassword(password); err != nil {
 			return u, err
 		}
 	}
+	u, _, err := db.createUser(ctx, actor, u, hash, false)
+	return u, err
+}
+
+// InviteUser adds a user without a password and returns the one-time
+// enrolment code with which the user sets it (SetPasswordWith), valid for
+// access.EnrolmentLifetime: how admins create users through the API and
+// the console.
+func (db *DB) InviteUser(ctx context.Context, actor secunion.Actor, u access.User) (access.User, access.Enrolment, error) {
+	return db.createUser(ctx, actor, u, "", true)
+}
+
+// createUser adds u with the password hash given, if any, and an
+// enrolment code when enrol is set, once access.CanGrant allows it. Whether
+// the authority has an admin is read in the same transaction, so that two
+// concurrent creations cannot both be its first admin.
+func (db *DB) createUser(ctx context.Context, actor secunion.Actor, u access.User, hash string, enrol bool) (access.User, access.Enrolment, error) {
+	var e access.Enrolment
+	auth, err := db.Authority(ctx, u.Authority)
+	if err != nil {
+		if secunion.CodeOf(err) == secunion.NotFound {
+			return u, e, secunion.Errorf(secunion.Invalid, "user %s: no authority %s", u.Login, u.Authority)
+		}
+		return u, e, err
+	}
+	if err := u.Validate(auth.Kind); err != nil {
+		return u, e, err
+	}
+	if hash != "" && slices.Contains(u.Roles, access.RoleNode) {
+		return u, e, secunion.Errorf(secunion.Invalid, "password: a node's service user uses API tokens only")
+	}
+	var refusal error
 	err = db.Write(ctx, func(tx *Tx) error {
+		hasAdmin, err := tx.hasAdmin(u.Authority, "")
+		if err != nil {
+			return err
+		}
+		if refusal = access.CanGrant(actor, u.Authority, auth.Kind, u.Roles, hasAdmin); refusal != nil {
+			return errRefused
+		}
 		u.Created = tx.Now()
-		err := tx.QueryRow(`INSERT INTO users (login, name, authority, roles, password_hash, disabled, created_ns)
+		err = tx.QueryRow(`INSERT INTO users (login, name, authority, roles, password_hash, disabled, created_ns)
 			VALUES (?, ?, ?, ?, ?, 0, ?) RETURNING id`,
 			u.Login, u.Name, u.Authority, strings.Join(u.Roles, ","), hash, nanos(u.Created)).Scan(&u.ID)
 		if isUniqueViolation(err) {
@@ -122,7 +154,124 @@ func (db *DB) CreateUser(ctx context.Context, actor secunion.Actor, u access.Use
 		if err != nil {
 			return dbError(err, "create user")
 		}
-		return tx.Audit(auditEntry(actor, audit.OpUserCreated, "user:"+u.Login, "authority:"+u.Authority))
+		if enrol {
+			if e, err = tx.enrol(u.ID); err != nil {
+				return err
+			}
+		}
+		entry := auditEntry(actor, audit.OpUserCreated, "user:"+u.Login, "authority:"+u.Authority)
+		if enrol {
+			entry.Detail = "enrolment code issued"
+		}
+		return tx.Audit(entry)
+	})
+	if errors.Is(err, errRefused) {
+		return u, e, db.deny(ctx, actor, adminDecl, "create user "+u.Login, secunion.MessageOf(refusal))
+	}
+	return u, e, err
+}
+
+// hasAdmin reports whether authority has a user holding the admin role,
+// disabled or not, other than login.
+func (t *Tx) hasAdmin(authority, login string) (bool, error) {
+	var n int
+	err := t.QueryRow(`SELECT COUNT(*) FROM users WHERE authority = ? AND login <> ? AND (',' || roles || ',') LIKE ?`,
+		authority, login, "%,"+access.RoleAdmin+",%").Scan(&n)
+	return n > 0, dbError(err, "count admins")
+}
+
+// enrol replaces the enrolment code of a user with a new one.
+func (t *Tx) enrol(userID int64) (access.Enrolment, error) {
+	code, hash := access.NewSecret(access.EnrolmentPrefix)
+	e := access.Enrolment{Code: code, Expires: t.Now().Add(access.EnrolmentLifetime)}
+	if _, err := t.Exec(`DELETE FROM enrolments WHERE user_id = ?`, userID); err != nil {
+		return e, dbError(err, "enrol")
+	}
+	_, err := t.Exec(`INSERT INTO enrolments (user_id, hash, created_ns, expires_ns) VALUES (?, ?, ?, ?)`, userID, hash, nanos(t.Now()), nanos(e.Expires))
+	return e, dbError(err, "enrol")
+}
+
+// ReissueEnrolment gives a user who has not set a password yet a new
+// enrolment code, voiding the earlier one: for one whose code expired or
+// went astray. Whoever may create such a user now may do it
+// (access.CanGrant), so the first admin's code stays with the
+// administrators and an officer's with its authority's admins.
+func (db *DB) ReissueEnrolment(ctx context.Context, actor secunion.Actor, login string) (access.Enrolment, error) {
+	var e access.Enrolment
+	u, err := db.User(ctx, login)
+	if err != nil {
+		return e, err
+	}
+	auth, err := db.Authority(ctx, u.Authority)
+	if err != nil {
+		return e, err
+	}
+	what := "issue an enrolment code to " + login
+	var refusal error
+	err = db.Write(ctx, func(tx *Tx) error {
+		var hash string
+		var disabled int
+		if err := tx.QueryRow(`SELECT password_hash, disabled FROM users WHERE id = ?`, u.ID).Scan(&hash, &disabled); err != nil {
+			return dbError(err, "read user")
+		}
+		hasAdmin, err := tx.hasAdmin(u.Authority, login)
+		if err != nil {
+			return err
+		}
+		refusal = access.CanGrant(actor, u.Authority, auth.Kind, u.Roles, hasAdmin)
+		switch {
+		case refusal != nil:
+			return errRefused
+		case hash != "":
+			return secunion.Errorf(secunion.Conflict, "user %s has set a password already", login)
+		case disabled != 0:
+			return secunion.Errorf(secunion.Conflict, "user %s is disabled: enable it first", login)
+		}
+		if e, err = tx.enrol(u.ID); err != nil {
+			return err
+		}
+		entry := auditEntry(actor, audit.OpUserChanged, "user:"+login)
+		entry.Detail = "enrolment code issued"
+		return tx.Audit(entry)
+	})
+	if errors.Is(err, errRefused) {
+		return e, db.deny(ctx, actor, adminDecl, what, secunion.MessageOf(refusal))
+	}
+	return e, err
+}
+
+// errBadEnrolment is the one answer to an unknown, used or expired code.
+var errBadEnrolment = secunion.Errorf(secunion.Unauthenticated, "the enrolment code is unknown, used or expired: ask your admin for a new one")
+
+// Enrol sets the password of the user an enrolment code belongs to and
+// uses the code up. The user does it, so the entry names the user.
+func (db *DB) Enrol(ctx context.Context, code, password string) (access.User, error) {
+	if !strings.HasPrefix(code, access.EnrolmentPrefix) || len(code) > 100 {
+		return access.User{}, errBadEnrolment
+	}
+	hash, err := access.HashPassword(password)
+	if err != nil {
+		return access.User{}, err
+	}
+	var u access.User
+	err = db.Write(ctx, func(tx *Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u JOIN enrolments e ON e.user_id = u.id
+			WHERE e.hash = ? AND e.expires_ns > ? AND u.disabled = 0`, access.HashSecret(code), nanos(tx.Now())))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errBadEnrolment
+		}
+		if err != nil {
+			return dbError(err, "enrol")
+		}
+		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, u.ID); err != nil {
+			return dbError(err, "enrol")
+		}
+		if _, err := tx.Exec(`DELETE FROM enrolments WHERE user_id = ?`, u.ID); err != nil {
+			return dbError(err, "enrol")
+		}
+		return tx.Audit(audit.Entry{Authority: u.Authority, User: u.Login, Operation: audit.OpUserChanged,
+			Purpose: string(secunion.PurposeAdministration), Objects: []string{"user:" + u.Login}, Outcome: "ok", Detail: "enrolled: the user set their password"})
 	})
 	return u, err
 }

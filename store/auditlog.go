@@ -548,7 +548,7 @@ func (db *DB) deny(ctx context.Context, actor secunion.Actor, decl access.Declar
 	if err := db.RecordDenial(ctx, actor, decl, what, why); err != nil {
 		return err
 	}
-	return secunion.Errorf(secunion.Forbidden, "%s", why)
+	return secunion.Denied(why)
 }
 
 // RecordDenial writes an access-denied entry: who tried what, for which

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -31,17 +32,23 @@ func templateRef(id string) string { return "template:" + id }
 // PutTemplate stores a template of a record that lists it among its
 // biometrics, replacing one with the same ID, and records the collection
 // or alteration. It reports whether the template is new. The template is
-// validated (and scaled to unit length) first.
-func (db *DB) PutTemplate(ctx context.Context, actor secunion.Actor, decl access.Declaration, t biometric.Template) (bool, error) {
+// validated (and scaled to unit length) first. Only the record's owner
+// enrols its templates, under a purpose whose profile reaches the system
+// and its biometrics.
+func (db *DB) PutTemplate(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, t biometric.Template) (bool, error) {
 	t.Vector = slices.Clone(t.Vector)
 	if err := t.Validate(); err != nil {
 		return false, err
 	}
-	if !mayWrite(actor, t.System) {
-		return false, db.deny(ctx, actor, decl, "write "+templateRef(t.ID), "authorities of kind "+actor.AuthorityKind+" do not enter "+t.System+" data")
+	what := "write " + templateRef(t.ID)
+	if why := mayEnterBiometrics(actor, decl, prof, t.System); why != "" {
+		return false, db.deny(ctx, actor, decl, what, why)
 	}
 	var created bool
 	err := db.Write(ctx, func(tx *Tx) error {
+		if stored, found, err := tx.storedRecord(t.System, t.RecordID); err != nil || (found && !owns(actor, stored)) {
+			return cmp.Or(err, errRefused)
+		}
 		var changed bool
 		var err error
 		if created, changed, err = tx.putTemplate(t); err != nil || !changed {
@@ -55,7 +62,23 @@ func (db *DB) PutTemplate(ctx context.Context, actor secunion.Actor, decl access
 			Purpose: string(decl.Purpose), Justification: decl.Justification,
 			Objects: []string{templateRef(t.ID), recordRef(t.System, t.RecordID)}, Categories: []string{access.FieldBiometrics}, Results: 1, Outcome: "ok"})
 	})
+	if errors.Is(err, errRefused) {
+		return false, db.deny(ctx, actor, decl, what, notOwner(t.System, t.RecordID))
+	}
 	return created, err
+}
+
+// mayEnterBiometrics says why actor may not enrol or erase templates of
+// system under prof, or "" when it may: as for the system's records, and
+// the profile must grant biometrics.
+func mayEnterBiometrics(actor secunion.Actor, decl access.Declaration, prof access.Profile, system string) string {
+	if why := mayEnter(actor, decl, prof, system); why != "" || actor.Local {
+		return why
+	}
+	if !prof.Grants(access.FieldBiometrics) {
+		return "purpose " + string(decl.Purpose) + " does not let you enter biometric data"
+	}
+	return ""
 }
 
 // putTemplate writes a validated template; it reports whether it is new
@@ -144,15 +167,27 @@ func (t *Tx) templatesOf(system, id string) ([]string, error) {
 
 // DeleteTemplate erases a template and records the erasure. The record
 // keeps its reference: the template can be enrolled again.
-func (db *DB) DeleteTemplate(ctx context.Context, actor secunion.Actor, decl access.Declaration, id string) error {
+func (db *DB) DeleteTemplate(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, id string) error {
+	what := "delete " + templateRef(id)
 	tp, err := db.Template(ctx, id)
+	if secunion.CodeOf(err) == secunion.NotFound || (err == nil && !prof.Reaches(tp.System) && !actor.Local) {
+		// A template of a system outside the profile does not exist for
+		// the caller.
+		if err := db.RecordDenial(ctx, actor, decl, what, "no such template, or its system is outside the profile"); err != nil {
+			return err
+		}
+		return &secunion.Error{Code: secunion.NotFound, Message: "no template " + id, Err: secunion.ErrAudited}
+	}
 	if err != nil {
 		return err
 	}
-	if !mayWrite(actor, tp.System) {
-		return db.deny(ctx, actor, decl, "delete "+templateRef(id), "authorities of kind "+actor.AuthorityKind+" do not enter "+tp.System+" data")
+	if why := mayEnterBiometrics(actor, decl, prof, tp.System); why != "" {
+		return db.deny(ctx, actor, decl, what, why)
 	}
-	return db.Write(ctx, func(tx *Tx) error {
+	err = db.Write(ctx, func(tx *Tx) error {
+		if stored, found, err := tx.storedRecord(tp.System, tp.RecordID); err != nil || (found && !owns(actor, stored)) {
+			return cmp.Or(err, errRefused)
+		}
 		res, err := tx.Exec(`DELETE FROM templates WHERE id = ?`, id)
 		if err != nil {
 			return dbError(err, "delete template")
@@ -167,6 +202,10 @@ func (db *DB) DeleteTemplate(ctx context.Context, actor secunion.Actor, decl acc
 			Purpose: string(decl.Purpose), Justification: decl.Justification,
 			Objects: []string{templateRef(id), recordRef(tp.System, tp.RecordID)}, Categories: []string{access.FieldBiometrics}, Results: 1, Outcome: "ok"})
 	})
+	if errors.Is(err, errRefused) {
+		return db.deny(ctx, actor, decl, what, notOwner(tp.System, tp.RecordID))
+	}
+	return err
 }
 
 // Template returns a stored template, unaudited: for the index and for

@@ -34,7 +34,7 @@ func TestTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 		decl := access.Declaration{Purpose: secunion.PurposeAdministration}
-		if created, err := db.PutTemplate(ctx, admin, decl, faceTemplate("face-1", "V1", 4)); err != nil || !created {
+		if created, err := db.PutTemplate(ctx, admin, decl, access.Profile{}, faceTemplate("face-1", "V1", 4)); err != nil || !created {
 			t.Fatalf("put: %v %v", created, err)
 		}
 		got, err := db.Template(ctx, "face-1")
@@ -61,7 +61,7 @@ func TestTemplates(t *testing.T) {
 			}(), secunion.NotFound},
 		}
 		for _, c := range bad {
-			if _, err := db.PutTemplate(ctx, admin, decl, c.tp); secunion.CodeOf(err) != c.code {
+			if _, err := db.PutTemplate(ctx, admin, decl, access.Profile{}, c.tp); secunion.CodeOf(err) != c.code {
 				t.Errorf("%s: %v, want %s", c.name, err, c.code)
 			}
 		}
@@ -71,7 +71,7 @@ func TestTemplates(t *testing.T) {
 		if _, err := db.Template(ctx, "face-2"); secunion.CodeOf(err) != secunion.NotFound {
 			t.Errorf("a refused template was stored: %v", err)
 		}
-		if _, err := db.PutTemplate(ctx, admin, decl, faceTemplate("face-2", "V1", 1)); err != nil {
+		if _, err := db.PutTemplate(ctx, admin, decl, access.Profile{}, faceTemplate("face-2", "V1", 1)); err != nil {
 			t.Fatal(err)
 		}
 		// The record stops listing face-2: it goes.
@@ -84,7 +84,7 @@ func TestTemplates(t *testing.T) {
 		if len(ids) != 1 || ids[0] != "face-1" {
 			t.Fatalf("templates after the record dropped one: %v", ids)
 		}
-		if err := db.DeleteRecord(ctx, admin, decl, access.VIS, "V1"); err != nil {
+		if err := db.DeleteRecord(ctx, admin, decl, access.Profile{}, access.VIS, "V1"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Template(ctx, "face-1"); secunion.CodeOf(err) != secunion.NotFound {

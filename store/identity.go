@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"secunion"
 	"secunion/access"
@@ -15,28 +16,88 @@ import (
 	"secunion/links"
 )
 
-// mayWrite reports whether actor may create, change or delete records of
-// system: the local operator, or an authority of a kind that enters that
-// system's data.
-func mayWrite(actor secunion.Actor, system string) bool {
-	return actor.Local || (actor.Has(access.RoleOfficer) && slices.Contains(identity.Writers[system], access.Kind(actor.AuthorityKind)))
+// mayEnter says why actor may not create, change or delete records of
+// system under prof, or "" when it may: the local operator, or an officer
+// of an authority of a kind that enters that system's data (identity.Writers)
+// acting for a purpose whose profile reaches the system.
+func mayEnter(actor secunion.Actor, decl access.Declaration, prof access.Profile, system string) string {
+	switch {
+	case actor.Local:
+		return ""
+	case !actor.Has(access.RoleOfficer):
+		return "only officers enter data into the source systems"
+	case !slices.Contains(identity.Writers[system], access.Kind(actor.AuthorityKind)):
+		return "authorities of kind " + actor.AuthorityKind + " do not enter " + system + " data"
+	case !prof.Reaches(system):
+		return "purpose " + string(decl.Purpose) + " does not reach " + system
+	}
+	return ""
+}
+
+// owns reports whether actor may replace or erase a stored record: the
+// local operator, or an officer of the authority that owns it.
+func owns(actor secunion.Actor, r identity.Record) bool {
+	return actor.Local || (r.Owner != nil && r.Owner.Authority == actor.Authority)
+}
+
+// notOwner is why a writer who does not own a record may not change it.
+func notOwner(system, id string) string {
+	return "only the authority that created record " + system + "/" + id + " (or the node's operator) may replace or erase it"
 }
 
 func recordRef(system, id string) string { return "record:" + system + "/" + id }
 
+// errRefused ends a write transaction that found the caller may not make
+// it; the refusal is audited once the transaction is rolled back.
+var errRefused = errors.New("store: refused")
+
 // PutRecord creates or replaces a record and its CIR individual file, and
 // records the collection (new record) or alteration in the same
-// transaction. It reports whether the record is new.
-func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, r identity.Record) (bool, error) {
+// transaction. It reports whether the record is new. A writer enters
+// only the field categories its profile grants; replacing a record, it
+// changes only those and the others stay as stored. The writer's
+// authority owns a record it creates; only the owner replaces it.
+func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, r identity.Record) (bool, error) {
 	if err := r.Validate(db.clock.Now()); err != nil {
 		return false, err
 	}
-	if !mayWrite(actor, r.System) {
-		return false, db.deny(ctx, actor, decl, "write "+recordRef(r.System, r.ID), "authorities of kind "+actor.AuthorityKind+" do not enter "+r.System+" data")
+	what := "write " + recordRef(r.System, r.ID)
+	if why := mayEnter(actor, decl, prof, r.System); why != "" {
+		return false, db.deny(ctx, actor, decl, what, why)
+	}
+	if !actor.Local {
+		var outside []string
+		for _, c := range r.Categories() {
+			if !prof.Grants(c) {
+				outside = append(outside, c)
+			}
+		}
+		if len(outside) > 0 {
+			return false, db.deny(ctx, actor, decl, what, fmt.Sprintf("purpose %s does not let you enter %s data in %s", decl.Purpose, strings.Join(outside, ", "), r.System))
+		}
+		a, err := db.Authority(ctx, actor.Authority)
+		if err != nil {
+			return false, err
+		}
+		if r.Owner != nil && *r.Owner != (identity.Owner{Authority: a.Code, Country: a.Country}) {
+			return false, secunion.Errorf(secunion.Invalid, "owner: secunion sets a record's owner from the authority that creates it; leave owner out")
+		}
+		r.Owner = &identity.Owner{Authority: a.Code, Country: a.Country}
 	}
 	var created bool
 	err := db.Write(ctx, func(tx *Tx) error {
-		var err error
+		stored, found, err := tx.storedRecord(r.System, r.ID)
+		if err != nil {
+			return err
+		}
+		if found {
+			if !owns(actor, stored) {
+				return errRefused
+			}
+			if !actor.Local {
+				r = r.Overlay(prof, stored)
+			}
+		}
 		created, _, err = tx.putRecord(r)
 		if err != nil {
 			return err
@@ -53,7 +114,24 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
 			Categories: r.Categories(), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
 	})
+	if errors.Is(err, errRefused) {
+		return false, db.deny(ctx, actor, decl, what, notOwner(r.System, r.ID))
+	}
 	return created, err
+}
+
+// storedRecord reads a record inside a transaction.
+func (t *Tx) storedRecord(system, id string) (identity.Record, bool, error) {
+	var data string
+	err := t.QueryRow(`SELECT data FROM records WHERE system = ? AND id = ?`, system, id).Scan(&data)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return identity.Record{}, false, nil
+	case err != nil:
+		return identity.Record{}, false, dbError(err, "read record")
+	}
+	r, err := decodeRecord(data)
+	return r, err == nil, err
 }
 
 // putRecord writes r and its CIR file; it reports whether r is new and
@@ -68,8 +146,15 @@ func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
 	case err != nil:
 		return false, false, dbError(err, "read record")
 	}
-	if !created && sameContent(old, r) {
-		return false, false, nil
+	if !created {
+		// A replace never changes the owner.
+		r.Owner = nil
+		if prev, err := decodeRecord(old); err == nil {
+			r.Owner = prev.Owner
+		}
+		if sameContent(old, r) {
+			return false, false, nil
+		}
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -116,28 +201,22 @@ func sameContent(stored string, r identity.Record) bool {
 	return string(a) == string(b)
 }
 
-// GetRecord returns a record of a system in actor's profile, with only the
-// fields the profile allows, and records the consultation. A record of a
-// system outside the profile is refused as if the system did not exist.
+// GetRecord returns a record of a system in actor's profile, cut to the
+// fields the profile allows (identity.View), and records the consultation.
+// The owner reads it through its profile like everyone else. A record of
+// a system outside the profile is refused as if the system did not exist.
 func (db *DB) GetRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, system, id string) (identity.Record, error) {
-	if !slices.Contains(prof.Systems, system) && !mayWrite(actor, system) {
+	if !prof.Reaches(system) {
 		if err := db.RecordDenial(ctx, actor, decl, "read "+recordRef(system, id), "system outside the profile"); err != nil {
 			return identity.Record{}, err
 		}
-		return identity.Record{}, secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+		return identity.Record{}, &secunion.Error{Code: secunion.NotFound, Message: fmt.Sprintf("no record %s in %s", id, system), Err: secunion.ErrAudited}
 	}
 	r, err := db.record(ctx, system, id)
 	if err != nil {
 		return r, err
 	}
-	fields := prof.Fields
-	if mayWrite(actor, system) {
-		fields = nil // the authority that entered the data sees all of it
-	}
-	out := r
-	if fields != nil {
-		out = r.Filter(fields)
-	}
+	out, _ := identity.View(prof, r)
 	err = db.Write(ctx, func(tx *Tx) error {
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{recordRef(system, id)},
@@ -182,11 +261,21 @@ func decodeRecord(data string) (identity.Record, error) {
 
 // DeleteRecord erases a record and with it its CIR individual file, and
 // records the erasure of both.
-func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, system, id string) error {
-	if !mayWrite(actor, system) {
-		return db.deny(ctx, actor, decl, "delete "+recordRef(system, id), "authorities of kind "+actor.AuthorityKind+" do not enter "+system+" data")
+func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, system, id string) error {
+	what := "delete " + recordRef(system, id)
+	if why := mayEnter(actor, decl, prof, system); why != "" {
+		return db.deny(ctx, actor, decl, what, why)
 	}
-	return db.Write(ctx, func(tx *Tx) error {
+	err := db.Write(ctx, func(tx *Tx) error {
+		stored, found, err := tx.storedRecord(system, id)
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			return secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system)
+		case !owns(actor, stored):
+			return errRefused
+		}
 		templates, err := tx.templatesOf(system, id)
 		if err != nil {
 			return err
@@ -221,6 +310,10 @@ func (db *DB) DeleteRecord(ctx context.Context, actor secunion.Actor, decl acces
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpErasure,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects, Results: 1, Outcome: "ok"})
 	})
+	if errors.Is(err, errRefused) {
+		return db.deny(ctx, actor, decl, what, notOwner(system, id))
+	}
+	return err
 }
 
 // CIRFile returns the CIR individual file of a source record.
@@ -247,7 +340,14 @@ func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (creat
 	err = db.Write(ctx, func(tx *Tx) error {
 		created, changed = 0, 0
 		var objects, values []string
+		owners := map[identity.Owner]bool{}
 		for _, r := range records {
+			if r.Owner != nil && !owners[*r.Owner] {
+				if err := tx.checkOwner(r.System, *r.Owner); err != nil {
+					return err
+				}
+				owners[*r.Owner] = true
+			}
 			c, ch, err := tx.putRecord(r)
 			if err != nil {
 				return err
@@ -271,6 +371,24 @@ func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (creat
 			Objects: objects, Results: len(objects), Outcome: "ok", Detail: fmt.Sprintf("import: %d created, %d changed", created, changed)}, values...)
 	})
 	return created, changed, err
+}
+
+// checkOwner checks that o names an authority, with its country, of a
+// kind that enters system's data.
+func (t *Tx) checkOwner(system string, o identity.Owner) error {
+	var country, kind string
+	err := t.QueryRow(`SELECT country, kind FROM authorities WHERE code = ?`, o.Authority).Scan(&country, &kind)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return secunion.Errorf(secunion.Invalid, "owner: no authority %s", o.Authority)
+	case err != nil:
+		return dbError(err, "read authority")
+	case country != o.Country:
+		return secunion.Errorf(secunion.Invalid, "owner: authority %s is of %s, not %s", o.Authority, country, o.Country)
+	case !slices.Contains(identity.Writers[system], access.Kind(kind)):
+		return secunion.Errorf(secunion.Invalid, "owner: authority %s is of kind %s, which does not enter %s data", o.Authority, kind, system)
+	}
+	return nil
 }
 
 // RecordTopic is the outbox topic of record changes.

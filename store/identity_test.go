@@ -31,12 +31,14 @@ func TestRecordsAndCIR(t *testing.T) {
 		}
 		visa, anna := actor(t, db, "giulia"), actor(t, db, "anna")
 		decl := access.Declaration{Purpose: secunion.PurposeVisa}
+		visaProf, _ := access.ProfileFor(access.KindVisa, secunion.PurposeVisa)
+		prof, _ := access.ProfileFor(access.KindBorderGuard, secunion.PurposeBorderCheck)
 
 		// A border guard does not enter VIS data; the refusal is audited.
-		if _, err := db.PutRecord(ctx, anna, access.Declaration{Purpose: secunion.PurposeBorderCheck}, visRecord("V1")); secunion.CodeOf(err) != secunion.Forbidden {
+		if _, err := db.PutRecord(ctx, anna, access.Declaration{Purpose: secunion.PurposeBorderCheck}, prof, visRecord("V1")); secunion.CodeOf(err) != secunion.Forbidden {
 			t.Fatalf("border guard writing VIS: %v", err)
 		}
-		created, err := db.PutRecord(ctx, visa, decl, visRecord("V1"))
+		created, err := db.PutRecord(ctx, visa, decl, visaProf, visRecord("V1"))
 		if err != nil || !created {
 			t.Fatalf("put: %v %v", created, err)
 		}
@@ -51,13 +53,12 @@ func TestRecordsAndCIR(t *testing.T) {
 		}
 		changed := visRecord("V1")
 		changed.VIS.Status = "revoked"
-		if created, err := db.PutRecord(ctx, visa, decl, changed); err != nil || created {
+		if created, err := db.PutRecord(ctx, visa, decl, visaProf, changed); err != nil || created {
 			t.Fatalf("update: %v %v", created, err)
 		}
 
 		// The border guard's profile sees VIS, but not biometrics nor, here,
 		// more than its field categories allow.
-		prof, _ := access.ProfileFor(access.KindBorderGuard, secunion.PurposeBorderCheck)
 		got, err := db.GetRecord(ctx, anna, access.Declaration{Purpose: secunion.PurposeBorderCheck}, prof, access.VIS, "V1")
 		if err != nil || got.VIS == nil || got.VIS.Status != "revoked" || got.Person == nil {
 			t.Fatalf("get: %+v %v", got, err)
@@ -72,7 +73,7 @@ func TestRecordsAndCIR(t *testing.T) {
 			t.Errorf("system outside the profile: %v", err)
 		}
 
-		if err := db.DeleteRecord(ctx, visa, decl, access.VIS, "V1"); err != nil {
+		if err := db.DeleteRecord(ctx, visa, decl, visaProf, access.VIS, "V1"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.CIRFile(ctx, access.VIS, "V1"); secunion.CodeOf(err) != secunion.NotFound {

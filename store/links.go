@@ -197,24 +197,38 @@ func (db *DB) verifierOf(ctx context.Context, actor secunion.Actor, decl access.
 	if err := db.RecordDenial(ctx, actor, decl, what+" "+linkRef(id), "not the link's verifier, or no such link"); err != nil {
 		return l, err
 	}
-	return l, secunion.Errorf(secunion.NotFound, "no link %s in your verification queue", id)
+	return l, &secunion.Error{Code: secunion.NotFound, Message: "no link " + id + " in your verification queue", Err: secunion.ErrAudited}
 }
 
 // Comparison is what a verifier sees of a link: the link and, of both
 // records, only the linked data — identity, travel documents and
-// biometric references.
+// biometric references — that its profile grants.
 type Comparison struct {
 	Link links.Link      `json:"link"`
 	A    identity.Record `json:"a"`
 	B    identity.Record `json:"b"`
 }
 
-// linkedFields are the data a verifier sees of linked records.
+// linkedFields are the data of linked records a verifier may see.
 var linkedFields = []string{access.FieldIdentity, access.FieldDocument, access.FieldBiometrics}
+
+// verifierView is the profile through which a verifier under prof sees a
+// link's records: both of their systems, whichever they are (the
+// verifier is the link's by the detector's rules), and of their fields
+// only the linked data prof grants.
+func verifierView(prof access.Profile, l links.Link) access.Profile {
+	view := access.Profile{Kind: prof.Kind, Purpose: prof.Purpose, Systems: []string{l.A.System, l.B.System}}
+	for _, f := range linkedFields {
+		if prof.Grants(f) {
+			view.Fields = append(view.Fields, f)
+		}
+	}
+	return view
+}
 
 // CompareLink returns a link and the linked data of its records to the
 // link's verifier, and records the consultation.
-func (db *DB) CompareLink(ctx context.Context, actor secunion.Actor, decl access.Declaration, id string) (Comparison, error) {
+func (db *DB) CompareLink(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, id string) (Comparison, error) {
 	l, err := db.verifierOf(ctx, actor, decl, id, "view")
 	if err != nil {
 		return Comparison{}, err
@@ -226,12 +240,14 @@ func (db *DB) CompareLink(ctx context.Context, actor secunion.Actor, decl access
 	if c.B, err = db.record(ctx, l.B.System, l.B.ID); err != nil {
 		return c, err
 	}
-	c.A, c.B = c.A.Filter(linkedFields), c.B.Filter(linkedFields)
+	view := verifierView(prof, l)
+	c.A, _ = identity.View(view, c.A)
+	c.B, _ = identity.View(view, c.B)
 	err = db.Write(ctx, func(tx *Tx) error {
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 			Purpose: string(decl.Purpose), Justification: decl.Justification,
 			Objects:    []string{linkRef(id), recordRef(l.A.System, l.A.ID), recordRef(l.B.System, l.B.ID)},
-			Recipients: decl.Recipients(), Categories: linkedFields, Results: 1, Outcome: "ok", Detail: "link verification: comparison"})
+			Recipients: decl.Recipients(), Categories: view.Fields, Results: 1, Outcome: "ok", Detail: "link verification: comparison"})
 	})
 	return c, err
 }

@@ -65,6 +65,7 @@ func TestLinks(t *testing.T) {
 
 		giulia, jean := actor(t, db, "giulia"), actor(t, db, "jean")
 		decl := access.Declaration{Purpose: secunion.PurposeLinkVerification}
+		prof, _ := access.ProfileFor(access.KindVisa, secunion.PurposeLinkVerification)
 		q, err := db.LinkQueue(ctx, giulia, 10)
 		if err != nil || len(q) != 1 || q[0].ID != yellow.ID {
 			t.Fatalf("Italian visa queue: %+v %v", q, err)
@@ -72,13 +73,13 @@ func TestLinks(t *testing.T) {
 		if q, _ := db.LinkQueue(ctx, jean, 10); len(q) != 0 {
 			t.Errorf("the French visa authority's queue holds %d links", len(q))
 		}
-		cmp, err := db.CompareLink(ctx, giulia, decl, yellow.ID)
+		cmp, err := db.CompareLink(ctx, giulia, decl, prof, yellow.ID)
 		if err != nil || cmp.A.Person == nil || cmp.A.VIS != nil || len(cmp.B.Documents) != 1 {
 			t.Fatalf("comparison shows more or less than the linked data: %+v %v", cmp, err)
 		}
 		// Refusals change nothing.
 		before = db.AuditSize()
-		if _, err := db.CompareLink(ctx, jean, decl, yellow.ID); secunion.CodeOf(err) != secunion.NotFound {
+		if _, err := db.CompareLink(ctx, jean, decl, prof, yellow.ID); secunion.CodeOf(err) != secunion.NotFound {
 			t.Errorf("another authority's view: %v", err)
 		}
 		if _, err := db.DecideLink(ctx, jean, decl, yellow.ID, links.Red, "fraud"); secunion.CodeOf(err) != secunion.NotFound {
@@ -122,7 +123,7 @@ func TestLinks(t *testing.T) {
 		}
 		// Erasing V3 leaves V1 linked to nothing: the link goes, named in
 		// the erasure.
-		if err := db.DeleteRecord(ctx, op, access.Declaration{Purpose: secunion.PurposeAdministration}, "VIS", "V3"); err != nil {
+		if err := db.DeleteRecord(ctx, op, access.Declaration{Purpose: secunion.PurposeAdministration}, access.Profile{}, "VIS", "V3"); err != nil {
 			t.Fatal(err)
 		}
 		if held, _ := db.LinksOf(ctx, a); len(held) != 0 {
