@@ -489,7 +489,7 @@ func TestSearchStreams(t *testing.T) {
 		{System: "VIS", ID: "V1", Person: &identity.Person{Surname: "Eriksson", GivenNames: "Anna", BirthDate: "1974-08-12"},
 			VIS: &identity.VisaFile{ApplicationNumber: "A1", Status: "issued", IssuingState: "IT"}},
 	} {
-		if _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, r); err != nil {
+		if _, _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, access.Profile{}, r); err != nil {
 			t.Fatal(err)
 		}
 		index.Put(r)

@@ -61,8 +61,8 @@ func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	decl, _ := declOf(r)
-	created, err := s.cfg.DB.PutTemplate(r.Context(), actorOf(r), decl, t)
+	decl, prof := declOf(r)
+	created, err := s.cfg.DB.PutTemplate(r.Context(), actorOf(r), decl, prof, t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,8 +81,8 @@ type templateInfo struct {
 }
 
 func (s *Server) deleteTemplate(w http.ResponseWriter, r *http.Request) {
-	decl, _ := declOf(r)
-	if err := s.cfg.DB.DeleteTemplate(r.Context(), actorOf(r), decl, r.PathValue("id")); err != nil {
+	decl, prof := declOf(r)
+	if err := s.cfg.DB.DeleteTemplate(r.Context(), actorOf(r), decl, prof, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -72,10 +72,6 @@ func crisisSchemas() map[string]any {
 
 // declareIncident declares an incident.
 func (s *Server) declareIncident(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in struct {
 		Title        string   `json:"title"`
 		Description  string   `json:"description"`
@@ -94,10 +90,6 @@ func (s *Server) declareIncident(w http.ResponseWriter, r *http.Request) {
 
 // listIncidents lists the caller's incidents.
 func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	list, err := s.cfg.DB.Incidents(r.Context(), actorOf(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -111,10 +103,6 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request) {
 
 // getIncident returns an incident's room.
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	room, err := s.cfg.DB.IncidentRoom(r.Context(), actorOf(r), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -128,10 +116,6 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request) {
 
 // timelineBefore pages back through an incident's timeline.
 func (s *Server) timelineBefore(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	before, limit, err := page(r, "before", store.RoomTimeline, 1000)
 	if err != nil {
 		s.fail(w, r, err)
@@ -151,10 +135,6 @@ func (s *Server) timelineBefore(w http.ResponseWriter, r *http.Request) {
 
 // stepIncident applies a step of the protocol.
 func (s *Server) stepIncident(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in crisis.Step
 	if !s.decode(w, r, &in) {
 		return
@@ -173,10 +153,6 @@ func (s *Server) stepIncident(w http.ResponseWriter, r *http.Request) {
 
 // addParticipant adds a participant.
 func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in struct {
 		Authority string `json:"authority"`
 	}
@@ -196,10 +172,6 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 
 // removeParticipant removes a participant.
 func (s *Server) removeParticipant(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	if err := s.cfg.DB.RemoveParticipant(r.Context(), actorOf(r), r.PathValue("id"), r.PathValue("code")); err != nil {
 		s.fail(w, r, err)
 		return
@@ -209,10 +181,6 @@ func (s *Server) removeParticipant(w http.ResponseWriter, r *http.Request) {
 
 // shareHash shares a hash in an incident.
 func (s *Server) shareHash(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in struct {
 		Algorithm string         `json:"algorithm"`
 		Value     string         `json:"value"`
@@ -234,10 +202,6 @@ func (s *Server) shareHash(w http.ResponseWriter, r *http.Request) {
 
 // shareURL shares a URL in an incident.
 func (s *Server) shareURL(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in struct {
 		URL  string `json:"url"`
 		Note string `json:"note"`
@@ -279,10 +243,6 @@ func page(r *http.Request, from string, defLimit, maxLimit int) (int64, int, err
 
 // sharedAfter is a participant's pull of an incident's hashes and URLs.
 func (s *Server) sharedAfter(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	after, limit, err := checkpoint(r, 1000, 10_000)
 	if err != nil {
 		s.fail(w, r, err)
@@ -305,10 +265,6 @@ func (s *Server) sharedAfter(w http.ResponseWriter, r *http.Request) {
 
 // crisisNotifications is a participant's pull of its notifications.
 func (s *Server) crisisNotifications(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	after, limit, err := checkpoint(r, 100, 1000)
 	if err != nil {
 		s.fail(w, r, err)

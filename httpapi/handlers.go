@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"secunion"
 	"secunion/access"
 	"secunion/audit"
@@ -30,10 +28,6 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, status{Status: "ready", Version: s.cfg.Version})
-}
-
-func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
-	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 
 type me struct {
@@ -114,10 +108,7 @@ func (s *Server) getAuthority(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
-	decl, ok := s.administration(w, r)
-	if !ok {
-		return
-	}
+	decl, _ := declOf(r)
 	authority := r.URL.Query().Get("authority")
 	if authority == "" && !access.CanManageAuthorities(a) {
 		authority = a.Authority
@@ -130,56 +121,34 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(us)})
 }
 
-// administration returns the declaration of a request on user accounts,
-// which must be made for the administration purpose.
-func (s *Server) administration(w http.ResponseWriter, r *http.Request) (access.Declaration, bool) {
-	decl, _ := declOf(r)
-	if decl.Purpose != secunion.PurposeAdministration {
-		s.deny(w, r, r.Method+" "+r.URL.Path, "user accounts are processed for the administration purpose only")
-		return decl, false
-	}
-	return decl, true
-}
-
-// deny audits and answers a refusal the store did not already record.
-func (s *Server) deny(w http.ResponseWriter, r *http.Request, what, why string) {
-	decl, _ := declOf(r)
-	if err := s.cfg.DB.RecordDenial(r.Context(), actorOf(r), decl, what, why); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeError(w, r, secunion.Errorf(secunion.Forbidden, "%s", why))
-}
-
 type userInput struct {
 	Login     string   `json:"login"`
 	Name      string   `json:"name"`
 	Authority string   `json:"authority"`
 	Roles     []string `json:"roles"`
-	Password  string   `json:"password,omitempty"`
+}
+
+// newUser is a user as created, with the enrolment code to pass on.
+type newUser struct {
+	access.User
+	Enrolment access.Enrolment `json:"enrolment"`
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.administration(w, r); !ok {
-		return
-	}
 	var in userInput
 	if !s.decode(w, r, &in) {
 		return
 	}
-	u, err := s.cfg.DB.CreateUser(r.Context(), actorOf(r), access.User{Login: in.Login, Name: in.Name, Authority: in.Authority, Roles: in.Roles}, in.Password)
+	u, e, err := s.cfg.DB.InviteUser(r.Context(), actorOf(r), access.User{Login: in.Login, Name: in.Name, Authority: in.Authority, Roles: in.Roles})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, u)
+	writeJSON(w, http.StatusCreated, newUser{User: u, Enrolment: e})
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
-	decl, ok := s.administration(w, r)
-	if !ok {
-		return
-	}
+	decl, _ := declOf(r)
 	u, err := s.cfg.DB.ReadUser(r.Context(), actorOf(r), decl, r.PathValue("login"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -197,13 +166,59 @@ func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
-	if _, ok := s.administration(w, r); !ok {
-		return
-	}
 	if err := s.cfg.DB.SetDisabled(r.Context(), actorOf(r), r.PathValue("login"), disabled); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) reissueEnrolment(w http.ResponseWriter, r *http.Request) {
+	e, err := s.cfg.DB.ReissueEnrolment(r.Context(), actorOf(r), r.PathValue("login"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+// enrolInput is what a new user sends to set their password.
+type enrolInput struct {
+	Code     string `json:"code"`
+	Password string `json:"password"`
+}
+
+// enrol sets a new user's password from their enrolment code. Bad codes
+// are throttled per address like bad tokens.
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
+	var in enrolInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	host := RemoteHost(r)
+	key := "enrol:" + host
+	now := s.cfg.DB.Clock().Now()
+	if wait := s.throttle.Begin(now, key); wait > 0 {
+		e := secunion.Errorf(secunion.RateLimited, "too many bad enrolment codes from your address: wait %d seconds", seconds(wait))
+		e.RetryAfter = wait
+		writeError(w, r, e)
+		return
+	}
+	u, err := s.cfg.DB.Enrol(r.Context(), in.Code, in.Password)
+	if secunion.CodeOf(err) == secunion.Unauthenticated {
+		if derr := s.cfg.DB.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "enrolment with a bad code from "+host, secunion.MessageOf(err)); derr != nil {
+			err = derr
+		}
+	}
+	if err != nil {
+		if secunion.CodeOf(err) != secunion.Unauthenticated {
+			s.throttle.Forgive(key)
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.throttle.Forgive(key)
+	s.log.Info("user enrolled", "user", u.Login, "authority", u.Authority)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -432,10 +447,6 @@ type verifyOut struct {
 
 func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
-	if !a.Has(access.RoleSupervisor) {
-		s.deny(w, r, "verify the audit log", "only supervisors may verify the audit log")
-		return
-	}
 	rep, err := s.cfg.DB.VerifyAuditAs(r.Context(), a, s.cfg.Verifier)
 	out := verifyOut{Intact: err == nil, Entries: rep.Entries, Checkpoints: rep.Checkpoints}
 	if rep.Latest != nil {

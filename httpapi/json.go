@@ -3,9 +3,12 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
+	"time"
 
 	"secunion"
 )
@@ -24,12 +27,13 @@ var StatusOf = map[secunion.Code]int{
 	secunion.Internal:        http.StatusInternalServerError,
 }
 
-// Two errors are not among the kernel's codes, being about HTTP itself: a
-// body in a format the route does not take, and a method the path does not
-// have.
+// Three errors are not among the kernel's codes, being about HTTP itself: a
+// body in a format the route does not take, a method the path does not
+// have, and a body that did not arrive in time.
 const (
 	unsupportedMedia = "unsupported_media_type"
 	methodNotAllowed = "method_not_allowed"
+	requestTimedOut  = "request_timeout"
 )
 
 type errorBody struct {
@@ -64,10 +68,22 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := secunion.CodeOf(err)
 	var b errorBody
 	b.Error.Code, b.Error.Message, b.Error.RequestID = string(code), secunion.MessageOf(err), info(r).id
-	if code == secunion.Unauthenticated {
+	status := StatusOf[code]
+	var e *secunion.Error
+	switch {
+	case code == secunion.Unauthenticated:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="secunion"`)
+	case code == secunion.RateLimited:
+		wait := time.Second
+		if errors.As(err, &e) && e.RetryAfter > wait {
+			wait = e.RetryAfter
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(seconds(wait)))
+	case errors.Is(err, errTimedOut):
+		b.Error.Code, status = requestTimedOut, http.StatusRequestTimeout
+		w.Header().Set("Connection", "close")
 	}
-	writeJSON(w, StatusOf[code], b)
+	writeJSON(w, status, b)
 }
 
 func writeUnsupported(w http.ResponseWriter, r *http.Request, msg string) {
@@ -85,7 +101,8 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeUnsupported(w, r, "send the body as application/json")
 		return false
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)}
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	err = dec.Decode(v)
 	if err == nil {
@@ -93,14 +110,11 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 			err = errors.New("trailing data after the JSON object")
 		}
 	}
-	if err == nil {
-		return true
+	switch {
+	case body.err != nil:
+		writeError(w, r, bodyError(body.err, fmt.Sprintf("the body exceeds %d bytes", s.cfg.MaxBody), BodyTimeout))
+	case err != nil:
+		writeError(w, r, secunion.Errorf(secunion.Invalid, "malformed JSON body: %s", secunion.JSONProblem(err)))
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		writeError(w, r, secunion.Errorf(secunion.TooLarge, "the body exceeds %d bytes", tooBig.Limit))
-		return false
-	}
-	writeError(w, r, secunion.Errorf(secunion.Invalid, "malformed JSON body: %s", secunion.JSONProblem(err)))
-	return false
+	return err == nil && body.err == nil
 }

@@ -8,22 +8,9 @@ import (
 	"secunion/links"
 )
 
-// forVerification refuses a request that did not declare the purpose
-// link-verification.
-func forVerification(r *http.Request) error {
-	if decl, _ := declOf(r); decl.Purpose != secunion.PurposeLinkVerification {
-		return secunion.Errorf(secunion.Forbidden, "declare the purpose %s to verify links", secunion.PurposeLinkVerification)
-	}
-	return nil
-}
-
 // linkQueue lists the yellow links the caller's authority is to verify,
 // oldest first.
 func (s *Server) linkQueue(w http.ResponseWriter, r *http.Request) {
-	if err := forVerification(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	limit := 100
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -47,12 +34,8 @@ func (s *Server) linkQueue(w http.ResponseWriter, r *http.Request) {
 // compareLink shows a link and the linked data of its records to its
 // verifier; audited as consultation.
 func (s *Server) compareLink(w http.ResponseWriter, r *http.Request) {
-	if err := forVerification(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	decl, _ := declOf(r)
-	c, err := s.cfg.DB.CompareLink(r.Context(), actorOf(r), decl, r.PathValue("id"))
+	decl, prof := declOf(r)
+	c, err := s.cfg.DB.CompareLink(r.Context(), actorOf(r), decl, prof, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -68,10 +51,6 @@ type decisionInput struct {
 
 // decideLink records the verifier's decision on a yellow link.
 func (s *Server) decideLink(w http.ResponseWriter, r *http.Request) {
-	if err := forVerification(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in decisionInput
 	if !s.decode(w, r, &in) {
 		return

@@ -36,11 +36,26 @@ func (s *Server) openapi() map[string]any {
 		for _, q := range rt.query {
 			params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.doc, "schema": map[string]any{"type": q.typ}})
 		}
-		if rt.purpose {
+		if rt.purposes != nil {
+			names := make([]string, len(rt.purposes))
+			for i, p := range rt.purposes {
+				names[i] = string(p)
+			}
 			params = append(params,
-				map[string]any{"$ref": "#/components/parameters/Purpose"},
-				map[string]any{"$ref": "#/components/parameters/Justification"},
-				map[string]any{"$ref": "#/components/parameters/OnBehalfOf"})
+				map[string]any{"name": "X-Purpose", "in": "header", "required": true, "description": "Purpose of processing: one this route takes and the caller's authority kind may declare.",
+					"schema": map[string]any{"type": "string", "enum": names}},
+				map[string]any{"$ref": "#/components/parameters/Justification"})
+			op["x-purposes"] = names
+		}
+		if slices.Contains(rt.roles, access.RoleNode) {
+			params = append(params, map[string]any{"$ref": "#/components/parameters/OnBehalfOf"})
+		}
+		if rt.auth {
+			op["x-roles"] = rt.roles
+			op["description"] = "Roles: " + strings.Join(rt.roles, ", ") + "."
+			if rt.purposes != nil {
+				op["description"] = op["description"].(string) + " Purposes: " + joinPurposes(rt.purposes) + "."
+			}
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -81,18 +96,16 @@ func (s *Server) openapi() map[string]any {
 		"info": map[string]any{
 			"title":       "secunion API",
 			"version":     "1",
-			"description": "The information-exchange tools of the EU Security Union. Every request on personal data declares a purpose (X-Purpose) and, for law-enforcement purposes, a justification (X-Justification).",
+			"description": "The information-exchange tools of the EU Security Union. Each operation names the roles that may call it (x-roles) and, for personal data, the purposes it takes (x-purposes): such a request declares one (X-Purpose) and, for law-enforcement purposes, a justification (X-Justification). Every refusal is audited.",
 			"license":     map[string]any{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 		},
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (sut_…) from `secunion admin token create` or POST /api/v1/tokens."}},
 			"parameters": map[string]any{
-				"Purpose": map[string]any{"name": "X-Purpose", "in": "header", "required": true, "description": "Purpose of processing.",
-					"schema": map[string]any{"type": "string", "enum": purposes}},
 				"Justification": map[string]any{"name": "X-Justification", "in": "header", "description": "Case reference or other justification; required for law-enforcement and passenger-screening.",
 					"schema": map[string]any{"type": "string", "maxLength": 500}},
-				"OnBehalfOf": map[string]any{"name": "X-On-Behalf-Of", "in": "header", "description": "Sent by another secunion node's service user: the end user it asks for, as AUTHORITY/login. Grants nothing; the audit entry records that user as the recipient.",
+				"OnBehalfOf": map[string]any{"name": "X-On-Behalf-Of", "in": "header", "description": "Sent by another secunion node's service user (role node), and only by it, which must send it: the end user it asks for, as AUTHORITY/login. Grants nothing; the audit entry records that user as the recipient.",
 					"schema": map[string]any{"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{1,31}/[a-z0-9][a-z0-9._-]{1,63}$"}},
 			},
 			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas()),
@@ -178,13 +191,14 @@ func responses(rt route) map[string]any {
 	}
 	if rt.request != "" {
 		add(http.StatusBadRequest)
+		add(http.StatusRequestTimeout)
 		add(http.StatusRequestEntityTooLarge)
 		add(http.StatusUnsupportedMediaType)
 	}
 	if strings.Contains(rt.path, "{") {
 		add(http.StatusNotFound)
 	}
-	if rt.auth {
+	if rt.auth || rt.path == "/api/v1/enrolment" {
 		add(http.StatusTooManyRequests)
 	}
 	if rt.method == "POST" && rt.status == http.StatusCreated {
@@ -227,7 +241,7 @@ func schemas(purposes, kinds []string) map[string]any {
 	for c := range StatusOf {
 		codes = append(codes, string(c))
 	}
-	codes = append(codes, unsupportedMedia, methodNotAllowed)
+	codes = append(codes, unsupportedMedia, methodNotAllowed, requestTimedOut)
 	slices.Sort(codes)
 	return map[string]any{
 		"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
@@ -238,8 +252,12 @@ func schemas(purposes, kinds []string) map[string]any {
 		"AuthorityList":  list("authorities", "Authority"),
 		"User": obj([]string{"id", "login", "name", "authority", "roles"}, map[string]any{"id": integer, "login": str, "name": str,
 			"authority": str, "roles": roles, "disabled": boolean, "created": when}),
-		"UserInput": obj([]string{"login", "name", "authority", "roles"}, map[string]any{"login": str, "name": str, "authority": str, "roles": roles,
-			"password": map[string]any{"type": "string", "minLength": access.MinPasswordLength, "description": "console password; omit for API-only users"}}),
+		"UserInput": obj([]string{"login", "name", "authority", "roles"}, map[string]any{"login": str, "name": str, "authority": str, "roles": roles}),
+		"Enrolment": obj([]string{"code", "expires"}, map[string]any{"code": map[string]any{"type": "string", "description": "the one-time enrolment code (sue_…), shown once: pass it on to the user"}, "expires": when}),
+		"NewUser": obj([]string{"id", "login", "name", "authority", "roles", "enrolment"}, map[string]any{"id": integer, "login": str, "name": str,
+			"authority": str, "roles": roles, "disabled": boolean, "created": when, "enrolment": ref("Enrolment")}),
+		"EnrolmentInput": obj([]string{"code", "password"}, map[string]any{"code": str,
+			"password": map[string]any{"type": "string", "minLength": access.MinPasswordLength, "maxLength": 1024}}),
 		"UserList": list("users", "User"),
 		"Token": obj([]string{"id", "user", "name", "created", "expires"}, map[string]any{"id": str, "user": str, "name": str,
 			"created": when, "expires": when, "revoked": when}),
@@ -405,6 +423,8 @@ func linkSchema() map[string]any {
 // recordSchema describes identity.Record.
 func recordSchema() map[string]any {
 	name := obj([]string{"surname"}, map[string]any{"surname": str, "given_names": str})
+	owner := obj([]string{"authority", "country"}, map[string]any{"authority": str, "country": str})
+	owner["description"] = "the authority that created the record and its Member State, set by secunion (a body may leave it out); only it replaces or erases the record"
 	return obj([]string{"system", "id"}, map[string]any{
 		"system": map[string]any{"type": "string", "enum": identity.Systems},
 		"id":     map[string]any{"type": "string", "maxLength": 64},
@@ -424,6 +444,7 @@ func recordSchema() map[string]any {
 		"ecris":   obj([]string{"convicting_states"}, map[string]any{"convicting_states": strs}),
 		"europol": obj([]string{"role", "crime"}, map[string]any{"role": str, "crime": str}),
 		"sltd":    obj([]string{"status", "reporting_country"}, map[string]any{"status": str, "reporting_country": str}),
+		"owner": owner,
 		"updated": when,
 	})
 }

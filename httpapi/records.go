@@ -64,13 +64,13 @@ func (s *Server) putRecord(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	decl, _ := declOf(r)
-	created, err := s.cfg.DB.PutRecord(r.Context(), actorOf(r), decl, rec)
+	decl, prof := declOf(r)
+	stored, created, err := s.cfg.DB.PutRecord(r.Context(), actorOf(r), decl, prof, rec)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, createdStatus(created), rec)
+	writeJSON(w, createdStatus(created), stored)
 }
 
 func (s *Server) getRecord(w http.ResponseWriter, r *http.Request) {
@@ -103,8 +103,8 @@ func (s *Server) deleteRecord(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	decl, _ := declOf(r)
-	if err := s.cfg.DB.DeleteRecord(r.Context(), actorOf(r), decl, sys, id); err != nil {
+	decl, prof := declOf(r)
+	if err := s.cfg.DB.DeleteRecord(r.Context(), actorOf(r), decl, prof, sys, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

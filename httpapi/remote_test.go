@@ -160,7 +160,7 @@ func (e *apiEnv) withPortal(t *testing.T, records []identity.Record, remote map[
 	ctx := context.Background()
 	index := search.NewIndex()
 	for _, r := range records {
-		if _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, r); err != nil {
+		if _, _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, access.Profile{}, r); err != nil {
 			t.Fatal(err)
 		}
 		index.Put(r)

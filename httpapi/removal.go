@@ -12,15 +12,6 @@ import (
 	"secunion/store"
 )
 
-// forTerroristContent refuses a request that did not declare the purpose
-// terrorist-content.
-func forTerroristContent(r *http.Request) error {
-	if decl, _ := declOf(r); decl.Purpose != secunion.PurposeTerroristContent {
-		return secunion.Errorf(secunion.Forbidden, "declare the purpose %s for removal orders and the EU Crisis Protocol", secunion.PurposeTerroristContent)
-	}
-	return nil
-}
-
 // providerInput is a provider as registered: its contact point's secret
 // is accepted here and never shown again.
 type providerInput struct {
@@ -66,10 +57,6 @@ func (s *Server) listProviders(w http.ResponseWriter, r *http.Request) {
 // sendProcedureInfo records that the caller's authority sent a provider
 // its information on procedures and deadlines.
 func (s *Server) sendProcedureInfo(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	at, err := s.cfg.DB.SendProcedureInfo(r.Context(), actorOf(r), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -94,10 +81,6 @@ type orderInput struct {
 
 // issueOrder issues a removal order.
 func (s *Server) issueOrder(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in orderInput
 	if !s.decode(w, r, &in) {
 		return
@@ -117,10 +100,6 @@ func (s *Server) issueOrder(w http.ResponseWriter, r *http.Request) {
 
 // listOrders lists the orders the caller's authority is party to.
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	f := store.OrderFilter{State: removal.State(r.URL.Query().Get("state")), Limit: 100}
 	if f.State != "" && !slices.Contains(removal.States, f.State) {
 		writeError(w, r, secunion.Errorf(secunion.Invalid, "state: %q is not a state of a removal order", secunion.Clip(string(f.State), 40)))
@@ -148,10 +127,6 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 // getOrder answers an order and its timeline to a party to it; a
 // provider's first fetch is its receipt.
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	o, events, err := s.cfg.DB.Order(r.Context(), actorOf(r), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -183,10 +158,6 @@ func removedEntries(in []signalInput) []signals.Entry {
 // III), the issuer's clarification or withdrawal, scrutiny, and the rest
 // of the state machine.
 func (s *Server) stepOrder(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in stepInput
 	if !s.decode(w, r, &in) {
 		return
@@ -203,10 +174,6 @@ func (s *Server) stepOrder(w http.ResponseWriter, r *http.Request) {
 // addRemovedHashes adds hashes of an order's removed content to the TCO
 // bank: the issuer or the provider, once the content is down.
 func (s *Server) addRemovedHashes(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in struct {
 		Hashes []signalInput `json:"hashes"`
 	}

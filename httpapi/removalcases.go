@@ -18,7 +18,7 @@ type complaintInput struct {
 // recordComplaint records a content provider's complaint about an order.
 func (s *Server) recordComplaint(w http.ResponseWriter, r *http.Request) {
 	var in complaintInput
-	if !s.purposeAndBody(w, r, &in) {
+	if !s.decode(w, r, &in) {
 		return
 	}
 	c, err := s.cfg.DB.RecordComplaint(r.Context(), actorOf(r), r.PathValue("id"), in.Text)
@@ -34,7 +34,7 @@ type complaintDecision struct {
 // decideComplaint records the provider's decision on a complaint.
 func (s *Server) decideComplaint(w http.ResponseWriter, r *http.Request) {
 	var in complaintDecision
-	if !s.purposeAndBody(w, r, &in) {
+	if !s.decode(w, r, &in) {
 		return
 	}
 	c, err := s.cfg.DB.DecideComplaint(r.Context(), actorOf(r), r.PathValue("id"), in.Upheld, in.Reasons)
@@ -43,10 +43,6 @@ func (s *Server) decideComplaint(w http.ResponseWriter, r *http.Request) {
 
 // listComplaints lists the complaints about the caller's orders.
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	cs, err := s.cfg.DB.Complaints(r.Context(), actorOf(r))
 	s.answer(w, r, http.StatusOK, map[string]any{"complaints": orEmpty(cs)}, err)
 }
@@ -61,7 +57,7 @@ type referralInput struct {
 // refer records a referral.
 func (s *Server) refer(w http.ResponseWriter, r *http.Request) {
 	var in referralInput
-	if !s.purposeAndBody(w, r, &in) {
+	if !s.decode(w, r, &in) {
 		return
 	}
 	ref, err := s.cfg.DB.Refer(r.Context(), actorOf(r), in.Provider, in.Items, in.Reasons)
@@ -77,7 +73,7 @@ type assessmentInput struct {
 // assessReferral records a provider's assessment of a referral.
 func (s *Server) assessReferral(w http.ResponseWriter, r *http.Request) {
 	var in assessmentInput
-	if !s.purposeAndBody(w, r, &in) {
+	if !s.decode(w, r, &in) {
 		return
 	}
 	ref, err := s.cfg.DB.AssessReferral(r.Context(), actorOf(r), r.PathValue("id"), in.Outcome, in.Note)
@@ -86,10 +82,6 @@ func (s *Server) assessReferral(w http.ResponseWriter, r *http.Request) {
 
 // listReferrals lists the caller's referrals with the removal rate.
 func (s *Server) listReferrals(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	rs, err := s.cfg.DB.Referrals(r.Context(), actorOf(r))
 	assessed, removed := 0, 0
 	for _, x := range rs {
@@ -117,7 +109,7 @@ type threatInput struct {
 // reportThreat records a threat report and passes it on at once.
 func (s *Server) reportThreat(w http.ResponseWriter, r *http.Request) {
 	var in threatInput
-	if !s.purposeAndBody(w, r, &in) {
+	if !s.decode(w, r, &in) {
 		return
 	}
 	t, err := s.cfg.DB.ReportThreat(r.Context(), actorOf(r), in.States, in.Items, in.Description)
@@ -126,10 +118,6 @@ func (s *Server) reportThreat(w http.ResponseWriter, r *http.Request) {
 
 // listThreats lists the threat reports the caller receives.
 func (s *Server) listThreats(w http.ResponseWriter, r *http.Request) {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
 	ts, err := s.cfg.DB.ThreatReports(r.Context(), actorOf(r))
 	s.answer(w, r, http.StatusOK, map[string]any{"threat_reports": orEmpty(ts)}, err)
 }
@@ -149,7 +137,7 @@ type exposureInput struct {
 // decideExposure records a decision on a provider's exposure.
 func (s *Server) decideExposure(w http.ResponseWriter, r *http.Request) {
 	var in exposureInput
-	if !s.purposeAndBody(w, r, &in) {
+	if !s.decode(w, r, &in) {
 		return
 	}
 	x, err := s.cfg.DB.DecideExposure(r.Context(), actorOf(r), r.PathValue("code"), in.Exposed, in.Reasons)
@@ -221,16 +209,6 @@ func orEmpty[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
-}
-
-// purposeAndBody checks the purpose terrorist-content and decodes the
-// body; it answers the error itself.
-func (s *Server) purposeAndBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := forTerroristContent(r); err != nil {
-		writeError(w, r, err)
-		return false
-	}
-	return s.decode(w, r, v)
 }
 
 // answer writes v with status, or the error.

@@ -1,6 +1,6 @@
 // Package httpapi is secunion's HTTP edge: the JSON API under /api/v1/, the
-// operational endpoints (/healthz, /readyz, /metrics, /openapi.json) and the
-// mounting of the operator console. It is the only place where error codes
+// operational endpoints (/healthz, /readyz, /openapi.json; /metrics on an
+// address of its own) and the mounting of the operator console. It is the only place where error codes
 // become HTTP statuses (DESIGN.md §4). routes.go lists the whole API.
 package httpapi
 
@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/mod/sumdb/note"
 
 	"secunion"
@@ -87,6 +88,13 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// Metrics serves the node's Prometheus metrics (text exposition format).
+// They are not on the API's address: a node serves them on an address of
+// their own (serve --metrics-addr), for the monitoring network only.
+func (s *Server) Metrics() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
+
 // ServeHTTP serves one request with a request ID, metrics, an access log
 // line and panic recovery.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +106,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = hex.EncodeToString(b[:])
 	}
 	w.Header().Set("X-Request-ID", id)
+	// No answer is to be read as anything but the type it says it is.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	info := &requestInfo{id: id}
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))

@@ -1,14 +1,12 @@
 package httpapi
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"time"
 
@@ -80,8 +78,7 @@ func readFeedQuery(q url.Values) (feedQuery, error) {
 // feedPage reads the page of the change feed r asks for, for those who
 // may look hashes up; false after answering with the error.
 func (s *Server) feedPage(w http.ResponseWriter, r *http.Request) (feedQuery, []store.SignalChange, bool) {
-	if !access.CanMatchHashes(actorOf(r)) {
-		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "the hash banks are for hosting service providers, competent authorities and Europol"))
+	if !s.mayMatch(w, r) {
 		return feedQuery{}, nil, false
 	}
 	f, err := readFeedQuery(r.URL.Query())
@@ -147,8 +144,7 @@ const exportPage = 10_000
 // page from the change feed as it is written. An entry changed during the
 // export may come twice, its older state first; none is left out.
 func (s *Server) exportBank(w http.ResponseWriter, r *http.Request) {
-	if !access.CanMatchHashes(actorOf(r)) {
-		s.fail(w, r, secunion.Errorf(secunion.Forbidden, "the hash banks are for hosting service providers, competent authorities and Europol"))
+	if !s.mayMatch(w, r) {
 		return
 	}
 	bank := r.PathValue("bank")
@@ -244,14 +240,8 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 	}
 	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, signals.MaxListBytes)}
 	list, err := signals.ReadList(format, body)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(body.err, &tooBig):
-		err = secunion.Errorf(secunion.TooLarge, "the list exceeds %d MiB: split it", signals.MaxListBytes>>20)
-	case errors.Is(body.err, os.ErrDeadlineExceeded):
-		err = secunion.Errorf(secunion.Unavailable, "the list did not arrive within %s: send it faster, or split it (nothing was imported)", listTransferTimeout)
-	case body.err != nil:
-		err = secunion.Errorf(secunion.Unavailable, "the list did not arrive whole (%s): send it again (nothing was imported)", secunion.Clip(body.err.Error(), 200))
+	if body.err != nil {
+		err = bodyError(body.err, fmt.Sprintf("the list exceeds %d MiB: split it", signals.MaxListBytes>>20), listTransferTimeout)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -269,21 +259,6 @@ func (s *Server) importList(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("signals: list imported", "bank", bank, "format", format, "authority", actor.Authority, "read", len(list.Items), "added", st.Added, "disabled", st.Disabled)
 	writeJSON(w, http.StatusOK, map[string]any{"bank": bank, "read": len(list.Items), "skipped": list.Skipped,
 		"added": st.Added, "enabled": st.Enabled, "disabled": st.Disabled, "unchanged": st.Unchanged})
-}
-
-// bodyReader keeps the error of reading a request's body, which a list's
-// reader reports as a bad list.
-type bodyReader struct {
-	r   io.Reader
-	err error
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
-		b.err = err
-	}
-	return n, err
 }
 
 // listFormat is the format named, or else the one the media type says.

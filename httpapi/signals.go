@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strconv"
 
@@ -28,21 +30,25 @@ func (s *Server) matcher(w http.ResponseWriter, r *http.Request) (*signals.Match
 		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no hash matcher"))
 		return nil, false
 	}
-	if !s.mayMatch(w, r, "look a hash up") {
+	if !s.mayMatch(w, r) {
 		return nil, false
 	}
 	return s.cfg.Signals, true
 }
 
 // mayMatch reports whether the caller may hash, look up and read the
-// hash banks; if not, it answers 403 and audits the refusal of what.
-func (s *Server) mayMatch(w http.ResponseWriter, r *http.Request, what string) bool {
+// hash banks; if not, it answers 403, the refusal audited.
+func (s *Server) mayMatch(w http.ResponseWriter, r *http.Request) bool {
 	if access.CanMatchHashes(actorOf(r)) {
 		return true
 	}
-	s.deny(w, r, what, "the hash banks are for hosting service providers, competent authorities and Europol")
+	s.fail(w, r, errNoBanks)
 	return false
 }
+
+// errNoBanks refuses the hash banks to the authorities that do not use
+// them.
+var errNoBanks = secunion.Errorf(secunion.Forbidden, "the hash banks are for hosting service providers, competent authorities and Europol")
 
 // lookupDistance reads the distance parameter: DefaultDistance when
 // absent.
@@ -174,15 +180,16 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (contentHash
 	return out, true
 }
 
-// uploadError says why an upload could not be read: too large, or what
-// is wrong with it.
+// uploadError says why an upload could not be read: too large, not
+// arrived in time, broken off, or what is wrong with the multipart form.
 func uploadError(err error, what string) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return secunion.Errorf(secunion.TooLarge, "the file is larger than %d MiB", signals.MaxImageBytes>>20)
-	}
 	if err == io.EOF {
 		return secunion.Errorf(secunion.Invalid, "%s", what)
+	}
+	var netErr net.Error
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return bodyError(err, fmt.Sprintf("the file is larger than %d MiB", signals.MaxImageBytes>>20), BodyTimeout)
 	}
 	return secunion.Errorf(secunion.Invalid, "%s: %s", what, secunion.Clip(err.Error(), 200))
 }
@@ -190,7 +197,7 @@ func uploadError(err error, what string) error {
 // hashContent hashes an uploaded file (HMA's hash): MD5, SHA-256 and
 // SHA-512, and for a JPEG, PNG or GIF image its PDQ hash and quality.
 func (s *Server) hashContent(w http.ResponseWriter, r *http.Request) {
-	if !s.mayMatch(w, r, "hash a file") {
+	if !s.mayMatch(w, r) {
 		return
 	}
 	c, ok := s.readUpload(w, r)
@@ -261,7 +268,7 @@ type comparison struct {
 // compareSignals compares pairs of hashes (HMA's compare), so that a
 // caller can check two hashes without a bank.
 func (s *Server) compareSignals(w http.ResponseWriter, r *http.Request) {
-	if !s.mayMatch(w, r, "compare hashes") {
+	if !s.mayMatch(w, r) {
 		return
 	}
 	distance, err := lookupDistance(r)
@@ -382,7 +389,7 @@ const maxSignalPage = 10_000
 // those who may look hashes up: a page at a time, `next` giving the
 // checkpoint of the following page.
 func (s *Server) listSignals(w http.ResponseWriter, r *http.Request) {
-	if !s.mayMatch(w, r, "list the hash banks' entries") {
+	if !s.mayMatch(w, r) {
 		return
 	}
 	after, limit, err := checkpoint(r, 1000, maxSignalPage)

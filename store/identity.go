@@ -53,17 +53,18 @@ var errRefused = errors.New("store: refused")
 
 // PutRecord creates or replaces a record and its CIR individual file, and
 // records the collection (new record) or alteration in the same
-// transaction. It reports whether the record is new. A writer enters
+// transaction. It returns the record as stored, cut to the writer's
+// profile, and whether it is new. A writer enters
 // only the field categories its profile grants; replacing a record, it
 // changes only those and the others stay as stored. The writer's
 // authority owns a record it creates; only the owner replaces it.
-func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, r identity.Record) (bool, error) {
+func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.Declaration, prof access.Profile, r identity.Record) (identity.Record, bool, error) {
 	if err := r.Validate(db.clock.Now()); err != nil {
-		return false, err
+		return identity.Record{}, false, err
 	}
 	what := "write " + recordRef(r.System, r.ID)
 	if why := mayEnter(actor, decl, prof, r.System); why != "" {
-		return false, db.deny(ctx, actor, decl, what, why)
+		return identity.Record{}, false, db.deny(ctx, actor, decl, what, why)
 	}
 	if !actor.Local {
 		var outside []string
@@ -73,14 +74,14 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 			}
 		}
 		if len(outside) > 0 {
-			return false, db.deny(ctx, actor, decl, what, fmt.Sprintf("purpose %s does not let you enter %s data in %s", decl.Purpose, strings.Join(outside, ", "), r.System))
+			return identity.Record{}, false, db.deny(ctx, actor, decl, what, fmt.Sprintf("purpose %s does not let you enter %s data in %s", decl.Purpose, strings.Join(outside, ", "), r.System))
 		}
 		a, err := db.Authority(ctx, actor.Authority)
 		if err != nil {
-			return false, err
+			return identity.Record{}, false, err
 		}
 		if r.Owner != nil && *r.Owner != (identity.Owner{Authority: a.Code, Country: a.Country}) {
-			return false, secunion.Errorf(secunion.Invalid, "owner: secunion sets a record's owner from the authority that creates it; leave owner out")
+			return identity.Record{}, false, secunion.Errorf(secunion.Invalid, "owner: secunion sets a record's owner from the authority that creates it; leave owner out")
 		}
 		r.Owner = &identity.Owner{Authority: a.Code, Country: a.Country}
 	}
@@ -97,6 +98,7 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 			if !actor.Local {
 				r = r.Overlay(prof, stored)
 			}
+			r.Owner = stored.Owner
 		}
 		created, _, err = tx.putRecord(r)
 		if err != nil {
@@ -115,9 +117,12 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 			Categories: r.Categories(), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
 	})
 	if errors.Is(err, errRefused) {
-		return false, db.deny(ctx, actor, decl, what, notOwner(r.System, r.ID))
+		return identity.Record{}, false, db.deny(ctx, actor, decl, what, notOwner(r.System, r.ID))
 	}
-	return created, err
+	if !actor.Local {
+		r, _ = identity.View(prof, r)
+	}
+	return r, created, err
 }
 
 // storedRecord reads a record inside a transaction.

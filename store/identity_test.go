@@ -35,10 +35,10 @@ func TestRecordsAndCIR(t *testing.T) {
 		prof, _ := access.ProfileFor(access.KindBorderGuard, secunion.PurposeBorderCheck)
 
 		// A border guard does not enter VIS data; the refusal is audited.
-		if _, err := db.PutRecord(ctx, anna, access.Declaration{Purpose: secunion.PurposeBorderCheck}, prof, visRecord("V1")); secunion.CodeOf(err) != secunion.Forbidden {
+		if _, _, err := db.PutRecord(ctx, anna, access.Declaration{Purpose: secunion.PurposeBorderCheck}, prof, visRecord("V1")); secunion.CodeOf(err) != secunion.Forbidden {
 			t.Fatalf("border guard writing VIS: %v", err)
 		}
-		created, err := db.PutRecord(ctx, visa, decl, visaProf, visRecord("V1"))
+		_, created, err := db.PutRecord(ctx, visa, decl, visaProf, visRecord("V1"))
 		if err != nil || !created {
 			t.Fatalf("put: %v %v", created, err)
 		}
@@ -53,7 +53,7 @@ func TestRecordsAndCIR(t *testing.T) {
 		}
 		changed := visRecord("V1")
 		changed.VIS.Status = "revoked"
-		if created, err := db.PutRecord(ctx, visa, decl, visaProf, changed); err != nil || created {
+		if _, created, err := db.PutRecord(ctx, visa, decl, visaProf, changed); err != nil || created {
 			t.Fatalf("update: %v %v", created, err)
 		}
 

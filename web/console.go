@@ -390,8 +390,14 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 }
 
 // fail shows err's safe message with the status of its code and logs the
-// internals.
+// internals. A refusal the domain did not write to the audit log is
+// written there first, as the API does.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *store.Session, err error) {
+	if secunion.CodeOf(err) == secunion.Forbidden && s != nil && !errors.Is(err, secunion.ErrAudited) {
+		if derr := c.db.RecordDenial(r.Context(), s.Actor, access.Declaration{}, r.Method+" "+r.URL.Path, secunion.MessageOf(err)); derr != nil {
+			err = derr
+		}
+	}
 	status := statusOf(err)
 	level := slog.LevelInfo
 	if status >= 500 {
@@ -412,7 +418,7 @@ func (c *Console) deny(w http.ResponseWriter, r *http.Request, s store.Session, 
 		c.fail(w, r, &s, err)
 		return
 	}
-	c.fail(w, r, &s, secunion.Errorf(secunion.Forbidden, "%s", why))
+	c.fail(w, r, &s, secunion.Denied(why))
 }
 
 // funcs are the helpers the templates use.

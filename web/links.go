@@ -20,15 +20,15 @@ func mayVerify(a secunion.Actor) bool {
 	return ok && a.Has(access.RoleOfficer)
 }
 
-// verifyDecl declares link verification for s, or answers with a refusal
-// (logged) and returns false.
-func (c *Console) verifyDecl(w http.ResponseWriter, r *http.Request, s store.Session, what string) (access.Declaration, bool) {
-	decl, _, err := access.Declare(s.Actor, string(secunion.PurposeLinkVerification), "")
+// verifyDecl declares link verification for s and returns the profile it
+// grants, or answers with a refusal (logged) and returns false.
+func (c *Console) verifyDecl(w http.ResponseWriter, r *http.Request, s store.Session, what string) (access.Declaration, access.Profile, bool) {
+	decl, prof, err := access.Declare(s.Actor, string(secunion.PurposeLinkVerification), "")
 	if err != nil || !s.Actor.Has(access.RoleOfficer) {
 		c.deny(w, r, s, access.Declaration{Purpose: secunion.PurposeLinkVerification}, what, "only officers of the authorities responsible for verifying links may")
-		return decl, false
+		return decl, prof, false
 	}
-	return decl, true
+	return decl, prof, true
 }
 
 // queueData is what the verification queue page shows.
@@ -45,7 +45,7 @@ type queueRow struct {
 
 // linkQueue shows the yellow links the user's authority is to verify.
 func (c *Console) linkQueue(w http.ResponseWriter, r *http.Request, s store.Session) {
-	if _, ok := c.verifyDecl(w, r, s, "open the link verification queue"); !ok {
+	if _, _, ok := c.verifyDecl(w, r, s, "open the link verification queue"); !ok {
 		return
 	}
 	q, err := c.db.LinkQueue(r.Context(), s.Actor, 200)
@@ -92,11 +92,11 @@ func (c *Console) linkPage(w http.ResponseWriter, r *http.Request, s store.Sessi
 
 func (c *Console) showLink(w http.ResponseWriter, r *http.Request, s store.Session, status int, problem string) {
 	id := r.PathValue("id")
-	decl, ok := c.verifyDecl(w, r, s, "view link:"+id)
+	decl, prof, ok := c.verifyDecl(w, r, s, "view link:"+id)
 	if !ok {
 		return
 	}
-	cmp, err := c.db.CompareLink(r.Context(), s.Actor, decl, id)
+	cmp, err := c.db.CompareLink(r.Context(), s.Actor, decl, prof, id)
 	if err != nil {
 		c.fail(w, r, &s, err)
 		return
@@ -115,7 +115,7 @@ func (c *Console) showLink(w http.ResponseWriter, r *http.Request, s store.Sessi
 // decideLink records the decision of the form.
 func (c *Console) decideLink(w http.ResponseWriter, r *http.Request, s store.Session) {
 	id := r.PathValue("id")
-	decl, ok := c.verifyDecl(w, r, s, "decide link:"+id)
+	decl, _, ok := c.verifyDecl(w, r, s, "decide link:"+id)
 	if !ok {
 		return
 	}

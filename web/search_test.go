@@ -77,7 +77,7 @@ func (e *env) withPortal(t *testing.T, gated string) *gate {
 	t.Helper()
 	ctx := context.Background()
 	for _, r := range searchRecords {
-		if _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, r); err != nil {
+		if _, _, err := e.db.PutRecord(ctx, secunion.LocalOperator, access.Declaration{Purpose: secunion.PurposeAdministration}, access.Profile{}, r); err != nil {
 			t.Fatal(err)
 		}
 	}

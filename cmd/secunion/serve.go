@@ -23,6 +23,7 @@ type serveFlags struct {
 	remoteFlags
 	pullFlags
 	addr, tlsCert, tlsKey string
+	metricsAddr           string
 	secureCookies         bool
 }
 
@@ -33,6 +34,8 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 		addr = "127.0.0.1:8080"
 	}
 	fs.StringVar(&f.addr, "addr", addr, "address to listen on (env SECUNION_ADDR)")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", e.getenv("SECUNION_METRICS_ADDR"),
+		"serve Prometheus metrics at /metrics on this address, apart from the API, e.g. 127.0.0.1:9464 (env SECUNION_METRICS_ADDR; none if empty)")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM); serve HTTPS with --tls-key")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", e.getenv("SECUNION_SECURE_COOKIES") == "true",
@@ -99,7 +102,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadTimeout:       httpapi.BodyTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -107,6 +110,14 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return secunion.Wrap(secunion.Unavailable, err, "cannot listen on "+f.addr)
+	}
+	if f.metricsAddr != "" {
+		stop, err := serveMetrics(f.metricsAddr, api.Metrics(), log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
 	}
 	scheme := "http"
 	if tls {
@@ -135,4 +146,21 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer scancel()
 	return srv.Shutdown(sctx)
+}
+
+// serveMetrics serves the node's metrics at /metrics on addr, apart from
+// the API: Prometheus scrapes them from the monitoring network, and
+// nobody who reaches the API learns the node's traffic from them. It
+// returns a function that stops serving.
+func serveMetrics(addr string, metrics http.Handler, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, secunion.Wrap(secunion.Unavailable, err, "cannot listen on "+addr+" for metrics")
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("serving metrics", "url", fmt.Sprintf("http://%s/metrics", ln.Addr()))
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
 }
