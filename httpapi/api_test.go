@@ -32,6 +32,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 type apiEnv struct {
 	srv     *httptest.Server
+	api     *httpapi.Server // the handler srv serves
 	db      *store.DB
 	clock   *secunion.FakeClock
 	tokens  map[string]string // login → token
@@ -77,7 +78,8 @@ func newAPI(t *testing.T) *apiEnv {
 		}
 		e.tokens[u.Login] = secret
 	}
-	e.srv = httptest.NewServer(httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Version: "test", MaxBody: 4096, Signals: e.signals}))
+	e.api = httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Version: "test", MaxBody: 4096, Signals: e.signals})
+	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -101,6 +103,17 @@ func (e *apiEnv) add(t *testing.T, authorities []access.Authority, users []acces
 		}
 		e.tokens[u.Login] = secret
 	}
+}
+
+// metrics returns the node's metrics as Prometheus would scrape them.
+func (e *apiEnv) metrics(t *testing.T) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	e.api.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("metrics: %d", rec.Code)
+	}
+	return rec.Body.String()
 }
 
 // call sends a request as login ("" for none) with optional JSON body and
@@ -150,13 +163,15 @@ func TestOperationalEndpoints(t *testing.T) {
 		}
 	}
 	e.call(t, "anna", "GET", "/api/v1/me", nil, nil, nil)
-	resp, _ := http.Get(e.srv.URL + "/metrics")
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	for _, want := range []string{`secunion_http_requests_total{code="200",method="GET",route="GET /api/v1/me"} 1`, "secunion_audit_entries", "go_goroutines"} {
-		if !strings.Contains(string(b), want) {
+		if !strings.Contains(e.metrics(t), want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+	// The API's address does not serve them (they go on an address of
+	// their own, serve --metrics-addr).
+	if r := e.call(t, "", "GET", "/metrics", nil, nil, nil); r.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the API's address: %d", r.StatusCode)
 	}
 	r := e.call(t, "", "GET", "/healthz", nil, map[string]string{"X-Request-ID": "trace-12345678"}, nil)
 	if r.Header.Get("X-Request-ID") != "trace-12345678" {

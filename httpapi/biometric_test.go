@@ -36,7 +36,7 @@ func TestBiometricAPI(t *testing.T) {
 	}
 	e.tokens["giulia"] = secret
 	rec := identity.Record{System: "VIS", ID: "V1", Person: &identity.Person{Surname: "Eriksson", BirthDate: "1974-08-12"}, Biometrics: []string{"face-v1"},
-		VIS: &identity.VisaFile{ApplicationNumber: "A1", Status: "issued", IssuingState: "IT"}}
+		VIS: &identity.VisaFile{ApplicationNumber: "A1", Status: "issued", IssuingState: "IT"}, Owner: &identity.Owner{Authority: "IT-VISA", Country: "IT"}}
 	if _, _, err := e.db.PutRecord(ctx, op, access.Declaration{Purpose: secunion.PurposeAdministration}, access.Profile{}, rec); err != nil {
 		t.Fatal(err)
 	}

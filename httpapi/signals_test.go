@@ -70,13 +70,7 @@ func TestSignalLookup(t *testing.T) {
 	if resp := e.call(t, "vid", "GET", "/api/v1/signals/index", nil, nil, &status); resp.StatusCode != http.StatusOK || status.Entries != 2 {
 		t.Errorf("index status: %d %+v", resp.StatusCode, status)
 	}
-	resp, err := http.Get(e.srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	text := string(body)
+	text := e.metrics(t)
 	if !strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="match"} 1`) ||
 		!strings.Contains(text, `secunion_signal_lookups_total{algorithm="pdq",outcome="none"} 1`) {
 		t.Errorf("lookups not counted in the metrics")

@@ -97,6 +97,18 @@ type Owner struct {
 	Country   string `json:"country"`
 }
 
+// CheckOwner checks that authority a, the one o names, may own records
+// of system: o gives its country, and its kind enters the system's data.
+func CheckOwner(system string, o Owner, a access.Authority) error {
+	switch {
+	case a.Country != o.Country:
+		return secunion.Errorf(secunion.Invalid, "owner: authority %s is of %s, not %s", a.Code, a.Country, o.Country)
+	case !slices.Contains(Writers[system], a.Kind):
+		return secunion.Errorf(secunion.Invalid, "owner: authority %s is of kind %s, which does not enter %s data", a.Code, a.Kind, system)
+	}
+	return nil
+}
+
 // Person is the identity data of a record.
 type Person struct {
 	Surname       string   `json:"surname"`

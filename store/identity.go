@@ -378,22 +378,18 @@ func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (creat
 	return created, changed, err
 }
 
-// checkOwner checks that o names an authority, with its country, of a
-// kind that enters system's data.
+// checkOwner checks that o names an authority that may own records of
+// system (identity.CheckOwner).
 func (t *Tx) checkOwner(system string, o identity.Owner) error {
-	var country, kind string
-	err := t.QueryRow(`SELECT country, kind FROM authorities WHERE code = ?`, o.Authority).Scan(&country, &kind)
+	a := access.Authority{Code: o.Authority}
+	err := t.QueryRow(`SELECT country, kind FROM authorities WHERE code = ?`, o.Authority).Scan(&a.Country, &a.Kind)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return secunion.Errorf(secunion.Invalid, "owner: no authority %s", o.Authority)
 	case err != nil:
 		return dbError(err, "read authority")
-	case country != o.Country:
-		return secunion.Errorf(secunion.Invalid, "owner: authority %s is of %s, not %s", o.Authority, country, o.Country)
-	case !slices.Contains(identity.Writers[system], access.Kind(kind)):
-		return secunion.Errorf(secunion.Invalid, "owner: authority %s is of kind %s, which does not enter %s data", o.Authority, kind, system)
 	}
-	return nil
+	return identity.CheckOwner(system, o, a)
 }
 
 // RecordTopic is the outbox topic of record changes.

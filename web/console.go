@@ -109,7 +109,7 @@ const (
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
+var pageNames = []string{"login", "enrol", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
 	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "signals", "signals_lookup", "crisis", "crisis_room"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
@@ -161,6 +161,8 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /login", http.HandlerFunc(c.loginForm)},
 		{"POST /login", http.HandlerFunc(c.login)},
 		{"POST /logout", c.authed(c.logout)},
+		{"GET /enrol", http.HandlerFunc(c.enrolForm)},
+		{"POST /enrol", http.HandlerFunc(c.enrol)},
 		{"GET /admin/authorities", c.authed(c.authorities)},
 		{"POST /admin/authorities", c.authed(c.createAuthority)},
 		{"GET /admin/users", c.authed(c.users)},
@@ -354,7 +356,7 @@ func (c *Console) view(s *store.Session, title, current string) view {
 		add("/removal", "Removal orders")
 		add("/removal/exposure", "Exposure")
 	}
-	if access.CanMatchHashes(a) {
+	if seesBanks(a) {
 		add("/signals", "Hash banks")
 		add("/signals/lookup", "Hash lookup")
 	}

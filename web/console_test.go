@@ -582,26 +582,55 @@ func TestUsers(t *testing.T) {
 			t.Errorf("users page lacks %q", want)
 		}
 	}
-	// The administrator may create another authority's admin, not its
-	// officers: each authority creates its own people.
-	officer := url.Values{"login": {"olaf"}, "name": {"Olaf Berg"}, "authority": {"DE-BPOL"}, "roles": {"officer"}, "password": {"a long enough password"}}
+	// The administrator may create another authority's first admin, not
+	// its officers: each authority creates its own people.
+	officer := url.Values{"login": {"olaf"}, "name": {"Olaf Berg"}, "authority": {"DE-BPOL"}, "roles": {"officer"}}
 	resp, body = u.postForm("/admin/users", "/admin/users", officer)
 	wantStatus(t, "administrator creating an officer elsewhere", resp, body, http.StatusForbidden)
-	form := url.Values{"login": {"piotr"}, "name": {"Piotr Nowak"}, "authority": {"DE-BPOL"}, "roles": {"admin"}, "password": {"short"}}
+	form := url.Values{"login": {"Piotr Nowak"}, "name": {"Piotr Nowak"}, "authority": {"DE-BPOL"}, "roles": {"admin"}}
 	resp, body = u.postForm("/admin/users", "/admin/users", form)
-	wantStatus(t, "short password", resp, body, http.StatusBadRequest)
-	if !strings.Contains(body, "password: use at least 12 characters") || !strings.Contains(body, `value="Piotr Nowak"`) ||
+	wantStatus(t, "bad login", resp, body, http.StatusBadRequest)
+	if !strings.Contains(body, "login &#34;piotr nowak&#34;: use 2–64 lower-case letters") || !strings.Contains(body, `value="Piotr Nowak"`) ||
 		!strings.Contains(body, `value="admin" checked`) {
-		t.Errorf("short password: form not shown again with the message and the values:\n%s", body)
+		t.Errorf("bad login: form not shown again with the message and the values:\n%s", body)
 	}
-	form.Set("password", "a long enough password")
+	form.Set("login", "piotr")
 	resp, body = u.postForm("/admin/users", "/admin/users", form)
-	wantStatus(t, "create user", resp, body, http.StatusSeeOther)
-	_, body = u.get(resp.Header.Get("Location"))
-	if !strings.Contains(body, "User piotr created.") || !strings.Contains(body, "Piotr Nowak") {
-		t.Errorf("users page after creation lacks the notice or the row:\n%s", body)
+	wantStatus(t, "create user", resp, body, http.StatusCreated)
+	code := regexp.MustCompile(`sue_[A-Za-z0-9_-]+`).FindString(body)
+	if !strings.Contains(body, "User piotr created.") || !strings.Contains(body, "Piotr Nowak") || code == "" {
+		t.Fatalf("users page after creation lacks the notice, the row or the enrolment code:\n%s", body)
+	}
+	// DE-BPOL has its admin now: a second one is its own admins' to make.
+	form.Set("login", "piotr2")
+	resp, body = u.postForm("/admin/users", "/admin/users", form)
+	wantStatus(t, "second admin of DE-BPOL", resp, body, http.StatusForbidden)
+	if !strings.Contains(body, "has an admin already") {
+		t.Errorf("second admin refused without saying why:\n%s", body)
+	}
+
+	// Piotr sets his own password with the code, in his own browser.
+	p := e.user(t)
+	enrol := func(code, pw, again string) (*http.Response, string) {
+		return p.postForm("/enrol", "/enrol", url.Values{"code": {code}, "password": {pw}, "again": {again}})
+	}
+	resp, body = enrol("sue_wrong", "a long enough password", "a long enough password")
+	wantStatus(t, "a wrong code", resp, body, http.StatusUnauthorized)
+	resp, body = enrol(code, "a long enough password", "a long enough passwort")
+	wantStatus(t, "two passwords", resp, body, http.StatusBadRequest)
+	resp, body = enrol(code, "short", "short")
+	wantStatus(t, "short password", resp, body, http.StatusBadRequest)
+	if !strings.Contains(body, "at least 12 characters") {
+		t.Errorf("short password refused without saying why:\n%s", body)
+	}
+	resp, body = enrol(code, "a long enough password", "a long enough password")
+	wantStatus(t, "enrol", resp, body, http.StatusSeeOther)
+	if resp.Header.Get("Location") != "/login?enrolled=1" {
+		t.Errorf("after enrolment: to %q", resp.Header.Get("Location"))
 	}
 	if _, _, err := e.db.CheckPassword(context.Background(), "piotr", "a long enough password"); err != nil {
-		t.Errorf("the new user cannot log in with the initial password: %v", err)
+		t.Errorf("the new user cannot log in with the password they set: %v", err)
 	}
+	resp, body = enrol(code, "another long password", "another long password")
+	wantStatus(t, "the code used again", resp, body, http.StatusUnauthorized)
 }

@@ -17,17 +17,17 @@ import (
 )
 
 // mayCrisis reports whether a takes part in the EU Crisis Protocol: an
-// officer or admin of a competent authority, Europol or a hosting service
+// officer of a competent authority, Europol or a hosting service
 // provider.
 func mayCrisis(a secunion.Actor) bool {
-	return crisis.CanParticipate(access.Kind(a.AuthorityKind)) && (a.Has(access.RoleOfficer) || a.Has(access.RoleAdmin))
+	return crisis.CanParticipate(access.Kind(a.AuthorityKind)) && a.Has(access.RoleOfficer)
 }
 
 // crisisAllowed refuses (audited) a user who does not take part in the
 // protocol.
 func (c *Console) crisisAllowed(w http.ResponseWriter, r *http.Request, s store.Session, what string) bool {
 	if !mayCrisis(s.Actor) {
-		c.deny(w, r, s, crisisDecl, what, "the EU Crisis Protocol is for competent authorities, Europol and hosting service providers")
+		c.deny(w, r, s, crisisDecl, what, "the EU Crisis Protocol is for officers of competent authorities, Europol and hosting service providers")
 		return false
 	}
 	return true

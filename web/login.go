@@ -35,11 +35,75 @@ func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
 
 // showLogin renders the login form with a new anti-forgery token.
 func (c *Console) showLogin(w http.ResponseWriter, r *http.Request, status int, login, message string) {
+	c.showPublic(w, r, status, "login", "Log in", message, loginData{Login: login})
+}
+
+// showPublic renders a page shown before login (the login and enrolment
+// forms) with a new double-submit anti-forgery token.
+func (c *Console) showPublic(w http.ResponseWriter, r *http.Request, status int, page, title, message string, data any) {
 	token, _ := access.NewSecret("")
 	http.SetCookie(w, c.cookie(r, loginCSRFCookie, token, int((30*time.Minute).Seconds())))
-	v := c.view(nil, "Log in", "")
-	v.CSRF, v.Error, v.Data = token, message, loginData{Login: login}
-	c.render(w, r, status, "login", v)
+	v := c.view(nil, title, "")
+	v.CSRF, v.Error, v.Data = token, message, data
+	if r.URL.Query().Get("enrolled") != "" {
+		v.Notice = "Your password is set: log in with it."
+	}
+	c.render(w, r, status, page, v)
+}
+
+// enrolForm shows the form where a new user sets their password with
+// their enrolment code.
+func (c *Console) enrolForm(w http.ResponseWriter, r *http.Request) {
+	c.showPublic(w, r, http.StatusOK, "enrol", "Set your password", "", nil)
+}
+
+// enrol sets a new user's password from their enrolment code. Bad codes
+// are throttled per address and audited, like failed logins.
+func (c *Console) enrol(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		c.fail(w, r, nil, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
+		return
+	}
+	ck, err := r.Cookie(loginCSRFCookie)
+	if err != nil || !sameSecret(r.PostForm.Get(csrfField), ck.Value) {
+		c.formExpired(w, r, nil)
+		return
+	}
+	f := r.PostForm
+	if f.Get("password") != f.Get("again") {
+		c.showPublic(w, r, http.StatusBadRequest, "enrol", "Set your password", "The two passwords differ.", nil)
+		return
+	}
+	host := httpapi.RemoteHost(r)
+	key := "enrol:" + host
+	if wait := c.throttle.Begin(c.db.Clock().Now(), key); wait > 0 {
+		seconds := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		c.showPublic(w, r, http.StatusTooManyRequests, "enrol", "Set your password", fmt.Sprintf("Too many wrong codes. Wait %d seconds before you try again.", seconds), nil)
+		return
+	}
+	u, err := c.db.Enrol(r.Context(), strings.TrimSpace(f.Get("code")), f.Get("password"))
+	switch secunion.CodeOf(err) {
+	case secunion.Unauthenticated:
+		if derr := c.db.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "enrolment with a bad code from "+host, secunion.MessageOf(err)); derr != nil {
+			c.fail(w, r, nil, derr)
+			return
+		}
+		c.showPublic(w, r, http.StatusUnauthorized, "enrol", "Set your password", secunion.MessageOf(err), nil)
+		return
+	case secunion.Invalid:
+		c.throttle.Forgive(key)
+		c.showPublic(w, r, http.StatusBadRequest, "enrol", "Set your password", secunion.MessageOf(err), nil)
+		return
+	}
+	c.throttle.Forgive(key)
+	if err != nil {
+		c.fail(w, r, nil, err)
+		return
+	}
+	c.log.Info("user enrolled", "user", u.Login, "authority", u.Authority)
+	http.Redirect(w, r, "/login?enrolled=1", http.StatusSeeOther)
 }
 
 // login checks a login and password. Failures are throttled per login and

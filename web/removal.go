@@ -17,18 +17,18 @@ import (
 	"secunion/store"
 )
 
-// mayRemoval reports whether a works with removal orders: a competent
-// authority or a hosting service provider.
+// mayRemoval reports whether a works with removal orders: an officer of a
+// competent authority or a hosting service provider.
 func mayRemoval(a secunion.Actor) bool {
 	k := access.Kind(a.AuthorityKind)
-	return (k == access.KindTCOAuthority || k == access.KindHostingProvider) && (a.Has(access.RoleOfficer) || a.Has(access.RoleAdmin))
+	return (k == access.KindTCOAuthority || k == access.KindHostingProvider) && a.Has(access.RoleOfficer)
 }
 
 // removalAllowed refuses (audited) a user who does not work with orders.
 func (c *Console) removalAllowed(w http.ResponseWriter, r *http.Request, s store.Session, what string) bool {
 	if !mayRemoval(s.Actor) {
 		c.deny(w, r, s, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what,
-			"removal orders are for competent authorities and hosting service providers")
+			"removal orders are for officers of competent authorities and hosting service providers")
 		return false
 	}
 	return true

@@ -25,14 +25,19 @@ type banksData struct {
 	Curator bool
 }
 
+// seesBanks reports whether a works with the hash banks, as the API
+// allows: an officer of a hosting service provider, a competent authority
+// or Europol.
+func seesBanks(a secunion.Actor) bool { return access.CanMatchHashes(a) && a.Has(access.RoleOfficer) }
+
 // mayMatch answers for users who may not see the hash banks, recording
 // the refusal, and returns false.
 func (c *Console) mayMatch(w http.ResponseWriter, r *http.Request, s store.Session, what string) bool {
-	if access.CanMatchHashes(s.Actor) {
+	if seesBanks(s.Actor) {
 		return true
 	}
 	c.deny(w, r, s, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what,
-		"the hash banks are for hosting service providers, competent authorities and Europol")
+		"the hash banks are for officers of hosting service providers, competent authorities and Europol")
 	return false
 }
 

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
 
 	"secunion"
@@ -17,7 +15,20 @@ type usersData struct {
 	Authorities []access.Authority // those the actor may add users to
 	Roles       []string
 	Form        access.User // the values of a refused form, to correct
+	// Created is the user just added, with the enrolment code to pass on,
+	// shown this once.
+	Created *createdUser
 }
+
+// createdUser is a user just added and its enrolment code.
+type createdUser struct {
+	Login     string
+	Enrolment access.Enrolment
+}
+
+// consoleRoles are the roles the console gives: service users of other
+// nodes are made at the node's command line.
+var consoleRoles = []string{access.RoleOfficer, access.RoleAdmin, access.RoleSupervisor}
 
 // mayListUsers reports whether the navigation offers the users page to a:
 // an administrator whose authority may declare the administration purpose.
@@ -50,13 +61,13 @@ func (c *Console) users(w http.ResponseWriter, r *http.Request, s store.Session)
 		return
 	}
 	form := access.User{Authority: s.Actor.Authority, Roles: []string{access.RoleOfficer}}
-	c.showUsers(w, r, s, http.StatusOK, form, nil)
+	c.showUsers(w, r, s, http.StatusOK, form, nil, nil)
 }
 
 // showUsers renders the users page with the form prefilled and the message
 // of a refused creation, if any. Administrators of an administrator
 // authority see and manage every user; others those of their authority.
-func (c *Console) showUsers(w http.ResponseWriter, r *http.Request, s store.Session, status int, form access.User, refused error) {
+func (c *Console) showUsers(w http.ResponseWriter, r *http.Request, s store.Session, status int, form access.User, refused error, created *createdUser) {
 	ctx := r.Context()
 	scope := s.Actor.Authority
 	if access.Kind(s.Actor.AuthorityKind) == access.KindAdministrator {
@@ -82,11 +93,10 @@ func (c *Console) showUsers(w http.ResponseWriter, r *http.Request, s store.Sess
 	if refused != nil {
 		v.Error = secunion.MessageOf(refused)
 	}
-	created := r.URL.Query().Get("created")
-	if slices.ContainsFunc(list, func(u access.User) bool { return u.Login == created }) {
-		v.Notice = "User " + created + " created."
+	if created != nil {
+		v.Notice = "User " + created.Login + " created. Pass the enrolment code below on to them: they set their own password with it."
 	}
-	v.Data = usersData{Users: list, Authorities: targets, Roles: access.Roles, Form: form}
+	v.Data = usersData{Users: list, Authorities: targets, Roles: consoleRoles, Form: form, Created: created}
 	c.render(w, r, status, "users", v)
 }
 
@@ -102,13 +112,15 @@ func (c *Console) createUser(w http.ResponseWriter, r *http.Request, s store.Ses
 		Authority: f.Get("authority"),
 		Roles:     f["roles"],
 	}
-	if _, err := c.db.CreateUser(r.Context(), s.Actor, u, f.Get("password")); err != nil {
-		if code := secunion.CodeOf(err); code != secunion.Invalid && code != secunion.Conflict {
+	_, e, err := c.db.InviteUser(r.Context(), s.Actor, u)
+	if err != nil {
+		if code := secunion.CodeOf(err); code != secunion.Invalid && code != secunion.Conflict && code != secunion.Forbidden {
 			c.fail(w, r, &s, err)
 			return
 		}
-		c.showUsers(w, r, s, statusOf(err), u, err)
+		c.showUsers(w, r, s, statusOf(err), u, err, nil)
 		return
 	}
-	http.Redirect(w, r, "/admin/users?created="+url.QueryEscape(u.Login), http.StatusSeeOther)
+	// Shown once, on this page: a redirect would carry the code in a URL.
+	c.showUsers(w, r, s, http.StatusCreated, access.User{Authority: u.Authority, Roles: []string{access.RoleOfficer}}, nil, &createdUser{Login: u.Login, Enrolment: e})
 }

@@ -45,7 +45,8 @@ func TestServeBiometric(t *testing.T) {
 	giulia := officer(t, data, "IT-VISA", "visa", "giulia")
 	dir := filepath.Join(t.TempDir(), "synth")
 	mustCLI(t, "", "synth", "--persons", "300", "--seed", "9", "--out", dir, "--now", "2026-03-01", "--templates")
-	mustCLI(t, "", "import", "--data", data, "VIS", filepath.Join(dir, "VIS.jsonl"))
+	// IT-VISA owns the records, as if it had entered them: it may erase them.
+	mustCLI(t, "", "import", "--data", data, "--owner", "IT-VISA", "VIS", filepath.Join(dir, "VIS.jsonl"))
 	// Only VIS records are stored: the other systems' templates are
 	// refused for want of their records.
 	out, errs, _ := cli(t, "", "import", "--data", data, "templates", filepath.Join(dir, "templates.jsonl"))

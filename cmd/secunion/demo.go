@@ -57,6 +57,19 @@ var demoAuthorities = []struct {
 		access.User{Login: "dpo.supervisor", Name: "Claire Dupont", Roles: []string{access.RoleSupervisor}}},
 }
 
+// demoOwners are the demo authorities that own the synthetic records of
+// each system, as if they had entered them: only they replace or erase
+// them. Eurodac and ECRIS-TCN have no demo authority that enters their
+// data, so the node's operator owns those.
+var demoOwners = map[string]*identity.Owner{
+	access.SIS:     {Authority: "NL-SIRENE", Country: "NL"},
+	access.VIS:     {Authority: "IT-VISA", Country: "IT"},
+	access.EES:     {Authority: "DE-BPOL", Country: "DE"},
+	access.ETIAS:   {Authority: "ES-ETIAS", Country: "ES"},
+	access.Europol: {Authority: "EU-EUROPOL", Country: "EU"},
+	access.SLTD:    {Authority: "FR-PN", Country: "FR"},
+}
+
 // Settings of a demo data folder: when it was seeded, and a search that
 // finds one of its synthetic persons.
 const (
@@ -222,6 +235,7 @@ func loadSynthetic(ctx context.Context, db *store.DB, persons int, e env) error 
 			b, _ := json.Marshal(map[string]string{"surname": r.Person.Surname, "birth_date": r.Person.BirthDate})
 			sample = string(b)
 		}
+		r.Owner = demoOwners[r.System]
 		tps, err := synth.Templates(o, r, t)
 		if err != nil {
 			return err

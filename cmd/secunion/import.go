@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"secunion"
+	"secunion/access"
 	"secunion/biometric"
 	"secunion/identity"
 	"secunion/store"
@@ -40,6 +41,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 	sf.register(fs, e, "")
 	format := fs.String("format", "", "jsonl or csv (default: from the file name)")
 	rejects := fs.String("rejects", "", "write rejected lines' numbers and reasons to this file (default: stderr)")
+	ownerCode := fs.String("owner", "", "the authority that owns the records the file creates (e.g. NL-SIRENE for SIS): it alone may then replace or erase them through the API; a line may name its own owner; without either only the node's operator changes them")
 	// Flags may come before or after the two arguments.
 	var pos []string
 	for rest := args; ; {
@@ -109,7 +111,16 @@ func runImport(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	var owner *identity.Owner
+	if *ownerCode != "" {
+		a, err := db.Authority(ctx, *ownerCode)
+		if err != nil {
+			return secunion.Errorf(secunion.Invalid, "--owner: %s", secunion.MessageOf(err))
+		}
+		owner = &identity.Owner{Authority: a.Code, Country: a.Country}
+	}
 	var st importStats
+	owners := ownerCheck{}
 	batch := make([]identity.Record, 0, importBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -142,6 +153,14 @@ func runImport(ctx context.Context, args []string, e env) error {
 			fmt.Fprintf(rejectOut, "line %d: %s\n", l.N, secunion.MessageOf(l.Err))
 			continue
 		}
+		if l.Record.Owner == nil {
+			l.Record.Owner = owner
+		}
+		if err := owners.check(ctx, db, l.Record); err != nil {
+			st.rejected++
+			fmt.Fprintf(rejectOut, "line %d: %s\n", l.N, secunion.MessageOf(err))
+			continue
+		}
 		batch = append(batch, l.Record)
 		if len(batch) == importBatch {
 			if err := flush(); err != nil {
@@ -155,6 +174,34 @@ func runImport(ctx context.Context, args []string, e env) error {
 	prog.Finish()
 	fmt.Fprintf(e.stdout, "imported %s: %s\n", system, st)
 	return nil
+}
+
+// ownerCheck holds the authorities that lines named as owners, nil for
+// a code that names none.
+type ownerCheck map[string]*access.Authority
+
+// check refuses a record whose owner may not own it (identity.CheckOwner),
+// line by line: the store checks it again, but would refuse the whole
+// batch.
+func (oc ownerCheck) check(ctx context.Context, db *store.DB, r identity.Record) error {
+	if r.Owner == nil {
+		return nil
+	}
+	a, seen := oc[r.Owner.Authority]
+	if !seen {
+		found, err := db.Authority(ctx, r.Owner.Authority)
+		switch {
+		case err == nil:
+			a = &found
+		case secunion.CodeOf(err) != secunion.NotFound:
+			return err
+		}
+		oc[r.Owner.Authority] = a
+	}
+	if a == nil {
+		return secunion.Errorf(secunion.Invalid, "owner: no authority %s", r.Owner.Authority)
+	}
+	return identity.CheckOwner(r.System, *r.Owner, *a)
 }
 
 // importTemplates loads biometric templates, each for a record stored

@@ -50,9 +50,15 @@ func startServe(t *testing.T, getenv func(string) string, args ...string) string
 // officer creates an authority and an officer of it in the data folder dir,
 // and returns the officer's API token.
 func officer(t *testing.T, dir, code, kind, login string) string {
+	return userOf(t, dir, code, kind, login, "officer")
+}
+
+// userOf creates an authority and a user of it holding role in the data
+// folder dir, and returns the user's API token.
+func userOf(t *testing.T, dir, code, kind, login, role string) string {
 	t.Helper()
 	mustCLI(t, "", "admin", "authority", "create", "--data", dir, "--code", code, "--name", code, "--country", code[:2], "--kind", kind)
-	mustCLI(t, "", "admin", "user", "create", "--data", dir, "--login", login, "--name", login, "--authority", code, "--roles", "officer")
+	mustCLI(t, "", "admin", "user", "create", "--data", dir, "--login", login, "--name", login, "--authority", code, "--roles", role)
 	return strings.TrimSpace(mustCLI(t, "", "admin", "token", "create", "--data", dir, "--user", login))
 }
 
@@ -60,7 +66,7 @@ func officer(t *testing.T, dir, code, kind, login string) string {
 // started with --remote SIS=B, finds B's records for its own user.
 func TestServeRemote(t *testing.T) {
 	b, a := t.TempDir(), t.TempDir()
-	nodeToken := officer(t, b, "ES-ETIAS", "etias-unit", "node-a")
+	nodeToken := userOf(t, b, "ES-ETIAS", "etias-unit", "node-a", "node")
 	sis := filepath.Join(t.TempDir(), "sis.jsonl")
 	os.WriteFile(sis, []byte(`{"id":"S1","person":{"surname":"Eriksson","given_names":"Anna","birth_date":"1974-08-12"},"sis":{"category":"refusal-of-entry","issuing_state":"SE"}}`+"\n"), 0o600)
 	mustCLI(t, "", "import", "--data", b, "SIS", sis)
