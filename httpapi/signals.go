@@ -317,6 +317,9 @@ type signalIndex struct {
 
 // signalIndexStatus says how many enabled entries the matcher holds.
 func (s *Server) signalIndexStatus(w http.ResponseWriter, r *http.Request) {
+	if !s.mayMatch(w, r) {
+		return
+	}
 	if s.cfg.Signals == nil {
 		writeError(w, r, secunion.Errorf(secunion.Unavailable, "this node runs no hash matcher"))
 		return

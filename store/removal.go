@@ -282,7 +282,21 @@ func (db *DB) partyOf(ctx context.Context, actor secunion.Actor, o removal.Order
 		"the authority is not party to the order"); err != nil {
 		return "", err
 	}
-	return "", secunion.Errorf(secunion.NotFound, "no removal order %s", o.ID)
+	return "", &secunion.Error{Code: secunion.NotFound, Message: "no removal order " + o.ID, Err: secunion.ErrAudited}
+}
+
+// providerOf refuses what an order's party other than its provider asks
+// to do on it (403), and a non-party (404, as for partyOf); both audited.
+func (db *DB) providerOf(ctx context.Context, actor secunion.Actor, orderID, what string) error {
+	o, err := db.readOrder(ctx, orderID)
+	if err != nil {
+		return err
+	}
+	p, err := db.partyOf(ctx, actor, o, what)
+	if err != nil || p == removal.Addressee {
+		return err
+	}
+	return db.deny(ctx, actor, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what+" removal order "+o.ID, "only the order's provider may "+what)
 }
 
 // Order returns an order and its timeline to a party to it, audited as a

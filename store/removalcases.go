@@ -66,13 +66,13 @@ func mustJSON(v any) string {
 // as the provider the order was addressed to receives it.
 func (db *DB) RecordComplaint(ctx context.Context, actor secunion.Actor, orderID, text string) (removal.Complaint, error) {
 	var c removal.Complaint
+	if err := db.providerOf(ctx, actor, orderID, "record a complaint about"); err != nil {
+		return c, err
+	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		o, err := tx.readOrder(orderID)
 		if err != nil {
 			return err
-		}
-		if o.Provider != actor.Authority {
-			return secunion.Errorf(secunion.NotFound, "no removal order %s", secunion.Clip(orderID, 64))
 		}
 		if c, err = removal.NewComplaint(&o, text, tx.Now()); err != nil {
 			return err
@@ -91,12 +91,15 @@ func (db *DB) RecordComplaint(ctx context.Context, actor secunion.Actor, orderID
 // in the same transaction.
 func (db *DB) DecideComplaint(ctx context.Context, actor secunion.Actor, id string, upheld bool, reasons string) (removal.Complaint, error) {
 	var c removal.Complaint
+	if err := readJSON(db.queryRow(ctx, `SELECT data FROM removal_complaints WHERE id = ?`, id), &c, "complaint "+secunion.Clip(id, 64)); err != nil {
+		return c, err
+	}
+	if err := db.providerOf(ctx, actor, c.Order, "decide a complaint about"); err != nil {
+		return c, err
+	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		if err := readJSON(tx.QueryRow(`SELECT data FROM removal_complaints WHERE id = ?`, id), &c, "complaint "+secunion.Clip(id, 64)); err != nil {
 			return err
-		}
-		if c.Provider != actor.Authority {
-			return secunion.Errorf(secunion.NotFound, "no complaint %s", secunion.Clip(id, 64))
 		}
 		var err error
 		if c, err = c.Decide(upheld, reasons, tx.Now()); err != nil {
@@ -173,12 +176,22 @@ func (db *DB) Refer(ctx context.Context, actor secunion.Actor, provider string, 
 // its terms of service.
 func (db *DB) AssessReferral(ctx context.Context, actor secunion.Actor, id string, outcome removal.Outcome, note string) (removal.Referral, error) {
 	var r removal.Referral
+	if err := readJSON(db.queryRow(ctx, `SELECT data FROM referrals WHERE id = ?`, id), &r, "referral "+secunion.Clip(id, 64)); err != nil {
+		return r, err
+	}
+	what := "assess referral " + r.ID
+	switch {
+	case r.Referrer == actor.Authority:
+		return r, db.deny(ctx, actor, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what, "only the provider the referral went to assesses it")
+	case r.Provider != actor.Authority:
+		if err := db.RecordDenial(ctx, actor, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what, "not party to the referral"); err != nil {
+			return r, err
+		}
+		return r, &secunion.Error{Code: secunion.NotFound, Message: "no referral " + r.ID, Err: secunion.ErrAudited}
+	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		if err := readJSON(tx.QueryRow(`SELECT data FROM referrals WHERE id = ?`, id), &r, "referral "+secunion.Clip(id, 64)); err != nil {
 			return err
-		}
-		if r.Provider != actor.Authority {
-			return secunion.Errorf(secunion.NotFound, "no referral %s", secunion.Clip(id, 64))
 		}
 		var err error
 		if r, err = r.Assess(outcome, note, tx.Now()); err != nil {
