@@ -139,15 +139,17 @@ func summarize(systems, hits int) string {
 	return plural(systems, "system", "systems") + " answered, " + plural(hits, "hit", "hits") + "."
 }
 
-// searchProfiles returns the profiles under which a may search: an officer,
-// for each purpose of its authority's kind that reaches a source system.
+// searchProfiles returns the profiles under which a may search and read
+// records: an officer, for each purpose of its authority's kind that
+// consults source systems (link verification reaches records only
+// through the links, as in the API).
 func searchProfiles(a secunion.Actor) []access.Profile {
 	if !a.Has(access.RoleOfficer) {
 		return nil
 	}
 	var out []access.Profile
 	for _, p := range access.ProfilesFor(access.Kind(a.AuthorityKind)) {
-		if len(p.Systems) > 0 {
+		if slices.Contains(access.ConsultPurposes, p.Purpose) {
 			out = append(out, p)
 		}
 	}
@@ -213,6 +215,9 @@ func (c *Console) startSearch(w http.ResponseWriter, r *http.Request, s store.Se
 		return form, claimed, nil, false
 	}
 	decl, prof, err := access.Declare(s.Actor, form.Purpose, form.Justification)
+	if err == nil && !slices.Contains(access.ConsultPurposes, decl.Purpose) {
+		err = secunion.Errorf(secunion.Forbidden, "purpose %s does not consult source systems", decl.Purpose)
+	}
 	var answers <-chan search.Answer
 	if err == nil {
 		answers, err = c.portal.Search(r.Context(), s.Actor, decl, prof, form.query())
@@ -343,6 +348,9 @@ func (c *Console) recordPage(w http.ResponseWriter, r *http.Request, s store.Ses
 		return
 	}
 	decl, prof, err := access.Declare(s.Actor, q.Get("purpose"), q.Get("justification"))
+	if err == nil && !slices.Contains(access.ConsultPurposes, decl.Purpose) {
+		err = secunion.Errorf(secunion.Forbidden, "purpose %s does not consult source systems", decl.Purpose)
+	}
 	if err != nil {
 		c.deny(w, r, s, claimed, what, secunion.MessageOf(err))
 		return

@@ -395,7 +395,8 @@ func TestSearchRefusedPurpose(t *testing.T) {
 	}{
 		{"/search/stream", "law-enforcement", "authorities of kind border-guard may not act for purpose law-enforcement"},
 		{"/search", "law-enforcement", "authorities of kind border-guard may not act for purpose law-enforcement"},
-		{"/search/stream", "administration", "purpose administration reaches no source system"},
+		{"/search/stream", "administration", "purpose administration does not consult source systems"},
+		{"/search", "link-verification", "purpose link-verification does not consult source systems"},
 	} {
 		form := searchForm()
 		form.Set("purpose", tc.purpose)
@@ -407,7 +408,7 @@ func TestSearchRefusedPurpose(t *testing.T) {
 		}
 	}
 	denials := e.search(t, store.AuditFilter{User: "anna", Operation: string(audit.OpAccessDenied)})
-	if len(denials) != 3 {
+	if len(denials) != 4 {
 		t.Fatalf("refusals of anna in the audit log: %+v, want 3", denials)
 	}
 	last := denials[len(denials)-1] // newest first: the first refusal
