@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -150,5 +152,37 @@ func TestServeRemoteConfig(t *testing.T) {
 				t.Errorf("got %v %s, want an error with %q", err, errs, tc.want)
 			}
 		})
+	}
+}
+
+// TestServeMetricsApart: the metrics are served on their own address, and
+// not on the API's.
+func TestServeMetricsApart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	base := startServe(t, func(string) string { return "" }, "--data", t.TempDir(), "--metrics-addr", metricsAddr)
+	if resp, err := http.Get(base + "/healthz"); err == nil {
+		resp.Body.Close()
+	}
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `secunion_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`) {
+		t.Errorf("metrics on their address: %d\n%s", resp.StatusCode, body)
+	}
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the API's address: %d", resp.StatusCode)
 	}
 }
