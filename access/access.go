@@ -75,7 +75,9 @@ var Kinds = []Kind{
 // The roles a user can hold.
 const (
 	// RoleAdmin manages users and tokens of its own authority; in an
-	// administrator authority it manages every authority, user and token.
+	// administrator authority it also creates authorities and their first
+	// admins, and may list, disable and revoke anywhere (CanGrant,
+	// CanAdminister).
 	RoleAdmin = "admin"
 	// RoleOfficer uses the tools of its authority for the purposes its
 	// kind may declare.

@@ -51,6 +51,23 @@ func (c *Console) showPublic(w http.ResponseWriter, r *http.Request, status int,
 	c.render(w, r, status, page, v)
 }
 
+// publicForm reads a form posted before login and checks its
+// double-submit anti-forgery token; it answers a bad form itself and
+// returns false.
+func (c *Console) publicForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		c.fail(w, r, nil, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
+		return false
+	}
+	ck, err := r.Cookie(loginCSRFCookie)
+	if err != nil || !sameSecret(r.PostForm.Get(csrfField), ck.Value) {
+		c.formExpired(w, r, nil)
+		return false
+	}
+	return true
+}
+
 // enrolForm shows the form where a new user sets their password with
 // their enrolment code.
 func (c *Console) enrolForm(w http.ResponseWriter, r *http.Request) {
@@ -60,14 +77,7 @@ func (c *Console) enrolForm(w http.ResponseWriter, r *http.Request) {
 // enrol sets a new user's password from their enrolment code. Bad codes
 // are throttled per address and audited, like failed logins.
 func (c *Console) enrol(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		c.fail(w, r, nil, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
-		return
-	}
-	ck, err := r.Cookie(loginCSRFCookie)
-	if err != nil || !sameSecret(r.PostForm.Get(csrfField), ck.Value) {
-		c.formExpired(w, r, nil)
+	if !c.publicForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -109,14 +119,7 @@ func (c *Console) enrol(w http.ResponseWriter, r *http.Request) {
 // login checks a login and password. Failures are throttled per login and
 // per address and written to the audit log.
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		c.fail(w, r, nil, secunion.Wrap(secunion.TooLarge, err, "the form is too large or malformed"))
-		return
-	}
-	ck, err := r.Cookie(loginCSRFCookie)
-	if err != nil || !sameSecret(r.PostForm.Get(csrfField), ck.Value) {
-		c.formExpired(w, r, nil)
+	if !c.publicForm(w, r) {
 		return
 	}
 	login := secunion.Clip(strings.ToLower(strings.TrimSpace(r.PostForm.Get("login"))), 64)
