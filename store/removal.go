@@ -296,7 +296,7 @@ func (db *DB) providerOf(ctx context.Context, actor secunion.Actor, orderID, wha
 	if err != nil || p == removal.Addressee {
 		return err
 	}
-	return db.deny(ctx, actor, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what+" removal order "+o.ID, "only the order's provider may "+what)
+	return db.deny(ctx, actor, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what+" removal order "+o.ID, "only the order's provider may "+what+" it")
 }
 
 // Order returns an order and its timeline to a party to it, audited as a

@@ -61,7 +61,7 @@ func TestRemovalCases(t *testing.T) {
 		removed("B")
 
 		// A complaint upheld reinstates the content, in the order's timeline.
-		if _, err := db.RecordComplaint(ctx, fr, a.ID, "The video is news reporting on the attack."); secunion.CodeOf(err) != secunion.NotFound {
+		if _, err := db.RecordComplaint(ctx, fr, a.ID, "The video is news reporting on the attack."); secunion.CodeOf(err) != secunion.Forbidden {
 			t.Errorf("a complaint recorded by the issuer: %v", err)
 		}
 		c, err := db.RecordComplaint(ctx, vid, a.ID, "The video is news reporting on the attack.")
