@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,8 @@ import (
 	"secunion/access"
 	"secunion/audit"
 	"secunion/identity"
+	"secunion/links"
+	"secunion/search"
 	"secunion/store"
 )
 
@@ -399,4 +402,129 @@ func TestAPIAnswersAreNotSniffed(t *testing.T) {
 			t.Errorf("%s (%d): X-Content-Type-Options %q", path, r.StatusCode, r.Header.Get("X-Content-Type-Options"))
 		}
 	}
+}
+
+// TestReadPathsStayWithinProfile: for random records and random profiles,
+// every read path — a record read, the portal's record read and search,
+// and a link comparison — returns only field categories the profile
+// grants, and only records of systems it reaches.
+func TestReadPathsStayWithinProfile(t *testing.T) {
+	e := newAPI(t)
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(7, 14))
+	var records []identity.Record
+	index := search.NewIndex()
+	for i := range 60 {
+		r := validRecord(rnd, i)
+		records = append(records, r)
+		index.Put(r)
+	}
+	if _, _, err := e.db.ImportBatch(ctx, records); err != nil {
+		t.Fatal(err)
+	}
+	portal := &search.Portal{Clock: e.db.Clock(), Audit: e.db.Append, Sources: map[string]search.Source{}}
+	for _, sys := range identity.Systems {
+		portal.Sources[sys] = search.Local{System: sys, Index: index, Records: e.db, Clock: e.db.Clock()}
+	}
+	a, b := links.Ref{System: records[0].System, ID: records[0].ID}, links.Ref{System: records[1].System, ID: records[1].ID}
+	link := links.Link{ID: links.ID(a, b), A: a, B: b, Colour: links.Yellow, Reason: "a test link", Trigger: a, Verifier: links.Verifier{Kind: access.KindBorderGuard}}
+	if _, _, _, err := e.db.SaveLinks(ctx, []links.Run{{Trigger: a, Found: []links.Link{link}}}); err != nil {
+		t.Fatal(err)
+	}
+	anna := secunion.Actor{Login: "anna", Authority: "DE-BPOL", AuthorityKind: string(access.KindBorderGuard), Roles: []string{access.RoleOfficer}}
+	decl := access.Declaration{Purpose: secunion.PurposeBorderCheck}
+	within := func(what string, prof access.Profile, r identity.Record, reachAll bool) {
+		t.Helper()
+		if !reachAll && !prof.Reaches(r.System) {
+			t.Fatalf("%s: a %s record under systems %v", what, r.System, prof.Systems)
+		}
+		for _, c := range r.Categories() {
+			if !prof.Grants(c) {
+				t.Fatalf("%s: %s under fields %v", what, c, prof.Fields)
+			}
+		}
+	}
+	for i := range 40 {
+		prof := randomProfile(rnd)
+		r := records[rnd.IntN(len(records))]
+		if got, err := e.db.GetRecord(ctx, anna, decl, prof, r.System, r.ID); err == nil {
+			within("record read", prof, got, false)
+		} else if prof.Reaches(r.System) {
+			t.Fatalf("record read of %s/%s under %v: %v", r.System, r.ID, prof.Systems, err)
+		}
+		if got, err := portal.Record(ctx, anna, decl, prof, r.System, r.ID); err == nil {
+			within("portal record read", prof, got, false)
+		}
+		if answers, err := portal.Search(ctx, anna, decl, prof, search.Query{Surname: r.Person.Surname}); err == nil {
+			for ans := range answers {
+				for _, h := range ans.Hits {
+					within("search hit", prof, h.Record, false)
+				}
+			}
+		}
+		if i%4 == 0 {
+			c, err := e.db.CompareLink(ctx, anna, access.Declaration{Purpose: secunion.PurposeLinkVerification}, prof, link.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, side := range []identity.Record{c.A, c.B} {
+				within("link comparison", prof, side, true)
+				for _, cat := range side.Categories() {
+					if cat != access.FieldIdentity && cat != access.FieldDocument && cat != access.FieldBiometrics {
+						t.Fatalf("link comparison shows %s, which is not linked data", cat)
+					}
+				}
+			}
+		}
+	}
+}
+
+// randomProfile reaches a random set of systems with a random set of
+// field categories.
+func randomProfile(rnd *rand.Rand) access.Profile {
+	var p access.Profile
+	for _, s := range identity.Systems {
+		if rnd.IntN(2) == 0 {
+			p.Systems = append(p.Systems, s)
+		}
+	}
+	for _, f := range []string{access.FieldIdentity, access.FieldDocument, access.FieldBiometrics, access.FieldAlert, access.FieldVisa,
+		access.FieldEntryExit, access.FieldAuthorisation, access.FieldProtection, access.FieldConviction, access.FieldCriminalIntel} {
+		if rnd.IntN(2) == 0 {
+			p.Fields = append(p.Fields, f)
+		}
+	}
+	return p
+}
+
+// validRecord is a storable record of a random system holding every
+// category its system has, and documents and biometrics by chance.
+func validRecord(rnd *rand.Rand, i int) identity.Record {
+	r := identity.Record{System: identity.Systems[rnd.IntN(len(identity.Systems))], ID: fmt.Sprintf("R%d", i),
+		Person: &identity.Person{Surname: []string{"Kowalczyk", "Eriksson", "Durand"}[rnd.IntN(3)], BirthDate: "1980-05-06"}}
+	if rnd.IntN(2) == 0 || r.System == access.SLTD {
+		r.Documents = []identity.Document{{Type: "P", Number: fmt.Sprintf("X%d", i), IssuingCountry: "FRA"}}
+	}
+	if rnd.IntN(2) == 0 {
+		r.Biometrics = []string{fmt.Sprintf("face-%d", i)}
+	}
+	switch r.System {
+	case access.SIS:
+		r.SIS = &identity.SISAlert{Category: "arrest", IssuingState: "FR"}
+	case access.VIS:
+		r.VIS = &identity.VisaFile{ApplicationNumber: "A1", Status: "issued", IssuingState: "IT"}
+	case access.EES:
+		r.EES = &identity.TravelHistory{}
+	case access.ETIAS:
+		r.ETIAS = &identity.Application{Number: "E1", Status: "granted"}
+	case access.Eurodac:
+		r.Eurodac = &identity.Protection{Category: "applicant", OriginState: "GR"}
+	case access.ECRISTCN:
+		r.ECRIS = &identity.Conviction{ConvictingStates: []string{"DE"}}
+	case access.Europol:
+		r.Europol = &identity.Intelligence{Role: "suspect", Crime: "terrorism"}
+	case access.SLTD:
+		r.SLTD = &identity.LostDocument{Status: "stolen", ReportingCountry: "FR"}
+	}
+	return r
 }
