@@ -79,6 +79,12 @@ func Denied(why string) *Error {
 	return &Error{Code: Forbidden, Message: why, Err: ErrAudited}
 }
 
+// Audited returns err's code and safe message, marked as a refusal
+// already written to the audit log.
+func Audited(err error) *Error {
+	return &Error{Code: CodeOf(err), Message: MessageOf(err), Err: ErrAudited}
+}
+
 // CodeOf returns the code of the first *Error in err's chain, or Internal
 // when there is none.
 func CodeOf(err error) Code {

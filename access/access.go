@@ -200,6 +200,23 @@ func CanAdminister(actor secunion.Actor, authority string) bool {
 	return Kind(actor.AuthorityKind) == KindAdministrator || actor.Authority == authority
 }
 
+// CanDisable reports whether actor may disable a user of the authority
+// with the given code and kind, or revoke its tokens (disable), or enable
+// it again: the local operator and the authority's own admins; an
+// administrator authority's admin may also disable the users of other
+// authorities, which grants it nothing, but never enable them (their
+// authority may have disabled them) nor touch those of a supervisory
+// authority, which checks the administrators.
+func CanDisable(actor secunion.Actor, authority string, kind Kind, disable bool) bool {
+	switch {
+	case actor.Local || (actor.Has(RoleAdmin) && actor.Authority == authority):
+		return true
+	case !disable || kind == KindSupervisory:
+		return false
+	}
+	return CanManageAuthorities(actor)
+}
+
 // CanManageAuthorities reports whether actor administers every authority:
 // the local operator or an admin of an administrator authority.
 func CanManageAuthorities(actor secunion.Actor) bool {

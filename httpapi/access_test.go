@@ -76,8 +76,13 @@ func newSIS(id string) identity.Record {
 func TestOnlyTheOwnerChangesARecord(t *testing.T) {
 	e := recordsEnv(t)
 	var got identity.Record
-	if r := e.call(t, "sanne", "PUT", "/api/v1/systems/SIS/records/X", newSIS("X"), lawEnforcement, &got); r.StatusCode != 201 || got.Owner == nil || *got.Owner != (identity.Owner{Authority: "NL-SIRENE", Country: "NL"}) {
+	body := newSIS("X")
+	body.Updated = time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if r := e.call(t, "sanne", "PUT", "/api/v1/systems/SIS/records/X", body, lawEnforcement, &got); r.StatusCode != 201 || got.Owner == nil || *got.Owner != (identity.Owner{Authority: "NL-SIRENE", Country: "NL"}) {
 		t.Fatalf("NL-SIRENE creates X: %d %+v", r.StatusCode, got)
+	}
+	if !got.Updated.Equal(e.clock.Now()) {
+		t.Errorf("the answer says X was written at %s, not at %s", got.Updated, e.clock.Now())
 	}
 	for _, c := range []struct {
 		name, login, method string
@@ -286,8 +291,34 @@ func TestAdministratorCreatesOnlyFirstAdmins(t *testing.T) {
 		t.Errorf("the code used twice: %d", r.StatusCode)
 	}
 	// Enrolled, the user gets no new code: that would reset the password.
-	if r := e.call(t, "root", "POST", "/api/v1/users/pn.admin/enrolment", nil, admin, &ae); r.StatusCode != 409 {
-		t.Errorf("a new code for an enrolled user: %d %+v", r.StatusCode, ae)
+	// Nor does a user made at the command line who works with tokens and
+	// has no password: the code would take the account over.
+	for _, login := range []string{"pn.admin", "bpol.admin"} {
+		if r := e.call(t, "root", "POST", "/api/v1/users/"+login+"/enrolment", nil, admin, &ae); r.StatusCode != 409 {
+			t.Errorf("a new code for %s, who is not waiting to enrol: %d %+v", login, r.StatusCode, ae)
+		}
+	}
+	// A password the operator sets voids a pending code.
+	_, pending, err := e.db.InviteUser(context.Background(), secunion.LocalOperator, access.User{Login: "pn.officer2", Name: "x", Authority: "FR-PN", Roles: []string{"officer"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetPassword(context.Background(), secunion.LocalOperator, "pn.officer2", "the operator's password"); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.call(t, "", "POST", "/api/v1/enrolment", map[string]any{"code": pending.Code, "password": "the creator's password"}, nil, nil); r.StatusCode != 401 {
+		t.Errorf("a code used after the operator set the password: %d", r.StatusCode)
+	}
+	// The administrator disables accounts elsewhere, but not the
+	// supervisors', who check it, and re-enables none.
+	if r := e.call(t, "root", "POST", "/api/v1/users/dpo/disable", nil, admin, &ae); r.StatusCode != 403 {
+		t.Errorf("the administrator disabling the supervisor: %d", r.StatusCode)
+	}
+	if r := e.call(t, "root", "POST", "/api/v1/users/camille/disable", nil, admin, nil); r.StatusCode != 204 {
+		t.Errorf("the administrator disabling an officer: %d", r.StatusCode)
+	}
+	if r := e.call(t, "root", "POST", "/api/v1/users/camille/enable", nil, admin, nil); r.StatusCode != 403 {
+		t.Errorf("the administrator re-enabling the officer: %d", r.StatusCode)
 	}
 }
 

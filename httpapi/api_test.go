@@ -435,7 +435,14 @@ func TestDisableUser(t *testing.T) {
 	if r := e.call(t, "anna", "GET", "/api/v1/me", nil, nil, nil); r.StatusCode != 401 {
 		t.Errorf("disabled user's token: %d", r.StatusCode)
 	}
-	e.call(t, "root", "POST", "/api/v1/users/anna/enable", nil, admin, nil)
+	// The administrator may disable anyone, but re-enables no one: the
+	// user's own authority (here the operator) decides that.
+	if r := e.call(t, "root", "POST", "/api/v1/users/anna/enable", nil, admin, nil); r.StatusCode != 403 {
+		t.Errorf("the administrator re-enabling another authority's user: %d", r.StatusCode)
+	}
+	if err := e.db.SetDisabled(context.Background(), secunion.LocalOperator, "anna", false); err != nil {
+		t.Fatal(err)
+	}
 	if r := e.call(t, "anna", "GET", "/api/v1/me", nil, nil, nil); r.StatusCode != 200 {
 		t.Errorf("re-enabled user's token: %d", r.StatusCode)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"secunion"
@@ -204,7 +205,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	u, err := s.cfg.DB.Enrol(r.Context(), in.Code, in.Password)
+	u, err := s.cfg.DB.Enrol(r.Context(), strings.TrimSpace(in.Code), in.Password)
 	if secunion.CodeOf(err) == secunion.Unauthenticated {
 		if derr := s.cfg.DB.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "enrolment with a bad code from "+host, secunion.MessageOf(err)); derr != nil {
 			err = derr

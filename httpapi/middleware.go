@@ -46,11 +46,17 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		// Bound the time a request may take; writes already queued still
 		// commit (the store ignores cancellation inside a transaction).
-		// A whole hash list in or out gets longer, on its connection too,
-		// past the server's read and write timeouts.
+		// A whole hash list in or out, and an uploaded file, get longer,
+		// on their connection too, past the server's read and write
+		// timeouts.
 		limit := requestTimeout
-		if rt.path == exportPath || rt.path == importPath {
+		switch {
+		case rt.path == exportPath || rt.path == importPath:
 			limit = listTransferTimeout
+		case rt.request == "file":
+			limit = UploadTimeout
+		}
+		if limit != requestTimeout {
 			rc := http.NewResponseController(w)
 			if err := errors.Join(rc.SetReadDeadline(time.Now().Add(limit)), rc.SetWriteDeadline(time.Now().Add(limit))); err != nil {
 				s.log.Error("a list transfer keeps the server's timeouts", "path", r.URL.Path, "err", err)
@@ -111,6 +117,10 @@ const requestTimeout = 30 * time.Second
 // BodyTimeout is how long a node waits for a request's headers and body
 // (http.Server's ReadTimeout): a slower client is answered 408.
 const BodyTimeout = 30 * time.Second
+
+// UploadTimeout is how long an uploaded file may take to arrive: 50 MiB
+// at 0.45 MB/s.
+const UploadTimeout = 2 * time.Minute
 
 // authenticate returns the caller of a Bearer token. A valid token is
 // never refused for what others did: bad tokens are counted per client

@@ -444,7 +444,7 @@ func recordSchema() map[string]any {
 		"ecris":   obj([]string{"convicting_states"}, map[string]any{"convicting_states": strs}),
 		"europol": obj([]string{"role", "crime"}, map[string]any{"role": str, "crime": str}),
 		"sltd":    obj([]string{"status", "reporting_country"}, map[string]any{"status": str, "reporting_country": str}),
-		"owner": owner,
+		"owner":   owner,
 		"updated": when,
 	})
 }

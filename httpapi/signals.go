@@ -189,7 +189,7 @@ func uploadError(err error, what string) error {
 	var netErr net.Error
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return bodyError(err, fmt.Sprintf("the file is larger than %d MiB", signals.MaxImageBytes>>20), BodyTimeout)
+		return bodyError(err, fmt.Sprintf("the file is larger than %d MiB", signals.MaxImageBytes>>20), UploadTimeout)
 	}
 	return secunion.Errorf(secunion.Invalid, "%s: %s", what, secunion.Clip(err.Error(), 200))
 }

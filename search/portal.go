@@ -319,7 +319,7 @@ func (p *Portal) Record(ctx context.Context, actor secunion.Actor, decl access.D
 	src, err := p.source(ctx, actor, decl, prof, system, "read "+ref)
 	switch {
 	case secunion.CodeOf(err) == secunion.NotFound:
-		return identity.Record{}, &secunion.Error{Code: secunion.NotFound, Message: fmt.Sprintf("no record %s in %s", id, system), Err: secunion.ErrAudited}
+		return identity.Record{}, secunion.Audited(secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system))
 	case err != nil:
 		return identity.Record{}, err
 	case src == nil:
@@ -329,7 +329,10 @@ func (p *Portal) Record(ctx context.Context, actor secunion.Actor, decl access.D
 	if err != nil {
 		return identity.Record{}, err
 	}
-	r, _ = identity.View(prof, r) // the source answers for its own system, which the profile reaches
+	var ok bool
+	if r, ok = identity.View(prof, r); !ok || r.ID != id {
+		return identity.Record{}, secunion.Errorf(secunion.Unavailable, "%s answered for another record than %s", system, id)
+	}
 	err = p.Audit(ctx, audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: audit.OpConsultation,
 		Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: []string{ref},
 		Recipients: decl.Recipients(), Categories: r.Categories(), Results: 1, Outcome: "ok"})
@@ -369,7 +372,7 @@ func (p *Portal) source(ctx context.Context, actor secunion.Actor, decl access.D
 		if err != nil {
 			return nil, err
 		}
-		return nil, &secunion.Error{Code: secunion.NotFound, Message: "no such system", Err: secunion.ErrAudited}
+		return nil, secunion.Audited(secunion.Errorf(secunion.NotFound, "no such system"))
 	}
 	return p.Sources[system], nil
 }

@@ -132,8 +132,8 @@ func (db *DB) createUser(ctx context.Context, actor secunion.Actor, u access.Use
 	if err := u.Validate(auth.Kind); err != nil {
 		return u, e, err
 	}
-	if hash != "" && slices.Contains(u.Roles, access.RoleNode) {
-		return u, e, secunion.Errorf(secunion.Invalid, "password: a node's service user uses API tokens only")
+	if (hash != "" || enrol) && slices.Contains(u.Roles, access.RoleNode) {
+		return u, e, secunion.Errorf(secunion.Invalid, "a node's service user uses API tokens only: no password, no enrolment")
 	}
 	var refusal error
 	err = db.Write(ctx, func(tx *Tx) error {
@@ -191,8 +191,8 @@ func (t *Tx) enrol(userID int64) (access.Enrolment, error) {
 	return e, dbError(err, "enrol")
 }
 
-// ReissueEnrolment gives a user who has not set a password yet a new
-// enrolment code, voiding the earlier one: for one whose code expired or
+// ReissueEnrolment gives a user invited with InviteUser who has not set a
+// password yet a new enrolment code, voiding the earlier one: for one whose code expired or
 // went astray. Whoever may create such a user now may do it
 // (access.CanGrant), so the first admin's code stays with the
 // administrators and an officer's with its authority's admins.
@@ -209,9 +209,13 @@ func (db *DB) ReissueEnrolment(ctx context.Context, actor secunion.Actor, login 
 	what := "issue an enrolment code to " + login
 	var refusal error
 	err = db.Write(ctx, func(tx *Tx) error {
+		// Only a user invited through the API or console who never
+		// enrolled has an enrolment row: a user made at the command line
+		// without a password, who works with tokens, gets no code, which
+		// would let whoever asks for it take the account over.
 		var hash string
-		var disabled int
-		if err := tx.QueryRow(`SELECT password_hash, disabled FROM users WHERE id = ?`, u.ID).Scan(&hash, &disabled); err != nil {
+		var disabled, pending int
+		if err := tx.QueryRow(`SELECT password_hash, disabled, (SELECT COUNT(*) FROM enrolments e WHERE e.user_id = u.id) FROM users u WHERE id = ?`, u.ID).Scan(&hash, &disabled, &pending); err != nil {
 			return dbError(err, "read user")
 		}
 		hasAdmin, err := tx.hasAdmin(u.Authority, login)
@@ -222,8 +226,8 @@ func (db *DB) ReissueEnrolment(ctx context.Context, actor secunion.Actor, login 
 		switch {
 		case refusal != nil:
 			return errRefused
-		case hash != "":
-			return secunion.Errorf(secunion.Conflict, "user %s has set a password already", login)
+		case hash != "" || pending == 0:
+			return secunion.Errorf(secunion.Conflict, "user %s is not waiting to enrol: only an invited user who has not set a password gets a new code", login)
 		case disabled != 0:
 			return secunion.Errorf(secunion.Conflict, "user %s is disabled: enable it first", login)
 		}
@@ -249,6 +253,15 @@ func (db *DB) Enrol(ctx context.Context, code, password string) (access.User, er
 	if !strings.HasPrefix(code, access.EnrolmentPrefix) || len(code) > 100 {
 		return access.User{}, errBadEnrolment
 	}
+	// The code is looked up before the password is hashed (argon2id, 19
+	// MiB): bad codes cost the node nothing but a lookup.
+	var live int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM enrolments WHERE hash = ? AND expires_ns > ?`, access.HashSecret(code), nanos(db.clock.Now())).Scan(&live); err != nil {
+		return access.User{}, dbError(err, "enrol")
+	}
+	if live == 0 {
+		return access.User{}, errBadEnrolment
+	}
 	hash, err := access.HashPassword(password)
 	if err != nil {
 		return access.User{}, err
@@ -257,7 +270,7 @@ func (db *DB) Enrol(ctx context.Context, code, password string) (access.User, er
 	err = db.Write(ctx, func(tx *Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u JOIN enrolments e ON e.user_id = u.id
-			WHERE e.hash = ? AND e.expires_ns > ? AND u.disabled = 0`, access.HashSecret(code), nanos(tx.Now())))
+			WHERE e.hash = ? AND e.expires_ns > ? AND u.disabled = 0 AND u.password_hash = ''`, access.HashSecret(code), nanos(tx.Now())))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errBadEnrolment
 		}
@@ -295,8 +308,12 @@ func (db *DB) SetPassword(ctx context.Context, actor secunion.Actor, login, pass
 		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, u.ID); err != nil {
 			return dbError(err, "set password")
 		}
-		// A new password ends every console session of the user.
+		// A new password ends every console session of the user, and any
+		// enrolment code still pending, which could set another.
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return dbError(err, "set password")
+		}
+		if _, err := tx.Exec(`DELETE FROM enrolments WHERE user_id = ?`, u.ID); err != nil {
 			return dbError(err, "set password")
 		}
 		e := auditEntry(actor, audit.OpUserChanged, "user:"+login)
@@ -369,8 +386,13 @@ func (db *DB) SetDisabled(ctx context.Context, actor secunion.Actor, login strin
 	if err != nil {
 		return err
 	}
-	if !access.CanAdminister(actor, u.Authority) {
-		return db.deny(ctx, actor, adminDecl, "disable user "+login, "you may not manage users of authority "+u.Authority)
+	auth, err := db.Authority(ctx, u.Authority)
+	if err != nil {
+		return err
+	}
+	if !access.CanDisable(actor, u.Authority, auth.Kind, disabled) {
+		what := map[bool]string{true: "disable", false: "enable"}[disabled]
+		return db.deny(ctx, actor, adminDecl, what+" user "+login, "you may not "+what+" users of authority "+u.Authority)
 	}
 	return db.Write(ctx, func(tx *Tx) error {
 		flag, detail := 0, "enabled"
@@ -468,7 +490,11 @@ func (db *DB) RevokeToken(ctx context.Context, actor secunion.Actor, id string) 
 	if err != nil {
 		return dbError(err, "revoke token")
 	}
-	if actor.Login != login && !access.CanAdminister(actor, authority) {
+	auth, err := db.Authority(ctx, authority)
+	if err != nil {
+		return err
+	}
+	if actor.Login != login && !access.CanDisable(actor, authority, auth.Kind, true) {
 		return db.deny(ctx, actor, adminDecl, "revoke token "+id, "you may not manage tokens of authority "+authority)
 	}
 	return db.Write(ctx, func(tx *Tx) error {

@@ -447,8 +447,8 @@ const MaxAuditPage = 500
 // a read connection, so a slow search never holds up writes. Only
 // supervisors may search.
 func (db *DB) SearchAudit(ctx context.Context, actor secunion.Actor, decl access.Declaration, f AuditFilter) ([]audit.Entry, error) {
-	if !actor.Has(access.RoleSupervisor) {
-		return nil, db.deny(ctx, actor, decl, "search the audit log", "only supervisors may search the audit log")
+	if !actor.Has(access.RoleSupervisor) || decl.Purpose != secunion.PurposeSupervision {
+		return nil, db.deny(ctx, actor, decl, "search the audit log", "only supervisors search the audit log, for the purpose "+string(secunion.PurposeSupervision))
 	}
 	if f.Limit <= 0 || f.Limit > MaxAuditPage {
 		f.Limit = MaxAuditPage

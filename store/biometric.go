@@ -176,7 +176,7 @@ func (db *DB) DeleteTemplate(ctx context.Context, actor secunion.Actor, decl acc
 		if err := db.RecordDenial(ctx, actor, decl, what, "no such template, or its system is outside the profile"); err != nil {
 			return err
 		}
-		return &secunion.Error{Code: secunion.NotFound, Message: "no template " + id, Err: secunion.ErrAudited}
+		return secunion.Audited(secunion.Errorf(secunion.NotFound, "no template %s", id))
 	}
 	if err != nil {
 		return err

@@ -278,7 +278,7 @@ func (db *DB) crisisWrite(ctx context.Context, actor secunion.Actor, id, what st
 		if err := db.RecordDenial(ctx, actor, crisisDecl, what+" crisis incident "+secunion.Clip(id, 64), why); err != nil {
 			return err
 		}
-		return refused
+		return secunion.Audited(refused)
 	}
 	return nil
 }

@@ -86,17 +86,21 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 		r.Owner = &identity.Owner{Authority: a.Code, Country: a.Country}
 	}
 	var created bool
+	written := r // what the writer enters, within its profile: what the entry records
 	err := db.Write(ctx, func(tx *Tx) error {
-		stored, found, err := tx.storedRecord(r.System, r.ID)
+		stored, found, err := tx.storedRecord(written.System, written.ID)
 		if err != nil {
 			return err
 		}
+		r = written
+		r.Updated = tx.Now()
 		if found {
 			if !owns(actor, stored) {
 				return errRefused
 			}
 			if !actor.Local {
 				r = r.Overlay(prof, stored)
+				r.Updated = tx.Now()
 			}
 			r.Owner = stored.Owner
 		}
@@ -114,7 +118,7 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 		}
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: op,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
-			Categories: r.Categories(), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
+			Categories: written.Categories(), Results: 1, Outcome: "ok"}, written.PersonalValues()...)
 	})
 	if errors.Is(err, errRefused) {
 		return identity.Record{}, false, db.deny(ctx, actor, decl, what, notOwner(r.System, r.ID))
@@ -152,9 +156,10 @@ func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
 		return false, false, dbError(err, "read record")
 	}
 	if !created {
-		// A replace never changes the owner.
-		r.Owner = nil
-		if prev, err := decodeRecord(old); err == nil {
+		// A replace never changes the owner; a record without one (loaded
+		// before owners, or by an import that named none) takes the one
+		// the operator's import names now.
+		if prev, err := decodeRecord(old); err == nil && prev.Owner != nil {
 			r.Owner = prev.Owner
 		}
 		if sameContent(old, r) {
@@ -215,7 +220,7 @@ func (db *DB) GetRecord(ctx context.Context, actor secunion.Actor, decl access.D
 		if err := db.RecordDenial(ctx, actor, decl, "read "+recordRef(system, id), "system outside the profile"); err != nil {
 			return identity.Record{}, err
 		}
-		return identity.Record{}, &secunion.Error{Code: secunion.NotFound, Message: fmt.Sprintf("no record %s in %s", id, system), Err: secunion.ErrAudited}
+		return identity.Record{}, secunion.Audited(secunion.Errorf(secunion.NotFound, "no record %s in %s", id, system))
 	}
 	r, err := db.record(ctx, system, id)
 	if err != nil {
@@ -345,13 +350,17 @@ func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (creat
 	err = db.Write(ctx, func(tx *Tx) error {
 		created, changed = 0, 0
 		var objects, values []string
-		owners := map[identity.Owner]bool{}
+		type systemOwner struct {
+			system string
+			owner  identity.Owner
+		}
+		owners := map[systemOwner]bool{}
 		for _, r := range records {
-			if r.Owner != nil && !owners[*r.Owner] {
+			if r.Owner != nil && !owners[systemOwner{r.System, *r.Owner}] {
 				if err := tx.checkOwner(r.System, *r.Owner); err != nil {
 					return err
 				}
-				owners[*r.Owner] = true
+				owners[systemOwner{r.System, *r.Owner}] = true
 			}
 			c, ch, err := tx.putRecord(r)
 			if err != nil {

@@ -197,7 +197,7 @@ func (db *DB) verifierOf(ctx context.Context, actor secunion.Actor, decl access.
 	if err := db.RecordDenial(ctx, actor, decl, what+" "+linkRef(id), "not the link's verifier, or no such link"); err != nil {
 		return l, err
 	}
-	return l, &secunion.Error{Code: secunion.NotFound, Message: "no link " + id + " in your verification queue", Err: secunion.ErrAudited}
+	return l, secunion.Audited(secunion.Errorf(secunion.NotFound, "no link %s in your verification queue", id))
 }
 
 // Comparison is what a verifier sees of a link: the link and, of both

@@ -39,6 +39,12 @@ func (db *DB) PutProvider(ctx context.Context, actor secunion.Actor, p removal.P
 	if !actor.Local && !access.CanAdminister(actor, p.Code) {
 		return p, secunion.Errorf(secunion.Forbidden, "only an administrator or the provider itself registers provider %s", p.Code)
 	}
+	// Once registered, the contact point is the provider's own: whoever
+	// set its webhook and secret would receive its orders and could
+	// acknowledge them in its name.
+	if _, err := db.Provider(ctx, p.Code); err == nil && !actor.Local && actor.Authority != p.Code {
+		return p, secunion.Errorf(secunion.Forbidden, "provider %s is registered: only its own admins change its contact point", p.Code)
+	}
 	a, err := db.Authority(ctx, p.Code)
 	if err != nil {
 		return p, err
@@ -282,7 +288,7 @@ func (db *DB) partyOf(ctx context.Context, actor secunion.Actor, o removal.Order
 		"the authority is not party to the order"); err != nil {
 		return "", err
 	}
-	return "", &secunion.Error{Code: secunion.NotFound, Message: "no removal order " + o.ID, Err: secunion.ErrAudited}
+	return "", secunion.Audited(secunion.Errorf(secunion.NotFound, "no removal order %s", o.ID))
 }
 
 // providerOf refuses what an order's party other than its provider asks
@@ -439,6 +445,7 @@ func (db *DB) step(ctx context.Context, actor secunion.Actor, id string, s remov
 				string(s.Action)+" removal order "+id, secunion.MessageOf(refused)); err != nil {
 				return out, err
 			}
+			return out, secunion.Audited(refused)
 		}
 		return out, refused
 	}

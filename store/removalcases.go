@@ -95,7 +95,11 @@ func (db *DB) DecideComplaint(ctx context.Context, actor secunion.Actor, id stri
 		return c, err
 	}
 	if err := db.providerOf(ctx, actor, c.Order, "decide a complaint about"); err != nil {
-		return c, err
+		if secunion.CodeOf(err) == secunion.NotFound {
+			// A non-party learns neither the complaint nor its order.
+			err = secunion.Audited(secunion.Errorf(secunion.NotFound, "no complaint %s", secunion.Clip(id, 64)))
+		}
+		return removal.Complaint{}, err
 	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		if err := readJSON(tx.QueryRow(`SELECT data FROM removal_complaints WHERE id = ?`, id), &c, "complaint "+secunion.Clip(id, 64)); err != nil {
@@ -187,7 +191,7 @@ func (db *DB) AssessReferral(ctx context.Context, actor secunion.Actor, id strin
 		if err := db.RecordDenial(ctx, actor, access.Declaration{Purpose: secunion.PurposeTerroristContent}, what, "not party to the referral"); err != nil {
 			return r, err
 		}
-		return r, &secunion.Error{Code: secunion.NotFound, Message: "no referral " + r.ID, Err: secunion.ErrAudited}
+		return r, secunion.Audited(secunion.Errorf(secunion.NotFound, "no referral %s", r.ID))
 	}
 	err := db.Write(ctx, func(tx *Tx) error {
 		if err := readJSON(tx.QueryRow(`SELECT data FROM referrals WHERE id = ?`, id), &r, "referral "+secunion.Clip(id, 64)); err != nil {

@@ -248,7 +248,14 @@ func (c *Console) authed(h sessionHandler) http.Handler { return c.withSession(h
 // authedUpload is authed for a form that uploads a file (multipart, at
 // most maxUploadBytes).
 func (c *Console) authedUpload(h sessionHandler) http.Handler {
-	return c.withSession(h, maxUploadBytes)
+	session := c.withSession(h, maxUploadBytes)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The file may take longer than the server's read timeout.
+		if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(httpapi.UploadTimeout)); err != nil {
+			c.log.Error("web: an upload keeps the server's read timeout", "err", err)
+		}
+		session.ServeHTTP(w, r)
+	})
 }
 
 // withSession runs h for requests with a live session, reading a POST's

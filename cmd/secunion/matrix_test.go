@@ -19,6 +19,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/audit"
 	"secunion/biometric"
 	"secunion/crisis"
 	"secunion/identity"
@@ -164,6 +165,7 @@ func runMatrix(t *testing.T, open func(store.Options) (*store.DB, error)) {
 		purposes = append(purposes, string(p))
 	}
 	calls, n := 0, 0
+	checked := map[string]bool{}
 	for _, key := range keysSeen {
 		spec, ok := table[key]
 		if !ok {
@@ -176,12 +178,27 @@ func runMatrix(t *testing.T, open func(store.Options) (*store.DB, error)) {
 		for _, u := range users {
 			for _, purpose := range purposes {
 				n++
-				want := expectedStatus(op, u, purpose, spec)
+				want, byRoute := expectedStatus(op, u, purpose, spec)
+				// The first refusal of each caller on each route, before the
+				// route (no role, no purpose) and by it, is checked to be
+				// audited, and once.
+				once := fmt.Sprint(key, " ", u.login, " ", byRoute)
+				checkDenial := want == http.StatusForbidden && !checked[once]
+				var lastDenial uint64
+				if checkDenial {
+					checked[once] = true
+					lastDenial = f.lastDenial()
+				}
 				got, body := matrixCall(t, base, method, path, u, purpose, spec, f, n)
 				calls++
 				if got != want {
 					t.Errorf("%s as %s@%s: %d, want %d: %s", key, cmpOr(u.login, "nobody"), purpose, got, want, clip(body))
 					continue
+				}
+				if checkDenial {
+					if n := f.denialsSince(lastDenial); n != 1 {
+						t.Errorf("%s as %s@%s: refused with %d access-denied entries, want 1", key, u.login, purpose, n)
+					}
 				}
 				if got >= 200 && got < 300 && op.auth {
 					if leak := leakedFields(op, u, purpose, key, body); leak != "" {
@@ -209,26 +226,24 @@ func clip(b []byte) string {
 	return string(b)
 }
 
-// expectedStatus is what u gets of a route for purpose: 401 without a
-// token, 403 without one of the route's roles, for a route on personal
-// data 403 without a purpose the route takes and u's kind may declare, and
-// otherwise what the route's entry says.
-func expectedStatus(op operation, u matrixUser, purpose string, spec matrixRoute) int {
-	if !op.auth {
-		return spec.status(u.login, purpose)
-	}
-	if u.login == "" {
-		return http.StatusUnauthorized
-	}
-	if !slices.ContainsFunc(op.roles, func(r string) bool { return slices.Contains(u.roles, r) }) {
-		return http.StatusForbidden
-	}
-	if op.purposes != nil {
+// expectedStatus is what u gets of a route for purpose, and whether the
+// route's entry says so: 401 without a token, 403 without one of the
+// route's roles, for a route on personal data 403 without a purpose the
+// route takes and u's kind may declare, and otherwise what the route's
+// entry says.
+func expectedStatus(op operation, u matrixUser, purpose string, spec matrixRoute) (int, bool) {
+	switch {
+	case !op.auth:
+	case u.login == "":
+		return http.StatusUnauthorized, false
+	case !slices.ContainsFunc(op.roles, func(r string) bool { return slices.Contains(u.roles, r) }):
+		return http.StatusForbidden, false
+	case op.purposes != nil:
 		if _, ok := access.ProfileFor(u.kind, secunion.Purpose(purpose)); !ok || !slices.Contains(op.purposes, purpose) {
-			return http.StatusForbidden
+			return http.StatusForbidden, false
 		}
 	}
-	return spec.status(u.login, purpose)
+	return spec.status(u.login, purpose), true
 }
 
 // matrixCall sends the n-th call of route as u for purpose.
@@ -418,6 +433,32 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 
 func (f *fixture) next() int { f.n++; return f.n }
 
+// supervisor reads the log for the matrix.
+var supervisor = secunion.Actor{Login: "matrix.dpo", Authority: "FR-CNIL", AuthorityKind: string(access.KindSupervisory), Roles: []string{access.RoleSupervisor}}
+
+// lastDenial is the number of the newest access-denied entry.
+func (f *fixture) lastDenial() uint64 {
+	es, err := f.db.SearchAudit(f.ctx, supervisor, access.Declaration{Purpose: secunion.PurposeSupervision}, store.AuditFilter{Operation: string(audit.OpAccessDenied), Limit: 1})
+	f.must(err)
+	if len(es) == 0 {
+		return 0
+	}
+	return es[0].Seq
+}
+
+// denialsSince counts the access-denied entries after seq, up to 3.
+func (f *fixture) denialsSince(seq uint64) int {
+	es, err := f.db.SearchAudit(f.ctx, supervisor, access.Declaration{Purpose: secunion.PurposeSupervision}, store.AuditFilter{Operation: string(audit.OpAccessDenied), Limit: 3})
+	f.must(err)
+	n := 0
+	for _, e := range es {
+		if e.Seq > seq {
+			n++
+		}
+	}
+	return n
+}
+
 func (f *fixture) must(err error) {
 	f.t.Helper()
 	if err != nil {
@@ -503,15 +544,18 @@ func (f *fixture) freshIncident(participants ...string) string {
 	return inc.ID
 }
 
-// freshUser is a new officer of FR-PN, or a pending first admin of a
-// new authority for admin.
+// freshUser is a new officer of FR-PN, or, for admin, the first admin of
+// a new authority, invited and not yet enrolled.
 func (f *fixture) freshUser(admin bool) string {
 	login := fmt.Sprintf("mx.user.%d", f.next())
 	u := access.User{Login: login, Name: "Matrix user", Authority: "FR-PN", Roles: []string{access.RoleOfficer}}
+	var err error
 	if admin {
 		u.Authority, u.Roles = f.freshAuthority(), []string{access.RoleAdmin}
+		_, _, err = f.db.InviteUser(f.ctx, secunion.LocalOperator, u)
+	} else {
+		_, err = f.db.CreateUser(f.ctx, secunion.LocalOperator, u, "")
 	}
-	_, err := f.db.CreateUser(f.ctx, secunion.LocalOperator, u, "")
 	f.must(err)
 	return login
 }
@@ -605,8 +649,9 @@ func matrixRoutes() map[string]matrixRoute {
 		// learns that a user exists.
 		"GET /api/v1/users/{login}": {path: fixed("/api/v1/users/police.officer"), other: 404,
 			want: "admin@administration=200 police.officer@administration=200"},
-		"POST /api/v1/users/{login}/disable":   {path: func(f *fixture) string { return "/api/v1/users/" + f.freshUser(false) + "/disable" }, want: "admin@administration=204"},
-		"POST /api/v1/users/{login}/enable":    {path: func(f *fixture) string { return "/api/v1/users/" + f.freshUser(false) + "/enable" }, want: "admin@administration=204"},
+		"POST /api/v1/users/{login}/disable": {path: func(f *fixture) string { return "/api/v1/users/" + f.freshUser(false) + "/disable" }, want: "admin@administration=204"},
+		// Re-enabling is the user's own authority's: FR-PN has no admin.
+		"POST /api/v1/users/{login}/enable":    {path: func(f *fixture) string { return "/api/v1/users/" + f.freshUser(false) + "/enable" }, other: 403},
 		"POST /api/v1/users/{login}/enrolment": {path: func(f *fixture) string { return "/api/v1/users/" + f.freshUser(true) + "/enrolment" }, want: "admin@administration=200"},
 		"POST /api/v1/enrolment": {path: fixed("/api/v1/enrolment"), other: 204,
 			body: func(f *fixture, n int) any {
@@ -670,7 +715,9 @@ func matrixRoutes() map[string]matrixRoute {
 
 		// Providers and their registration.
 		"GET /api/v1/providers": {path: fixed("/api/v1/providers"), other: 200},
-		"PUT /api/v1/providers/{code}": {path: fixed("/api/v1/providers/NL-PICBOARD"), want: "admin=200",
+		// A registered provider's contact point is its own admins' (none in
+		// the demo): not even the administrator may redirect its orders.
+		"PUT /api/v1/providers/{code}": {path: fixed("/api/v1/providers/NL-PICBOARD"), other: 403,
 			body: func(*fixture, int) any {
 				return map[string]any{"name": "PicBoard B.V.", "state": "NL", "phone": "+31 20 555 0199"}
 			}},
