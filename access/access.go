@@ -76,8 +76,9 @@ var Kinds = []Kind{
 const (
 	// RoleAdmin manages users and tokens of its own authority; in an
 	// administrator authority it also creates authorities and their first
-	// admins, and may list, disable and revoke anywhere (CanGrant,
-	// CanAdminister).
+	// admins, lists users anywhere, and disables users and revokes tokens
+	// outside supervisory authorities (CanGrant, CanAdminister,
+	// CanDisable).
 	RoleAdmin = "admin"
 	// RoleOfficer uses the tools of its authority for the purposes its
 	// kind may declare.

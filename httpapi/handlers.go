@@ -176,11 +176,7 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 
 func (s *Server) reissueEnrolment(w http.ResponseWriter, r *http.Request) {
 	e, err := s.cfg.DB.ReissueEnrolment(r.Context(), actorOf(r), r.PathValue("login"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	s.answer(w, r, http.StatusOK, e, err)
 }
 
 // enrolInput is what a new user sends to set their password.
@@ -205,20 +201,14 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	u, err := s.cfg.DB.Enrol(r.Context(), strings.TrimSpace(in.Code), in.Password)
-	if secunion.CodeOf(err) == secunion.Unauthenticated {
-		if derr := s.cfg.DB.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "enrolment with a bad code from "+host, secunion.MessageOf(err)); derr != nil {
-			err = derr
-		}
+	u, err := s.cfg.DB.Enrol(r.Context(), strings.TrimSpace(in.Code), in.Password, host)
+	if secunion.CodeOf(err) != secunion.Unauthenticated {
+		s.throttle.Forgive(key) // only bad codes count
 	}
 	if err != nil {
-		if secunion.CodeOf(err) != secunion.Unauthenticated {
-			s.throttle.Forgive(key)
-		}
 		s.fail(w, r, err)
 		return
 	}
-	s.throttle.Forgive(key)
 	s.log.Info("user enrolled", "user", u.Login, "authority", u.Authority)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -20,65 +20,30 @@ func View(prof access.Profile, r Record) (Record, bool) {
 }
 
 // cut returns r with the field categories for which keep is true.
-func (r Record) cut(keep func(field string) bool) Record {
-	out := Record{System: r.System, ID: r.ID, Owner: r.Owner, Updated: r.Updated}
-	if keep(access.FieldIdentity) {
-		out.Person = r.Person
-	}
-	if keep(access.FieldDocument) {
-		out.Documents = r.Documents
-		out.SLTD = r.SLTD // an SLTD entry is document data
-	}
-	if keep(access.FieldBiometrics) {
-		out.Biometrics = r.Biometrics
-	}
-	if keep(access.FieldAlert) {
-		out.SIS = r.SIS
-	}
-	if keep(access.FieldVisa) {
-		out.VIS = r.VIS
-	}
-	if keep(access.FieldEntryExit) {
-		out.EES = r.EES
-	}
-	if keep(access.FieldAuthorisation) {
-		out.ETIAS = r.ETIAS
-	}
-	if keep(access.FieldProtection) {
-		out.Eurodac = r.Eurodac
-	}
-	if keep(access.FieldConviction) {
-		out.ECRIS = r.ECRIS
-	}
-	if keep(access.FieldCriminalIntel) {
-		out.Europol = r.Europol
-	}
-	return out
-}
+func (r Record) cut(keep func(field string) bool) Record { return pick(r, Record{}, keep) }
 
 // Overlay returns r with the field categories prof does not grant taken
 // from stored instead: what a writer under prof may replace of a stored
 // record is what its profile covers, and the rest stays as it was.
 func (r Record) Overlay(prof access.Profile, stored Record) Record {
-	mine, kept := r.cut(prof.Grants), stored.cut(func(f string) bool { return !prof.Grants(f) })
-	mine.Person, mine.Documents, mine.Biometrics = or(mine.Person, kept.Person), orList(mine.Documents, kept.Documents), orList(mine.Biometrics, kept.Biometrics)
-	mine.SIS, mine.VIS, mine.EES, mine.ETIAS = or(mine.SIS, kept.SIS), or(mine.VIS, kept.VIS), or(mine.EES, kept.EES), or(mine.ETIAS, kept.ETIAS)
-	mine.Eurodac, mine.ECRIS, mine.Europol, mine.SLTD = or(mine.Eurodac, kept.Eurodac), or(mine.ECRIS, kept.ECRIS), or(mine.Europol, kept.Europol), or(mine.SLTD, kept.SLTD)
-	return mine
+	return pick(r, stored, prof.Grants)
 }
 
-func or[T any](a, b *T) *T {
-	if a != nil {
-		return a
+// pick returns a's system, ID, owner and time, with each field category
+// taken from a where fromA says so and from b elsewhere.
+func pick(a, b Record, fromA func(field string) bool) Record {
+	from := func(field string) *Record {
+		if fromA(field) {
+			return &a
+		}
+		return &b
 	}
-	return b
-}
-
-func orList[T any](a, b []T) []T {
-	if a != nil {
-		return a
-	}
-	return b
+	doc := from(access.FieldDocument) // an SLTD entry is document data
+	return Record{System: a.System, ID: a.ID, Owner: a.Owner, Updated: a.Updated,
+		Person: from(access.FieldIdentity).Person, Documents: doc.Documents, SLTD: doc.SLTD,
+		Biometrics: from(access.FieldBiometrics).Biometrics, SIS: from(access.FieldAlert).SIS,
+		VIS: from(access.FieldVisa).VIS, EES: from(access.FieldEntryExit).EES, ETIAS: from(access.FieldAuthorisation).ETIAS,
+		Eurodac: from(access.FieldProtection).Eurodac, ECRIS: from(access.FieldConviction).ECRIS, Europol: from(access.FieldCriminalIntel).Europol}
 }
 
 // Categories names the field categories a record holds (access.Field*),

@@ -248,8 +248,20 @@ func (db *DB) ReissueEnrolment(ctx context.Context, actor secunion.Actor, login 
 var errBadEnrolment = secunion.Errorf(secunion.Unauthenticated, "the enrolment code is unknown, used or expired: ask your admin for a new one")
 
 // Enrol sets the password of the user an enrolment code belongs to and
-// uses the code up. The user does it, so the entry names the user.
-func (db *DB) Enrol(ctx context.Context, code, password string) (access.User, error) {
+// uses the code up. The user does it, so the entry names the user. A bad
+// code, sent from remote, is audited as a denial.
+func (db *DB) Enrol(ctx context.Context, code, password, remote string) (access.User, error) {
+	u, err := db.enrol(ctx, code, password)
+	if err == errBadEnrolment {
+		if derr := db.RecordDenial(ctx, secunion.Actor{}, access.Declaration{}, "enrolment with a bad code from "+remote, secunion.MessageOf(err)); derr != nil {
+			return u, derr
+		}
+		return u, secunion.Audited(err)
+	}
+	return u, err
+}
+
+func (db *DB) enrol(ctx context.Context, code, password string) (access.User, error) {
 	if !strings.HasPrefix(code, access.EnrolmentPrefix) || len(code) > 100 {
 		return access.User{}, errBadEnrolment
 	}

@@ -86,25 +86,22 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 		r.Owner = &identity.Owner{Authority: a.Code, Country: a.Country}
 	}
 	var created bool
-	written := r // what the writer enters, within its profile: what the entry records
+	var written identity.Record
 	err := db.Write(ctx, func(tx *Tx) error {
-		stored, found, err := tx.storedRecord(written.System, written.ID)
+		stored, found, err := tx.storedRecord(r.System, r.ID)
 		if err != nil {
 			return err
 		}
-		r = written
-		r.Updated = tx.Now()
+		merged := r
 		if found {
 			if !owns(actor, stored) {
 				return errRefused
 			}
 			if !actor.Local {
-				r = r.Overlay(prof, stored)
-				r.Updated = tx.Now()
+				merged = r.Overlay(prof, stored)
 			}
-			r.Owner = stored.Owner
 		}
-		created, _, err = tx.putRecord(r)
+		written, created, _, err = tx.putRecord(merged, stored, found)
 		if err != nil {
 			return err
 		}
@@ -116,17 +113,18 @@ func (db *DB) PutRecord(ctx context.Context, actor secunion.Actor, decl access.D
 		if identity.InCIR(r.System) {
 			objects = append(objects, "cir:"+r.System+"/"+r.ID)
 		}
+		// The entry records what the writer entered, within its profile.
 		return tx.Audit(audit.Entry{Authority: actor.Authority, User: actor.Login, Operation: op,
 			Purpose: string(decl.Purpose), Justification: decl.Justification, Objects: objects,
-			Categories: written.Categories(), Results: 1, Outcome: "ok"}, written.PersonalValues()...)
+			Categories: r.Categories(), Results: 1, Outcome: "ok"}, r.PersonalValues()...)
 	})
 	if errors.Is(err, errRefused) {
 		return identity.Record{}, false, db.deny(ctx, actor, decl, what, notOwner(r.System, r.ID))
 	}
 	if !actor.Local {
-		r, _ = identity.View(prof, r)
+		written, _ = identity.View(prof, written)
 	}
-	return r, created, err
+	return written, created, err
 }
 
 // storedRecord reads a record inside a transaction.
@@ -143,32 +141,26 @@ func (t *Tx) storedRecord(system, id string) (identity.Record, bool, error) {
 	return r, err == nil, err
 }
 
-// putRecord writes r and its CIR file; it reports whether r is new and
-// whether anything changed.
-func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
+// putRecord writes r and its CIR file over stored, the record of that
+// system and ID, if found; it returns the record as written and reports
+// whether it is new and whether anything changed.
+func (t *Tx) putRecord(r, stored identity.Record, found bool) (written identity.Record, created, changed bool, err error) {
 	r.Updated = t.Now()
-	var old string
-	err = t.QueryRow(`SELECT data FROM records WHERE system = ? AND id = ?`, r.System, r.ID).Scan(&old)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		created = true
-	case err != nil:
-		return false, false, dbError(err, "read record")
-	}
-	if !created {
+	created = !found
+	if found {
 		// A replace never changes the owner; a record without one (loaded
 		// before owners, or by an import that named none) takes the one
 		// the operator's import names now.
-		if prev, err := decodeRecord(old); err == nil && prev.Owner != nil {
-			r.Owner = prev.Owner
+		if stored.Owner != nil {
+			r.Owner = stored.Owner
 		}
-		if sameContent(old, r) {
-			return false, false, nil
+		if sameContent(stored, r) {
+			return r, false, false, nil
 		}
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
-		return false, false, fmt.Errorf("store: record: %w", err)
+		return r, false, false, fmt.Errorf("store: record: %w", err)
 	}
 	if created {
 		_, err = t.Exec(`INSERT INTO records (system, id, data, created_ns, updated_ns) VALUES (?, ?, ?, ?, ?)`, r.System, r.ID, string(data), nanos(r.Updated), nanos(r.Updated))
@@ -176,37 +168,33 @@ func (t *Tx) putRecord(r identity.Record) (created, changed bool, err error) {
 		_, err = t.Exec(`UPDATE records SET data = ?, updated_ns = ? WHERE system = ? AND id = ?`, string(data), nanos(r.Updated), r.System, r.ID)
 	}
 	if err != nil {
-		return false, false, dbError(err, "write record")
+		return r, false, false, dbError(err, "write record")
 	}
 	if !created {
 		// Templates the record no longer refers to go.
 		if err := t.dropUnlisted(r.System, r.ID, r.Biometrics); err != nil {
-			return false, false, err
+			return r, false, false, err
 		}
 	}
 	if err := t.Emit(RecordTopic, RecordEvent{System: r.System, ID: r.ID}); err != nil {
-		return false, false, err
+		return r, false, false, err
 	}
 	if f, ok := r.CIRFile(); ok {
 		fdata, _ := json.Marshal(f)
 		_, err = t.Exec(`INSERT INTO cir_files (system, record_id, data, created_ns) VALUES (?, ?, ?, ?)
 			ON CONFLICT (system, record_id) DO UPDATE SET data = excluded.data`, r.System, r.ID, string(fdata), nanos(r.Updated))
 		if err != nil {
-			return false, false, dbError(err, "write CIR file")
+			return r, false, false, dbError(err, "write CIR file")
 		}
 	}
-	return created, true, nil
+	return r, created, true, nil
 }
 
-// sameContent reports whether the stored JSON holds r, leaving aside the
-// time of the last change: re-importing a record unchanged is a no-op.
-func sameContent(stored string, r identity.Record) bool {
-	var old identity.Record
-	if json.Unmarshal([]byte(stored), &old) != nil {
-		return false
-	}
-	old.Updated = r.Updated
-	a, _ := json.Marshal(old)
+// sameContent reports whether the stored record holds r, leaving aside
+// the time of the last change: re-importing a record unchanged is a no-op.
+func sameContent(stored, r identity.Record) bool {
+	stored.Updated = r.Updated
+	a, _ := json.Marshal(stored)
 	b, _ := json.Marshal(r)
 	return string(a) == string(b)
 }
@@ -362,7 +350,11 @@ func (db *DB) ImportBatch(ctx context.Context, records []identity.Record) (creat
 				}
 				owners[systemOwner{r.System, *r.Owner}] = true
 			}
-			c, ch, err := tx.putRecord(r)
+			stored, found, err := tx.storedRecord(r.System, r.ID)
+			if err != nil {
+				return err
+			}
+			_, c, ch, err := tx.putRecord(r, stored, found)
 			if err != nil {
 				return err
 			}

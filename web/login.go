@@ -93,21 +93,19 @@ func (c *Console) enrol(w http.ResponseWriter, r *http.Request) {
 		c.showPublic(w, r, http.StatusTooManyRequests, "enrol", "Set your password", fmt.Sprintf("Too many wrong codes. Wait %d seconds before you try again.", seconds), nil)
 		return
 	}
-	u, err := c.db.Enrol(r.Context(), strings.TrimSpace(f.Get("code")), f.Get("password"))
-	switch secunion.CodeOf(err) {
+	u, err := c.db.Enrol(r.Context(), strings.TrimSpace(f.Get("code")), f.Get("password"), host)
+	code := secunion.CodeOf(err)
+	if code != secunion.Unauthenticated {
+		c.throttle.Forgive(key) // only bad codes count
+	}
+	switch code {
 	case secunion.Unauthenticated:
-		if derr := c.db.RecordDenial(r.Context(), secunion.Actor{}, access.Declaration{}, "enrolment with a bad code from "+host, secunion.MessageOf(err)); derr != nil {
-			c.fail(w, r, nil, derr)
-			return
-		}
 		c.showPublic(w, r, http.StatusUnauthorized, "enrol", "Set your password", secunion.MessageOf(err), nil)
 		return
 	case secunion.Invalid:
-		c.throttle.Forgive(key)
 		c.showPublic(w, r, http.StatusBadRequest, "enrol", "Set your password", secunion.MessageOf(err), nil)
 		return
 	}
-	c.throttle.Forgive(key)
 	if err != nil {
 		c.fail(w, r, nil, err)
 		return

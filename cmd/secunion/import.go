@@ -112,15 +112,15 @@ func runImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	var owner *identity.Owner
+	owners := ownerCheck{}
 	if *ownerCode != "" {
 		a, err := db.Authority(ctx, *ownerCode)
 		if err != nil {
 			return secunion.Errorf(secunion.Invalid, "--owner: %s", secunion.MessageOf(err))
 		}
-		owner = &identity.Owner{Authority: a.Code, Country: a.Country}
+		owner, owners[a.Code] = &identity.Owner{Authority: a.Code, Country: a.Country}, &a
 	}
 	var st importStats
-	owners := ownerCheck{}
 	batch := make([]identity.Record, 0, importBatch)
 	flush := func() error {
 		if len(batch) == 0 {
