@@ -60,6 +60,9 @@ const (
 	KindEuropol         Kind = "europol"
 	KindTCOAuthority    Kind = "tco-authority" // competent authority under Regulation 2021/784
 	KindHostingProvider Kind = "hosting-provider"
+	KindCSIRT           Kind = "csirt"                 // a national CSIRT or CERT-EU, in the CSIRTs network
+	KindRASContact      Kind = "ras-contact-point"     // a Member State's or institution's contact point of the Rapid Alert System
+	KindPartner         Kind = "third-country-partner" // an authority of a third country, receiving only under an agreement (package alerts)
 	KindSupervisory     Kind = "supervisory"
 	KindCommission      Kind = "commission"
 	KindAdministrator   Kind = "administrator"
@@ -69,7 +72,7 @@ const (
 var Kinds = []Kind{
 	KindBorderGuard, KindPolice, KindSirene, KindVisa, KindETIASUnit, KindETIASCentral,
 	KindAsylum, KindCriminalRecords, KindPIU, KindEuropol, KindTCOAuthority,
-	KindHostingProvider, KindSupervisory, KindCommission, KindAdministrator,
+	KindHostingProvider, KindCSIRT, KindRASContact, KindPartner, KindSupervisory, KindCommission, KindAdministrator,
 }
 
 // The roles a user can hold.

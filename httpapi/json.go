@@ -8,9 +8,11 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"secunion"
+	"secunion/alerts"
 )
 
 // StatusOf maps each error code to its HTTP status; the console uses it
@@ -82,6 +84,14 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errTimedOut):
 		b.Error.Code, status = requestTimedOut, http.StatusRequestTimeout
 		w.Header().Set("Connection", "close")
+	case errors.Is(err, errNotAcceptable):
+		b.Error.Code, b.Error.Message, status = "not_acceptable", "accept "+alerts.MediaType, http.StatusNotAcceptable
+	}
+	if strings.HasPrefix(r.URL.Path, "/taxii2/") {
+		// TAXII 2.1 §3.6: the error message resource.
+		writeTAXII(w, status, map[string]string{"title": b.Error.Message, "error_code": b.Error.Code,
+			"http_status": strconv.Itoa(status), "request_id": b.Error.RequestID})
+		return
 	}
 	writeJSON(w, status, b)
 }

@@ -22,6 +22,9 @@ import (
 // if any. Every refusal of an authenticated caller is audited.
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.implied != "" && r.Header.Get("X-Purpose") == "" {
+			r.Header.Set("X-Purpose", string(rt.implied))
+		}
 		if rt.auth {
 			actor, err := s.authenticate(r)
 			if err != nil {

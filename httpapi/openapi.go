@@ -12,6 +12,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/alerts"
 	"secunion/biometric"
 	"secunion/identity"
 	"secunion/links"
@@ -41,9 +42,14 @@ func (s *Server) openapi() map[string]any {
 			for i, p := range rt.purposes {
 				names[i] = string(p)
 			}
-			params = append(params,
-				map[string]any{"name": "X-Purpose", "in": "header", "required": true, "description": "Purpose of processing: one this route takes and the caller's authority kind may declare.",
-					"schema": map[string]any{"type": "string", "enum": names}},
+			purpose := map[string]any{"name": "X-Purpose", "in": "header", "required": true, "description": "Purpose of processing: one this route takes and the caller's authority kind may declare.",
+				"schema": map[string]any{"type": "string", "enum": names}}
+			if rt.implied != "" {
+				purpose["required"] = false
+				purpose["description"] = purpose["description"].(string) + " Without the header, a call declares " + string(rt.implied) + " (TAXII clients send no header of ours)."
+				op["x-implied-purpose"] = string(rt.implied)
+			}
+			params = append(params, purpose,
 				map[string]any{"$ref": "#/components/parameters/Justification"})
 			op["x-purposes"] = names
 		}
@@ -72,6 +78,10 @@ func (s *Server) openapi() map[string]any {
 		default:
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": ref(rt.request)}}}
+		}
+		if rt.method == "POST" && strings.HasPrefix(rt.path, "/taxii2/") {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				alerts.MediaType: map[string]any{"schema": ref("TAXIIEnvelope")}}}
 		}
 		if rt.auth {
 			op["security"] = []any{map[string]any{"bearer": []any{}}}
@@ -108,7 +118,7 @@ func (s *Server) openapi() map[string]any {
 				"OnBehalfOf": map[string]any{"name": "X-On-Behalf-Of", "in": "header", "description": "Sent by another secunion node's service user (role node), and only by it, which must send it: the end user it asks for, as AUTHORITY/login. Grants nothing; the audit entry records that user as the recipient.",
 					"schema": map[string]any{"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{1,31}/[a-z0-9][a-z0-9._-]{1,63}$"}},
 			},
-			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas()),
+			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas(), alertSchemas()),
 		},
 	}
 }
@@ -163,8 +173,11 @@ func responses(rt route) map[string]any {
 	ok := map[string]any{"description": http.StatusText(code)}
 	if rt.response != "" {
 		media := "application/json"
-		if rt.response == "text" {
+		switch {
+		case rt.response == "text":
 			media = "text/plain"
+		case strings.HasPrefix(rt.path, "/taxii2/"):
+			media = alerts.MediaType
 		}
 		content := map[string]any{media: map[string]any{"schema": ref(rt.response)}}
 		if rt.response == "list" {

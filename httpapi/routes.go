@@ -21,6 +21,10 @@ type route struct {
 	// needs X-Purpose (and X-Justification where required), one of these
 	// and one the caller's authority kind may declare. Nil: none.
 	purposes []secunion.Purpose
+	// implied is the purpose a request declares by calling the route
+	// when it sends no X-Purpose: TAXII clients (MISP, OpenCTI) send no
+	// header of ours. It is declared, checked and audited as if sent.
+	implied  secunion.Purpose
 	request  string // schema of the JSON body, "" for none
 	response string // schema of the success body, "" for none
 	status   int    // success status; 200 if zero
@@ -48,6 +52,19 @@ func (s *Server) routes() []route {
 	tco := []secunion.Purpose{secunion.PurposeTerroristContent}
 	administration := []secunion.Purpose{secunion.PurposeAdministration}
 	supervision := []secunion.Purpose{secunion.PurposeSupervision}
+	// The alert hub: officers share and read, other nodes pull and push;
+	// for the purpose of alert sharing, or law enforcement for partners
+	// whose agreement names it.
+	sharing := []string{access.RoleOfficer, access.RoleNode}
+	alerting := []secunion.Purpose{secunion.PurposeAlertSharing, secunion.PurposeLawEnforcement}
+	hub := func(method, path, summary, response string, status int, h http.HandlerFunc) route {
+		return route{method: method, path: "/taxii2/" + path, summary: summary, auth: true, roles: sharing, purposes: alerting,
+			implied: secunion.PurposeAlertSharing, response: response, status: status, handler: s.taxii(h)}
+	}
+	taxiiQuery := []param{{"match[id]", "string", "only these objects (comma-separated)"}, {"match[type]", "string", "only these types"},
+		{"match[version]", "string", "first, last (default), all or timestamps"}, {"match[spec_version]", "string", "only these STIX versions (2.1)"},
+		{"added_after", "string", "only objects added after this time (exclusive)"}, {"limit", "integer", "at most this many, 1 to 10,000 (1,000)"},
+		{"next", "string", "the opaque cursor of the previous page"}}
 	// feed is the query of the hash banks' change feed, in both its forms.
 	feed := []param{{"after", "string", "the checkpoint of the last page read: a change number, or TAT's \"{UTC},{number}\" (the start if empty)"},
 		{"limit", "integer", "at most this many, 1 to 10,000 (1,000)"}, {"bank", "string", "only this bank's entries (every bank if empty)"}}
@@ -135,6 +152,25 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/v1/transparency/authorities/{code}", summary: "A competent authority's transparency figures for a year (Art 8): orders issued, cross-border, executed or not, scrutiny decisions. JSON, or CSV with format=csv.", auth: true, roles: anyone, response: "AuthorityReport",
 			query: []param{{"year", "integer", "calendar year, default the current one"}, {"format", "string", "json (default) or csv"}}, handler: s.authorityTransparency},
 
+		hub("GET", "", "TAXII 2.1 discovery: the hub's API root.", "TAXIIDiscovery", 0, s.taxiiDiscovery),
+		hub("GET", "hub/", "TAXII 2.1 API root: versions and the largest request it takes.", "TAXIIAPIRoot", 0, s.taxiiAPIRoot),
+		hub("GET", "hub/collections/", "The collections the caller may read or write (a partner: those its agreement reaches).", "TAXIICollections", 0, s.taxiiCollections),
+		hub("GET", "hub/collections/{id}/", "One collection.", "TAXIICollection", 0, s.taxiiCollectionInfo),
+		withQuery(hub("GET", "hub/collections/{id}/objects/", "A page of the collection's objects as the caller may receive them (TLP, granular markings, handling codes and agreements enforced; redacted properties cut out), in the order they were added; `next` never skips or repeats an object. Audited as a disclosure.", "TAXIIEnvelope", 0, s.taxiiObjects), taxiiQuery),
+		hub("POST", "hub/collections/{id}/objects/", "Add objects (a TAXII envelope or STIX bundle, at most 10,000 objects): each is checked against its schema and the hub's checks and stored or refused on its own; the answer is the complete status. Writers only; versions of an object only from the authority that added it.", "TAXIIStatus", http.StatusAccepted, s.taxiiAdd),
+		withQuery(hub("GET", "hub/collections/{id}/objects/{object}/", "An object's versions (match[version], the last by default), as the caller may receive them; audited.", "TAXIIEnvelope", 0, s.taxiiObject), taxiiQuery),
+		withQuery(hub("DELETE", "hub/collections/{id}/objects/{object}/", "Delete an object's versions (all, or match[version]); only the authority that added it; audited.", "", 0, s.taxiiDelete), taxiiQuery),
+		withQuery(hub("GET", "hub/collections/{id}/objects/{object}/versions/", "The versions of an object the caller may receive.", "TAXIIVersions", 0, s.taxiiVersions), taxiiQuery),
+		withQuery(hub("GET", "hub/collections/{id}/manifest/", "The manifest of the objects the caller may receive: id, date added, version, media type; audited.", "TAXIIManifest", 0, s.taxiiManifest), taxiiQuery),
+		hub("GET", "hub/status/{status}/", "The status of a POST of the caller's authority.", "TAXIIStatus", 0, s.taxiiStatus),
+
+		{method: "GET", path: "/api/v1/alerts/groups", summary: "The hub's sharing groups (administrators).", auth: true, roles: admins, purposes: administration, response: "AlertGroupList", handler: s.listAlertGroups},
+		{method: "PUT", path: "/api/v1/alerts/groups/{name}", summary: "Create or replace a sharing group of authorities (the hub's administrators). An empty group shares with nobody.", auth: true, roles: admins, purposes: administration, request: "AlertGroup", response: "AlertGroup", handler: s.putAlertGroup},
+		{method: "GET", path: "/api/v1/alerts/collections", summary: "The hub's collections with their reader and writer groups (administrators).", auth: true, roles: admins, purposes: administration, response: "AlertCollectionList", handler: s.listAlertCollections},
+		{method: "POST", path: "/api/v1/alerts/collections", summary: "Create or change a collection (the hub's administrators): title, reader and writer groups, the TLP of unmarked objects.", auth: true, roles: admins, purposes: administration, request: "AlertCollection", response: "AlertCollection", handler: s.putAlertCollection},
+		{method: "GET", path: "/api/v1/alerts/agreements", summary: "The agreements with third-country partners (administrators).", auth: true, roles: admins, purposes: administration, response: "AgreementList", handler: s.listAgreements},
+		{method: "PUT", path: "/api/v1/alerts/agreements/{id}", summary: "Create or change an agreement with a third-country partner (the hub's administrators): purposes, object types, highest TLP, collections, onward transfer, review date.", auth: true, roles: admins, purposes: administration, request: "Agreement", response: "Agreement", handler: s.putAgreement},
+
 		{method: "GET", path: "/api/v1/audit/checkpoint", summary: "The latest signed checkpoint of the audit log.", auth: true, roles: anyone, response: "Checkpoint", handler: s.latestCheckpoint},
 		{method: "GET", path: "/api/v1/audit/checkpoints/{size}", summary: "The signed checkpoint of a given tree size.", auth: true, roles: anyone, response: "Checkpoint", handler: s.checkpointOfSize},
 		{method: "GET", path: "/api/v1/audit/proofs/inclusion", summary: "RFC 6962 inclusion proof of an entry in a tree size.", auth: true, roles: anyone, response: "Proof",
@@ -168,4 +204,10 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/v1/crisis/notifications", summary: "The caller's authority's notifications of incidents declared, activated or joined, after a checkpoint, in order.", auth: true, roles: officers, purposes: tco, response: "CrisisNotificationPage",
 			query: []param{{"after", "integer", "the id of the last notification read (0)"}, {"limit", "integer", "at most this many, 1 to 1,000 (100)"}}, handler: s.crisisNotifications},
 	}
+}
+
+// withQuery returns rt with its query parameters.
+func withQuery(rt route, q []param) route {
+	rt.query = q
+	return rt
 }

@@ -22,6 +22,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/alerts"
 	"secunion/biometric"
 	"secunion/search"
 	"secunion/signals"
@@ -46,6 +47,11 @@ type Config struct {
 	Version     string
 	// MaxBody caps request bodies; 1 MiB if zero.
 	MaxBody int64
+	// Schemas are the OASIS STIX 2.1 schemas objects are checked against;
+	// nil checks them with the hub's own checks alone.
+	Schemas *alerts.Validator
+	// MaxAlertBody caps a TAXII POST; 32 MiB if zero.
+	MaxAlertBody int64
 }
 
 // Console is the operator console, which registers its pages beside the
@@ -72,13 +78,20 @@ func New(cfg Config) *Server {
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
+	if cfg.MaxAlertBody == 0 {
+		cfg.MaxAlertBody = 32 << 20
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), throttle: access.NewThrottle(), importing: make(chan struct{}, 1)}
 	s.metrics = newMetrics(cfg.DB)
 	for _, rt := range s.routes() {
-		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
+		pattern := rt.method + " " + rt.path
+		if strings.HasSuffix(rt.path, "/") {
+			pattern += "{$}" // TAXII's paths end in a slash and name no subtree
+		}
+		s.mux.Handle(pattern, s.wrap(rt))
 	}
 	// Unknown API paths and methods answer in JSON like every API error.
 	s.mux.HandleFunc("/api/", s.noRoute)

@@ -201,6 +201,9 @@ func seedDemo(ctx context.Context, db *store.DB, clock *demoClock, persons int, 
 	if err := seedDemoCrisis(ctx, db, clock); err != nil {
 		return err
 	}
+	if err := seedDemoHub(ctx, db); err != nil {
+		return err
+	}
 	return db.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(demoSeeded, tx.Now().Format(time.RFC3339)) })
 }
 

@@ -76,6 +76,7 @@ commands:
   provider-sim  run simulated hosting service providers answering removal orders
   hash     print the MD5, SHA-256, SHA-512 and PDQ hashes of files
   signals  import and export hash lists (TAT, STIX 2.1, CSV) into and out of the banks
+  alerts   the alert hub: import and export STIX 2.1 bundles, set sharing groups and collections
   version  print the version
 Run 'secunion <command> -h' for the flags of a command.
 `
@@ -115,6 +116,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runHash(ctx, args[1:], e)
 	case "signals":
 		return runSignals(ctx, args[1:], e)
+	case "alerts":
+		return runAlerts(ctx, args[1:], e)
 	case "provider-sim":
 		return runProviderSim(ctx, args[1:], e)
 	case "version", "-version", "--version":

@@ -20,6 +20,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/alerts"
 	"secunion/audit"
 	"secunion/biometric"
 	"secunion/crisis"
@@ -67,6 +68,7 @@ type operation struct {
 	auth     bool
 	roles    []string
 	purposes []string
+	implied  string // the purpose a call without X-Purpose declares
 }
 
 // matrixRoute is the expectation for one route: how to call it and what
@@ -219,6 +221,9 @@ func runMatrix(t *testing.T, open func(store.Options) (*store.DB, error)) {
 // route takes and u's kind may declare, and otherwise what the route's
 // entry says.
 func expectedStatus(op operation, u matrixUser, purpose string, spec matrixRoute) (int, bool) {
+	if purpose == "" {
+		purpose = op.implied
+	}
 	switch {
 	case !op.auth:
 	case u.login == "":
@@ -283,6 +288,7 @@ func openAPIOperations(t *testing.T, base string) map[string]operation {
 			Security []map[string]any `json:"security"`
 			Roles    []string         `json:"x-roles"`
 			Purposes []string         `json:"x-purposes"`
+			Implied  string           `json:"x-implied-purpose"`
 		}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&spec); err != nil {
@@ -291,7 +297,7 @@ func openAPIOperations(t *testing.T, base string) map[string]operation {
 	out := map[string]operation{}
 	for path, methods := range spec.Paths {
 		for m, op := range methods {
-			out[strings.ToUpper(m)+" "+path] = operation{auth: len(op.Security) > 0, roles: op.Roles, purposes: op.Purposes}
+			out[strings.ToUpper(m)+" "+path] = operation{auth: len(op.Security) > 0, roles: op.Roles, purposes: op.Purposes, implied: op.Implied}
 		}
 	}
 	return out
@@ -374,6 +380,9 @@ type fixture struct {
 	incident string             // the demo's crisis incident
 	link     string             // a yellow link IT-VISA verifies
 	entry    int64              // an entry of BE-TCO's bank matrix-bank
+
+	collection string // the demo hub's collection, FR-PN's and Europol's
+	status     string // the status of a POST of Europol's
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -410,6 +419,15 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	f.entry = e.ID
+	cs, err := db.AlertCollections(f.ctx)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("the demo's hub: %v %v", cs, err)
+	}
+	f.collection = cs[0].ID
+	f.status = f.hubObject().ID
+	if _, err := db.CreateAuthority(f.ctx, secunion.LocalOperator, access.Authority{Code: "NZ-POLICE", Name: "New Zealand Police", Country: "XX", Kind: access.KindPartner}); err != nil {
+		t.Fatal(err)
+	}
 	if f.sisID == "" || f.template.ID == "" || f.order == "" {
 		t.Fatalf("the demo lacks the matrix's objects: %+v", f)
 	}
@@ -417,6 +435,34 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 }
 
 func (f *fixture) next() int { f.n++; return f.n }
+
+// stixIndicator is a fresh indicator, as a TAXII envelope's JSON.
+func stixIndicator(n int) []byte {
+	b, _ := json.Marshal(map[string]any{"objects": []any{map[string]any{"type": "indicator", "spec_version": "2.1",
+		"id": fmt.Sprintf("indicator--5d2c7a10-3b4e-4f6a-8c9d-%012d", n), "created": "2026-11-30T08:00:00Z", "modified": "2026-11-30T08:00:00Z",
+		"pattern": fmt.Sprintf("[domain-name:value = 'matrix-%d.example']", n), "pattern_type": "stix", "valid_from": "2026-11-30T08:00:00Z",
+		"object_marking_refs": []string{"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"}}}})
+	return b
+}
+
+// hubObject has Europol share a fresh indicator in the demo's hub, and
+// returns the status of the POST and the indicator's id.
+func (f *fixture) hubObject() (st struct{ ID, Object string }) {
+	europol := demoActor("EU-EUROPOL")
+	decl := access.Declaration{Purpose: secunion.PurposeAlertSharing}
+	v, err := f.db.AlertView(f.ctx, europol, decl, f.collection)
+	f.must(err)
+	n := 1_000_000 + f.next()
+	var env struct{ Objects []json.RawMessage }
+	json.Unmarshal(stixIndicator(n), &env)
+	checked := alerts.Checker{}.Batch(env.Objects)
+	status, err := f.db.AddAlertObjects(f.ctx, europol, decl, v, checked.Objects, checked.Failures)
+	f.must(err)
+	if status.SuccessCount != 1 {
+		f.t.Fatalf("the matrix's hub object: %+v", status)
+	}
+	return struct{ ID, Object string }{status.ID, checked.Objects[0].ID}
+}
 
 // supervisor reads the log for the matrix.
 var supervisor = secunion.Actor{Login: "matrix.dpo", Authority: "FR-CNIL", AuthorityKind: string(access.KindSupervisory), Roles: []string{access.RoleSupervisor}}
@@ -811,6 +857,46 @@ func matrixRoutes() map[string]matrixRoute {
 			want: "europol.analyst=200 tco.officer=200 ie.tco.officer=200", ctype: "text/csv",
 			body: func(_ *fixture, n int) any {
 				return []byte("algorithm,value\nmd5," + md5Hex(fmt.Sprint("listed ", n)) + "\n")
+			}},
+
+		// The alert hub over TAXII: officers of the kinds that share alerts
+		// (police, Europol) with or without X-Purpose (a TAXII client
+		// declares alert-sharing by calling); the demo's collection is
+		// FR-PN's and Europol's. Only the origin deletes its object, and
+		// reads the status of its POST. A SIRENE bureau may declare law
+		// enforcement but reads no collection here: it learns nothing.
+		"GET /taxii2/":                               {path: fixed("/taxii2/"), other: 200},
+		"GET /taxii2/hub/":                           {path: fixed("/taxii2/hub/"), other: 200},
+		"GET /taxii2/hub/collections/":               {path: fixed("/taxii2/hub/collections/"), other: 200},
+		"GET /taxii2/hub/collections/{id}/":          {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/" }, other: 200, want: "sirene.officer@law-enforcement=404"},
+		"GET /taxii2/hub/collections/{id}/objects/":  {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/objects/?limit=20" }, other: 200, want: "sirene.officer@law-enforcement=404"},
+		"GET /taxii2/hub/collections/{id}/manifest/": {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/manifest/?limit=20" }, other: 200, want: "sirene.officer@law-enforcement=404"},
+		"POST /taxii2/hub/collections/{id}/objects/": {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/objects/" }, other: 202, want: "sirene.officer@law-enforcement=404",
+			ctype: alerts.MediaType, body: func(_ *fixture, n int) any { return stixIndicator(n) }},
+		"GET /taxii2/hub/collections/{id}/objects/{object}/": {path: func(f *fixture) string {
+			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/"
+		}, other: 200, want: "sirene.officer@law-enforcement=404"},
+		"GET /taxii2/hub/collections/{id}/objects/{object}/versions/": {path: func(f *fixture) string {
+			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/versions/"
+		}, other: 200, want: "sirene.officer@law-enforcement=404"},
+		"DELETE /taxii2/hub/collections/{id}/objects/{object}/": {path: func(f *fixture) string {
+			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/"
+		}, other: 403, want: "europol.analyst=200 sirene.officer@law-enforcement=404"},
+		"GET /taxii2/hub/status/{status}/": {path: func(f *fixture) string { return "/taxii2/hub/status/" + f.status + "/" }, other: 200, want: "police.officer=404 sirene.officer@law-enforcement=404"},
+		// The hub's sharing scopes: the administrator's.
+		"GET /api/v1/alerts/groups":      {path: fixed("/api/v1/alerts/groups"), want: "admin@administration=200"},
+		"GET /api/v1/alerts/collections": {path: fixed("/api/v1/alerts/collections"), want: "admin@administration=200"},
+		"GET /api/v1/alerts/agreements":  {path: fixed("/api/v1/alerts/agreements"), want: "admin@administration=200"},
+		"PUT /api/v1/alerts/groups/{name}": {path: fixed("/api/v1/alerts/groups/matrix-group"), want: "admin@administration=200",
+			body: func(*fixture, int) any { return map[string]any{"members": []string{"FR-PN"}} }},
+		"POST /api/v1/alerts/collections": {path: fixed("/api/v1/alerts/collections"), want: "admin@administration=200",
+			body: func(*fixture, int) any {
+				return map[string]any{"title": "Matrix collection", "readers": "law-enforcement", "writers": "law-enforcement"}
+			}},
+		"PUT /api/v1/alerts/agreements/{id}": {path: fixed("/api/v1/alerts/agreements/eu-nz"), want: "admin@administration=200",
+			body: func(f *fixture, _ int) any {
+				return map[string]any{"title": "EU–NZ", "partner": "NZ-POLICE", "purposes": []string{"alert-sharing"}, "types": []string{"indicator"},
+					"max_tlp": "green", "collections": []string{f.collection}, "review": "2027-12-31T00:00:00Z"}
 			}},
 
 		// The EU Crisis Protocol: competent authorities and Europol declare;

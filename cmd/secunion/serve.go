@@ -24,6 +24,7 @@ type serveFlags struct {
 	pullFlags
 	addr, tlsCert, tlsKey string
 	metricsAddr           string
+	stixSchemas           string
 	secureCookies         bool
 }
 
@@ -36,6 +37,8 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 	fs.StringVar(&f.addr, "addr", addr, "address to listen on (env SECUNION_ADDR)")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", e.getenv("SECUNION_METRICS_ADDR"),
 		"serve Prometheus metrics at /metrics on this address, apart from the API, e.g. 127.0.0.1:9464 (env SECUNION_METRICS_ADDR; none if empty)")
+	fs.StringVar(&f.stixSchemas, "stix-schemas", e.getenv("SECUNION_STIX_SCHEMAS"),
+		"check STIX objects against the OASIS STIX 2.1 JSON schemas in this folder, the schemas/ folder of oasis-open/cti-stix2-json-schemas (env SECUNION_STIX_SCHEMAS; the hub's own checks alone if empty)")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate file (PEM); serve HTTPS with --tls-key")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", e.getenv("SECUNION_SECURE_COOKIES") == "true",
@@ -98,7 +101,11 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version()})
+	schemas, err := loadSchemas(f.stixSchemas, log)
+	if err != nil {
+		return err
+	}
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version(), Schemas: schemas})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
