@@ -90,7 +90,6 @@ func FormatTime(t time.Time) string {
 
 var (
 	typeName     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	propertyName = regexp.MustCompile(`^[a-z0-9_]{3,250}$`)
 	uuidForm     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
 	timestamp    = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$`)
 )
@@ -224,7 +223,7 @@ func (o *Object) readCommon() error {
 		}
 	}
 	for name := range o.Props {
-		if name != "id" && !propertyName.MatchString(name) {
+		if name != "id" && !isPropertyName(name) {
 			return invalidf(secunion.Clip(name, 64), "is not a STIX property name (3 to 250 of a-z, 0-9 and _)")
 		}
 	}
@@ -244,6 +243,21 @@ func (g GranularMarking) check(field string) error {
 		return invalidf(field+".selectors", "must name at least one property")
 	}
 	return nil
+}
+
+// isPropertyName reports whether name is 3 to 250 of a-z, 0-9 and _, as
+// STIX 2.1 §3.1 names properties. Every property of every object passes
+// here: a loop, not a regular expression.
+func isPropertyName(name string) bool {
+	if len(name) < 3 || len(name) > 250 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // time reads the timestamp property name.

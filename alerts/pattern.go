@@ -390,11 +390,9 @@ func lexString(s string, i int) (string, int, error) {
 }
 
 // quote writes v as a string literal.
-func quote(v string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
-}
+func quote(v string) string { return "'" + escaper.Replace(v) + "'" }
 
-var timestampFormat = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$`)
+var escaper = strings.NewReplacer(`\`, `\\`, `'`, `\'`)
 
 // lexTyped reads the hex (h'…'), binary (b'…') or timestamp (t'…') literal
 // at s[i] and returns it and its length.
@@ -437,7 +435,7 @@ func lexTyped(s string, i int) (token, int, error) {
 // parseTimestamp parses a STIX timestamp: RFC 3339 in UTC with an optional
 // fraction of a second, which allows a leap second 60.
 func parseTimestamp(v string) (time.Time, error) {
-	if !timestampFormat.MatchString(v) {
+	if !timestamp.MatchString(v) {
 		return time.Time{}, errors.New("bad format")
 	}
 	leap := v[17:19] == "60"

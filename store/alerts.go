@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -265,7 +266,7 @@ func (db *DB) VisibleCollections(ctx context.Context, actor secunion.Actor, decl
 // collection.
 func (db *DB) alertMarkingHeld(ctx context.Context, id string) bool {
 	var n int
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM alert_objects WHERE type = 'marking-definition' AND id = ?`, id).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM alert_markings WHERE id = ?`, id).Scan(&n)
 	return err == nil && n > 0
 }
 
@@ -356,35 +357,53 @@ func (t *Tx) lastAdded() (time.Time, error) {
 
 // addAlertObject stores one object version, or returns why not.
 func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added time.Time, origin string, partner, onward bool) (string, error) {
-	var heldOrigin string
-	var newest int64
-	err := t.QueryRow(`SELECT origin, version_ns FROM alert_objects WHERE collection = ? AND id = ? AND latest = 1`, collection, o.ID).Scan(&heldOrigin, &newest)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	// Every version held of the object, newest first: usually none or
+	// one, so one query answers who added it, which version is newest
+	// and whether this one is held.
+	rows, err := t.Query(`SELECT origin, version_ns, data FROM alert_objects WHERE collection = ? AND id = ? ORDER BY version_ns DESC`, collection, o.ID)
+	if err != nil {
 		return "", dbError(err, "read object")
-	case heldOrigin != origin:
-		return "only " + heldOrigin + ", which added this object, adds versions of it", nil
 	}
-	var data string
-	err = t.QueryRow(`SELECT data FROM alert_objects WHERE collection = ? AND id = ? AND version_ns = ?`, collection, o.ID, nanos(version)).Scan(&data)
-	switch {
-	case err == nil && data == string(o.Raw):
-		return "", nil
-	case err == nil:
-		return "another object with this id and version is held; a change is a new version (a later modified)", nil
-	case !errors.Is(err, sql.ErrNoRows):
+	var heldOrigin, held string
+	var newest int64
+	found := false
+	for rows.Next() {
+		var origin, data string
+		var ns int64
+		if err := rows.Scan(&origin, &ns, &data); err != nil {
+			rows.Close()
+			return "", dbError(err, "read object")
+		}
+		if heldOrigin == "" {
+			heldOrigin, newest = origin, ns
+		}
+		if ns == nanos(version) {
+			held, found = data, true
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return "", dbError(err, "read object")
+	}
+	switch {
+	case heldOrigin != "" && heldOrigin != origin:
+		return "only " + heldOrigin + ", which added this object, adds versions of it", nil
+	case found && held == string(o.Raw):
+		return "", nil
+	case found:
+		return "another object with this id and version is held; a change is a new version (a later modified)", nil
 	}
 	latest := newest == 0 || nanos(version) > newest
 	if latest && newest != 0 {
-		if _, err := t.Exec(`UPDATE alert_objects SET latest = 0 WHERE collection = ? AND id = ? AND latest = 1`, collection, o.ID); err != nil {
+		if _, err := t.Exec(`UPDATE alert_objects SET latest = 0 WHERE collection = ? AND id = ? AND version_ns = ?`, collection, o.ID, newest); err != nil {
 			return "", dbError(err, "store object")
 		}
 	}
 	_, err = t.Exec(`INSERT INTO alert_objects (collection, id, type, version_ns, added_ns, spec_version, origin, from_partner, onward, latest, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		collection, o.ID, o.Type, nanos(version), nanos(added), o.SpecVersion, origin, boolInt(partner), boolInt(onward), boolInt(latest), string(o.Raw))
+	if err == nil && o.Type == "marking-definition" {
+		_, err = t.Exec(`INSERT INTO alert_markings (id) VALUES (?) ON CONFLICT (id) DO NOTHING`, o.ID)
+	}
 	return "", dbError(err, "store object")
 }
 
@@ -489,7 +508,9 @@ func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl acces
 			break
 		}
 	}
-	if page.More {
+	// The cursor is given whenever the page moved on, at its end too:
+	// a client that polls later resumes exactly there.
+	if after > f.After {
 		page.Next = alerts.Cursor(after)
 	}
 	if len(versions) == 0 {
@@ -563,7 +584,7 @@ func (db *DB) DeleteAlertObject(ctx context.Context, actor secunion.Actor, decl 
 		return db.deny(ctx, actor, decl, "delete "+id, "you are not a writer of this collection")
 	}
 	var origin string
-	err := db.queryRow(ctx, `SELECT origin FROM alert_objects WHERE collection = ? AND id = ? AND latest = 1`, v.Collection.ID, id).Scan(&origin)
+	err := db.queryRow(ctx, `SELECT origin FROM alert_objects WHERE collection = ? AND id = ? ORDER BY version_ns DESC LIMIT 1`, v.Collection.ID, id).Scan(&origin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return secunion.Errorf(secunion.NotFound, "no object %s in this collection", id)
 	}
@@ -640,4 +661,45 @@ func readAllJSON[T any](ctx context.Context, db *DB, q string, args ...any) ([]T
 		out = append(out, v)
 	}
 	return out, dbError(rows.Err(), "read")
+}
+
+// IngestChunk is how many objects IngestAlerts checks and stores in one
+// transaction.
+const IngestChunk = 1000
+
+// IngestAlerts streams a STIX bundle from r into the collection v
+// describes, as AddAlertObjects stores a POST, chunk by chunk: one
+// goroutine reads and checks the next chunk while the previous one is
+// stored, so both cores work. A marking definition resolves the markings
+// of objects in its chunk and in later ones. done is called with each
+// chunk's status. An error stops the import; the chunks stored before it
+// stay stored, and importing the bundle again doubles nothing.
+func (db *DB) IngestAlerts(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, r io.Reader, c alerts.Checker, done func(alerts.Status)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan alerts.Checked, 2)
+	read := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		read <- alerts.ReadObjects(r, IngestChunk, func(raws []json.RawMessage) error {
+			select {
+			case chunks <- c.Batch(raws):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for checked := range chunks {
+		st, err := db.AddAlertObjects(ctx, actor, decl, v, checked.Objects, checked.Failures)
+		if err != nil {
+			cancel()
+			for range chunks {
+			}
+			<-read
+			return err
+		}
+		done(st)
+	}
+	return <-read
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -58,15 +57,10 @@ func loadSchemas(dir string, log *slog.Logger) (*alerts.Validator, error) {
 	return v, nil
 }
 
-// importChunk is how many objects `alerts import` checks and stores in
-// one transaction.
-const importChunk = 1000
-
 // alertsImport streams a STIX bundle into a collection, as objects its
-// origin authority shared: chunk by chunk, each object checked and
-// stored or refused on its own (a marking definition resolves the
-// markings of objects in its chunk and in later ones). Importing the same
-// bundle again doubles nothing.
+// origin authority shared (store.IngestAlerts): each object checked and
+// stored or refused on its own. Importing the same bundle again doubles
+// nothing.
 func alertsImport(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("alerts import", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -116,14 +110,8 @@ func alertsImport(ctx context.Context, args []string, e env) error {
 		in = f
 	}
 	prog := newProgress(e, size, "importing "+filepath.Base(name))
-	checker := alerts.Checker{Schemas: v, Marking: db.MarkingHeld(ctx)}
 	stored, refused := 0, 0
-	err = alerts.ReadObjects(bufio.NewReaderSize(io.TeeReader(in, prog), 1<<20), importChunk, func(raws []json.RawMessage) error {
-		checked := checker.Batch(raws)
-		st, err := db.AddAlertObjects(ctx, actor, decl, view, checked.Objects, checked.Failures)
-		if err != nil {
-			return err
-		}
+	err = db.IngestAlerts(ctx, actor, decl, view, bufio.NewReaderSize(io.TeeReader(in, prog), 1<<20), alerts.Checker{Schemas: v, Marking: db.MarkingHeld(ctx)}, func(st alerts.Status) {
 		for _, f := range st.Failures {
 			if refused < 20 {
 				fmt.Fprintf(e.stderr, "refused %s: %s\n", f.ID, f.Message)
@@ -131,7 +119,6 @@ func alertsImport(ctx context.Context, args []string, e env) error {
 			refused++
 		}
 		stored += st.SuccessCount
-		return nil
 	})
 	prog.Finish()
 	if err != nil {

@@ -36,7 +36,11 @@ CREATE TABLE IF NOT EXISTS alert_objects (
 );
 CREATE INDEX IF NOT EXISTS alert_objects_latest ON alert_objects (collection, latest, seq);
 CREATE INDEX IF NOT EXISTS alert_objects_type ON alert_objects (collection, type, seq);
-CREATE INDEX IF NOT EXISTS alert_objects_marking ON alert_objects (type, id);
+-- The marking definitions the hub has held, to which objects' markings
+-- resolve (a marking definition never changes, so one once held stays).
+CREATE TABLE IF NOT EXISTS alert_markings (
+    id TEXT PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS alert_status (
     id        TEXT PRIMARY KEY,
     authority TEXT NOT NULL,
@@ -51,6 +55,7 @@ CREATE TABLE IF NOT EXISTS alert_cursors (
 
 -- +goose Down
 DROP TABLE IF EXISTS alert_cursors;
+DROP TABLE IF EXISTS alert_markings;
 DROP TABLE IF EXISTS alert_status;
 DROP TABLE IF EXISTS alert_objects;
 DROP TABLE IF EXISTS alert_agreements;
