@@ -117,10 +117,8 @@ func OpenSQLite(ctx context.Context, dir string, opts Options) (*DB, error) {
 	// WAL with synchronous=FULL: a commit returns only after the WAL is on
 	// disk. BEGIN IMMEDIATE takes the write lock up front so two processes
 	// (a server and an admin command) queue on busy_timeout instead of
-	// failing on lock upgrade. Each connection caches 32 MiB of pages
-	// (SQLite's default is 2 MiB): a write then finds the index pages it
-	// updates in memory instead of reading them back from the file.
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_txlock=immediate"
+	// failing on lock upgrade.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	if opts.Inspect {
 		// Inspection must not change the evidence it examines.
 		dsn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
