@@ -287,6 +287,44 @@ func (db *DB) MarkingHeld(ctx context.Context) func(string) bool {
 // batch is one transaction with one audit entry, and the status is kept
 // for GET status.
 func (db *DB) AddAlertObjects(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, objs []alerts.Object, failures []alerts.StatusDetail) (alerts.Status, error) {
+	return db.addAlerts(ctx, actor, decl, v, objs, failures, nil)
+}
+
+// PullAlertObjects stores a page pulled from peer (a federation source's
+// URL) into the collection v describes, as AddAlertObjects stores a
+// POST, and moves the peer's cursor from prev to next in the same
+// transaction: a pull that stops at any point resumes after the last page
+// stored. A cursor that is no longer prev (another puller moved it) is a
+// Conflict and stores nothing.
+func (db *DB) PullAlertObjects(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, peer, prev, next string, objs []alerts.Object, failures []alerts.StatusDetail) (alerts.Status, error) {
+	return db.addAlerts(ctx, actor, decl, v, objs, failures, func(tx *Tx) error {
+		var held string
+		err := tx.QueryRow(`SELECT cursor FROM alert_cursors WHERE peer = ? AND collection = ?`, peer, v.Collection.ID).Scan(&held)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return dbError(err, "read cursor")
+		}
+		if held != prev {
+			return secunion.Errorf(secunion.Conflict, "the pull from %s has moved on meanwhile", secunion.Clip(peer, 100))
+		}
+		_, err = tx.Exec(`INSERT INTO alert_cursors (peer, collection, cursor) VALUES (?, ?, ?) ON CONFLICT (peer, collection) DO UPDATE SET cursor = excluded.cursor`,
+			peer, v.Collection.ID, next)
+		return dbError(err, "store cursor")
+	})
+}
+
+// AlertCursor returns how far the pull from peer into collection has
+// got ("" when it has not started).
+func (db *DB) AlertCursor(ctx context.Context, peer, collection string) (string, error) {
+	var c string
+	err := db.queryRow(ctx, `SELECT cursor FROM alert_cursors WHERE peer = ? AND collection = ?`, peer, collection).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return c, dbError(err, "read cursor")
+}
+
+// addAlerts stores objs and runs step, if any, in the same transaction.
+func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, objs []alerts.Object, failures []alerts.StatusDetail, step func(*Tx) error) (alerts.Status, error) {
 	now := db.clock.Now()
 	st := alerts.Status{ID: uuid.NewString(), Status: "complete", RequestTimestamp: alerts.FormatTime(now), Failures: failures}
 	if !v.CanWrite {
@@ -328,6 +366,11 @@ func (db *DB) AddAlertObjects(ctx context.Context, actor secunion.Actor, decl ac
 		}
 		st.TotalCount = len(st.Successes) + len(st.Failures)
 		st.SuccessCount, st.FailureCount = len(st.Successes), len(st.Failures)
+		if step != nil {
+			if err := step(tx); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(`INSERT INTO alert_status (id, authority, data) VALUES (?, ?, ?)`, st.ID, actor.Authority, mustJSON(st)); err != nil {
 			return dbError(err, "store status")
 		}
@@ -377,7 +420,10 @@ func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added t
 		if heldOrigin == "" {
 			heldOrigin, newest = origin, ns
 		}
-		if ns == nanos(version) {
+		// An object without dates (a cyber-observable) has the time it
+		// was added as its version: the same content again is the same
+		// object, not a new version.
+		if ns == nanos(version) || (o.Modified.IsZero() && o.Created.IsZero() && data == string(o.Raw)) {
 			held, found = data, true
 		}
 	}

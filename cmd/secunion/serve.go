@@ -22,6 +22,7 @@ type serveFlags struct {
 	storeFlags
 	remoteFlags
 	pullFlags
+	taxiiPulls            taxiiPulls
 	addr, tlsCert, tlsKey string
 	metricsAddr           string
 	stixSchemas           string
@@ -45,6 +46,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 		"mark console cookies Secure, for a node behind a TLS-terminating proxy (env SECUNION_SECURE_COOKIES=true)")
 	f.remoteFlags.register(fs, e)
 	f.pullFlags.register(fs, e)
+	f.taxiiPulls.register(fs)
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -105,6 +107,11 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
+	taxiiDone, err := startTAXIIPulls(ctx, db, log, f.taxiiPulls, f.pullFlags, f.caFile, schemas)
+	if err != nil {
+		return err
+	}
+	defer func() { cancel(); taxiiDone() }()
 	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version(), Schemas: schemas})
 	srv := &http.Server{
 		Handler:           api,

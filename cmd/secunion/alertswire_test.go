@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"secunion"
+	"secunion/access"
+	"secunion/alerts"
+	"secunion/httpapi"
+	"secunion/store"
+	"secunion/synth"
+)
+
+// hubNode is a node with a collection that authority code writes.
+type hubNode struct {
+	db         *store.DB
+	collection string
+}
+
+func newHubNode(t *testing.T, codes ...string) hubNode {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	keys, err := store.LoadKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenSQLite(ctx, dir, store.Options{Keys: keys, CheckpointEvery: time.Hour, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, c := range codes {
+		if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: c, Name: c, Country: "DE", Kind: access.KindCSIRT}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.PutAlertGroup(ctx, secunion.LocalOperator, alerts.Group{Name: "cyber", Members: codes}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.PutAlertCollection(ctx, secunion.LocalOperator, alerts.Collection{Title: "Feed", Readers: "cyber", Writers: "cyber", DefaultTLP: alerts.TLPGreen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hubNode{db: db, collection: c.ID}
+}
+
+// share has authority code share n synthetic objects (seed) in the node's
+// collection.
+func (h hubNode) share(t *testing.T, code string, seed uint64, n int) {
+	t.Helper()
+	ctx := context.Background()
+	actor := secunion.Actor{Local: true, Login: "o", Authority: code, AuthorityKind: string(access.KindCSIRT)}
+	v, err := h.db.AlertView(ctx, actor, federationDecl, h.collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []json.RawMessage
+	synth.STIX(seed, n, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), func(b json.RawMessage) error { raws = append(raws, b); return nil })
+	checked := alerts.Checker{}.Batch(raws)
+	if _, err := h.db.AddAlertObjects(ctx, actor, federationDecl, v, checked.Objects, checked.Failures); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// versions returns how many versions of each object the node holds (a
+// cyber-observable's version is the time it was added on each node).
+func (h hubNode) versions(t *testing.T, reader string) map[string]int {
+	t.Helper()
+	actor := secunion.Actor{Local: true, Login: "o", Authority: reader}
+	v, err := h.db.AlertView(context.Background(), actor, federationDecl, h.collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	f := alerts.Filter{Versions: []string{"all"}, Limit: alerts.MaxPage}
+	for {
+		p, err := h.db.AlertObjects(context.Background(), actor, federationDecl, v, f, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range p.Manifest {
+			out[m.ID]++
+		}
+		if !p.More {
+			return out
+		}
+		f.After, _ = alerts.ParseCursor(p.Next)
+	}
+}
+
+// crashingTarget fails its n-th Store, as a node that stops before the
+// page's transaction commits.
+type crashingTarget struct {
+	alerts.PullTarget
+	n *int
+}
+
+func (c crashingTarget) Store(ctx context.Context, prev, next string, objs []json.RawMessage) error {
+	if *c.n--; *c.n == 0 {
+		return errors.New("crash")
+	}
+	return c.PullTarget.Store(ctx, prev, next, objs)
+}
+
+// TestTAXIIFederation has node A follow node B's collection over real
+// HTTP on loopback, page by page, while B's CSIRT adds objects; A stops
+// before a page commits (a crash) and a new puller resumes from the
+// stored cursor: A ends with every object version B holds, each once.
+func TestTAXIIFederation(t *testing.T) {
+	ctx := context.Background()
+	b := newHubNode(t, "DE-CERT", "NODE-A")
+	a := newHubNode(t, "NODE-B")
+	if _, err := b.db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: "node.a", Name: "Node A", Authority: "NODE-A", Roles: []string{access.RoleOfficer}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := b.db.CreateToken(ctx, secunion.LocalOperator, "node.a", "federation", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{DB: b.db, Version: "test"}))
+	defer srv.Close()
+	b.share(t, "DE-CERT", 1, 250)
+
+	source := srv.URL + "/taxii2/hub/collections/" + b.collection + "/objects/"
+	target := alertPull{db: a.db, pull: taxiiPull{origin: "NODE-B", collection: a.collection, url: source}, log: slog.New(slog.DiscardHandler),
+		actor: secunion.Actor{Local: true, Login: "federation", Authority: "NODE-B", AuthorityKind: string(access.KindCSIRT)}}
+	crashAt := 3
+	pl := &alerts.Puller{URL: source, Token: token, Client: srv.Client(), Log: target.log, Limit: 40, Target: crashingTarget{target, &crashAt}}
+	pages := 0
+	for {
+		caughtUp, err := pl.Page(ctx)
+		if err != nil {
+			break // the crash
+		}
+		if pages++; pages == 1 {
+			b.share(t, "DE-CERT", 2, 120) // B's CSIRT shares more meanwhile
+		}
+		if caughtUp {
+			t.Fatal("caught up before the crash")
+		}
+	}
+	if pages != 2 {
+		t.Fatalf("crashed after %d pages, want 2", pages)
+	}
+	// A new puller, as after a restart, resumes from the stored cursor.
+	pl = &alerts.Puller{URL: source, Token: token, Client: srv.Client(), Log: target.log, Limit: 40, Target: target}
+	for {
+		caughtUp, err := pl.Page(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if caughtUp {
+			break
+		}
+	}
+	want, got := b.versions(t, "DE-CERT"), a.versions(t, "NODE-B")
+	if len(want) != 370 {
+		t.Fatalf("B holds %d objects, want 370", len(want))
+	}
+	for id, n := range want {
+		if got[id] != n {
+			t.Errorf("A holds %d versions of %s, B %d", got[id], id, n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("A holds %d objects, B %d", len(got), len(want))
+	}
+	// Caught up, a pull finds nothing new; B's next object arrives.
+	if caughtUp, err := pl.Page(ctx); err != nil || !caughtUp {
+		t.Errorf("a pull when caught up: %v %v", caughtUp, err)
+	}
+	b.share(t, "DE-CERT", 3, 5)
+	if _, err := pl.Page(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(a.versions(t, "NODE-B")); n != 375 {
+		t.Errorf("after B shared 5 more, A holds %d", n)
+	}
+	// A bad token is an error, and moves nothing.
+	bad := &alerts.Puller{URL: source, Token: "sut_bogus", Client: srv.Client(), Log: target.log, Limit: 40, Target: target}
+	if _, err := bad.Page(ctx); err == nil {
+		t.Error("a pull with a bad token succeeded")
+	}
+}
