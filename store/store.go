@@ -97,6 +97,9 @@ type DB struct {
 	stmts  map[string]*sql.Stmt
 
 	closeOnce sync.Once
+
+	// hub is the correlation index of the alert hub's values.
+	hub hubIndex
 }
 
 // SQLiteFile is the database file's name inside a data folder.

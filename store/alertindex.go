@@ -1,0 +1,245 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"secunion"
+	"secunion/access"
+	"secunion/alerts"
+	"secunion/audit"
+)
+
+// hubIndex is the node's correlation index of the hub's observable
+// values. It follows alert_objects in the order of sequence numbers,
+// which is the order of commits (every write holds the one writer's
+// lock), so catching up from the last number indexed misses nothing —
+// objects other nodes commit to a shared PostgreSQL database included.
+// It lives in memory and is rebuilt from the table when a node starts.
+type hubIndex struct {
+	mu      sync.Mutex // one catch-up at a time
+	idx     *alerts.Index
+	through int64
+}
+
+// CatchUpAlertIndex adds to the correlation index every object version
+// committed since it last caught up, calling progress (if not nil) with
+// the versions indexed so far and the newest sequence number. Lookups
+// catch up themselves; a node calls it when it starts, so that the first
+// lookup does not wait for the whole table.
+func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last int64)) error {
+	x := &db.hub
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx == nil {
+		x.idx = alerts.NewIndex(0)
+	}
+	var last int64
+	if progress != nil {
+		if err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM alert_objects`).Scan(&last); err != nil {
+			return dbError(err, "read objects")
+		}
+	}
+	const chunk = 10000
+	var done int64
+	for {
+		rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT seq, data FROM alert_objects WHERE seq > ? ORDER BY seq LIMIT ?`), x.through, chunk)
+		if err != nil {
+			return dbError(err, "read objects")
+		}
+		n := 0
+		for rows.Next() {
+			var seq int64
+			var data []byte
+			if err := rows.Scan(&seq, &data); err != nil {
+				rows.Close()
+				return dbError(err, "read objects")
+			}
+			n++
+			o, err := alerts.ParseObject(data)
+			if err != nil {
+				rows.Close()
+				return secunion.Wrap(secunion.Internal, err, fmt.Sprintf("object version %d does not parse", seq))
+			}
+			if err := x.idx.Add(seq, alerts.Values(o)); err != nil {
+				rows.Close()
+				return err
+			}
+			x.through = seq
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return dbError(err, "read objects")
+		}
+		done += int64(n)
+		if progress != nil {
+			progress(done, max(last, x.through))
+		}
+		if n < chunk {
+			return nil
+		}
+	}
+}
+
+// AlertIndexStats returns the correlation index's size, caught up.
+func (db *DB) AlertIndexStats(ctx context.Context) (alerts.IndexStats, error) {
+	if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
+		return alerts.IndexStats{}, err
+	}
+	return db.hub.idx.Stats(), nil
+}
+
+// Correlation answers which objects the caller may see hold a value.
+type Correlation struct {
+	Value alerts.Value `json:"value"`
+	// Warninglist names the list that keeps the value from correlating;
+	// there are no matches then.
+	Warninglist string  `json:"warninglist,omitempty"`
+	Matches     []Match `json:"matches"`
+	// More is set when more objects the caller may see hold the value
+	// than the answer lists.
+	More bool `json:"more,omitempty"`
+}
+
+// Match is one object that holds a correlated value, as the caller
+// receives it.
+type Match struct {
+	Collection string          `json:"collection"`
+	Title      string          `json:"collection_title"`
+	ID         string          `json:"id"`
+	Type       string          `json:"type"`
+	Version    string          `json:"version"`
+	Added      string          `json:"date_added"`
+	Object     json.RawMessage `json:"object"`
+}
+
+// MaxMatches is the most matches one correlation lists.
+const MaxMatches = 1000
+
+// CorrelateAlerts returns the objects actor may receive under decl that
+// hold v, newest first, at most limit of them: the latest version of
+// each, as alerts.Disclose lets it out, and only where the value is in
+// what is disclosed (a value in a property cut out by a granular marking
+// does not correlate). A value on one of lists correlates with nothing.
+// The lookup is audited with the value's keyed hash, and the objects
+// listed as a disclosure.
+func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl access.Declaration, v alerts.Value, lists alerts.Warninglists, limit int) (Correlation, error) {
+	c := Correlation{Value: v, Matches: []Match{}}
+	limit = min(cmp.Or(limit, 100), MaxMatches)
+	audited := func(versions []string) error {
+		return db.Write(ctx, func(tx *Tx) error {
+			e := alertEntry(actor, decl, audit.OpDisclosure, "correlate a value of kind "+v.Kind, versions...)
+			e.Recipients, e.Results = []string{actor.Authority}, len(versions)
+			return tx.Audit(e, v.Text)
+		})
+	}
+	if c.Warninglist = lists.Match(v); c.Warninglist != "" {
+		return c, audited(nil)
+	}
+	if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
+		return c, err
+	}
+	seqs, _ := db.hub.idx.Lookup(v)
+	views, err := db.VisibleCollections(ctx, actor, decl)
+	if err != nil {
+		return c, err
+	}
+	readable := map[string]HubView{}
+	for _, hv := range views {
+		if hv.CanRead {
+			readable[hv.Collection.ID] = hv
+		}
+	}
+	now := db.clock.Now()
+	seen := map[[2]string]bool{}
+	type found struct {
+		m     Match
+		added int64
+	}
+	var all []found
+	for chunk := range slices.Chunk(seqs, 500) {
+		rows, err := db.latestOf(ctx, chunk)
+		if err != nil {
+			return c, err
+		}
+		for _, r := range rows {
+			hv, ok := readable[r.st.Collection]
+			key := [2]string{r.st.Collection, r.st.Object.ID}
+			if !ok || seen[key] {
+				continue
+			}
+			seen[key] = true
+			d := alerts.Disclose(r.st, hv.Collection, hv.Readers, hv.Recipient, now)
+			if d.Withheld != "" {
+				continue
+			}
+			o := r.st.Object
+			if len(d.Redacted) > 0 {
+				if o, err = alerts.ParseObject(d.Object); err != nil {
+					return c, secunion.Wrap(secunion.Internal, err, "a disclosed object does not parse")
+				}
+			}
+			if !alerts.HasValue(o, v) {
+				continue
+			}
+			all = append(all, found{Match{Collection: hv.Collection.ID, Title: hv.Collection.Title, ID: o.ID, Type: o.Type,
+				Version: alerts.FormatTime(r.version), Added: alerts.FormatTime(r.st.Added), Object: d.Object}, nanos(r.st.Added)})
+		}
+	}
+	slices.SortFunc(all, func(a, b found) int { return cmp.Compare(b.added, a.added) })
+	c.More = len(all) > limit
+	var versions []string
+	for _, f := range all[:min(len(all), limit)] {
+		c.Matches = append(c.Matches, f.m)
+		versions = append(versions, "stix:"+f.m.ID+"@"+f.m.Version)
+	}
+	return c, audited(versions)
+}
+
+// storedRow is an object version read back with what Disclose needs.
+type storedRow struct {
+	st      alerts.Stored
+	version time.Time
+}
+
+// latestOf returns the latest version of each object of which seqs
+// names a version; objects deleted since are gone.
+func (db *DB) latestOf(ctx context.Context, seqs []int64) ([]storedRow, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(seqs))
+	for i, s := range seqs {
+		args[i] = s
+	}
+	q := `SELECT b.version_ns, b.added_ns, b.collection, b.origin, b.from_partner, b.onward, b.data
+		FROM alert_objects a JOIN alert_objects b ON b.collection = a.collection AND b.id = a.id AND b.latest = 1
+		WHERE a.seq IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(seqs)), ", ") + `)`
+	rows, err := db.sql.QueryContext(ctx, db.rebind(q), args...)
+	if err != nil {
+		return nil, dbError(err, "read objects")
+	}
+	defer rows.Close()
+	var out []storedRow
+	for rows.Next() {
+		var r storedRow
+		var versionNs, addedNs int64
+		var partner, onward int
+		var data []byte
+		if err := rows.Scan(&versionNs, &addedNs, &r.st.Collection, &r.st.Origin, &partner, &onward, &data); err != nil {
+			return nil, dbError(err, "read objects")
+		}
+		r.version, r.st.Added, r.st.FromPartner, r.st.Onward = fromNanos(versionNs), fromNanos(addedNs), partner == 1, onward == 1
+		if r.st.Object, err = alerts.ParseObject(data); err != nil {
+			return nil, secunion.Wrap(secunion.Internal, err, "a stored object does not parse")
+		}
+		out = append(out, r)
+	}
+	return out, dbError(rows.Err(), "read objects")
+}
