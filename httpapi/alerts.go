@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"secunion"
 	"secunion/alerts"
+	"secunion/store"
 )
 
 func (s *Server) listAlertGroups(w http.ResponseWriter, r *http.Request) {
@@ -83,6 +85,40 @@ func (s *Server) putAgreement(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a)
 }
 
+// correlate answers which objects the caller may see hold a value. The
+// value's kind is told from its form unless kind names it.
+func (s *Server) correlate(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	text := q.Get("value")
+	if strings.TrimSpace(text) == "" {
+		writeError(w, r, secunion.Errorf(secunion.Invalid, "value: give the value to correlate"))
+		return
+	}
+	var v alerts.Value
+	var err error
+	if kind := q.Get("kind"); kind != "" {
+		v, err = alerts.NormalizeValue(kind, text)
+	} else {
+		v, err = alerts.ParseValue(text)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	limit, err := limitParam(r, 100, store.MaxMatches)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	decl, _ := declOf(r)
+	c, err := s.cfg.DB.CorrelateAlerts(r.Context(), actorOf(r), decl, v, s.cfg.Warninglists, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
 // alertSchemas are the OpenAPI schemas of the alert hub: TAXII 2.1's
 // resources and the hub's sharing scopes.
 func alertSchemas() map[string]any {
@@ -112,5 +148,9 @@ func alertSchemas() map[string]any {
 		"Agreement": obj([]string{"title", "partner", "purposes", "types", "max_tlp", "collections", "review"}, map[string]any{"id": str, "title": str,
 			"partner": str, "purposes": strs, "types": strs, "max_tlp": tlp, "collections": strs, "onward_transfer": boolean, "review": when}),
 		"AgreementList": list("agreements", "Agreement"),
+		"Correlation": obj([]string{"value", "matches"}, map[string]any{"value": obj([]string{"kind", "value"}, map[string]any{"kind": str, "value": str}),
+			"warninglist": str, "more": boolean, "matches": map[string]any{"type": "array", "items": obj(
+				[]string{"collection", "id", "type", "version", "date_added", "object"}, map[string]any{"collection": str, "collection_title": str,
+					"id": str, "type": str, "version": str, "date_added": str, "object": map[string]any{"type": "object", "description": "the STIX object as the caller receives it"}})}}),
 	}
 }

@@ -225,20 +225,28 @@ func checkpoint(r *http.Request, defLimit, maxLimit int) (int64, int, error) {
 // page reads the checkpoint parameter from (after, or before to page
 // back) and limit of a page.
 func page(r *http.Request, from string, defLimit, maxLimit int) (int64, int, error) {
-	q := r.URL.Query()
-	at, limit := int64(0), defLimit
+	var at int64
 	var err error
-	if v := q.Get(from); v != "" {
+	if v := r.URL.Query().Get(from); v != "" {
 		if at, err = strconv.ParseInt(v, 10, 64); err != nil || at < 0 {
 			return 0, 0, secunion.Errorf(secunion.Invalid, "%s: give the number of the last item read, or nothing", from)
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxLimit {
-			return 0, 0, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxLimit)
-		}
+	limit, err := limitParam(r, defLimit, maxLimit)
+	return at, limit, err
+}
+
+// limitParam reads the limit parameter: defLimit if absent.
+func limitParam(r *http.Request, defLimit, maxLimit int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return defLimit, nil
 	}
-	return at, limit, nil
+	limit, err := strconv.Atoi(v)
+	if err != nil || limit < 1 || limit > maxLimit {
+		return 0, secunion.Errorf(secunion.Invalid, "limit: give 1 to %d", maxLimit)
+	}
+	return limit, nil
 }
 
 // sharedAfter is a participant's pull of an incident's hashes and URLs.

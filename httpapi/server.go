@@ -52,6 +52,9 @@ type Config struct {
 	Schemas *alerts.Validator
 	// MaxAlertBody caps a TAXII POST; 32 MiB if zero.
 	MaxAlertBody int64
+	// Warninglists are the values that must not correlate;
+	// alerts.DefaultWarninglists if nil.
+	Warninglists alerts.Warninglists
 }
 
 // Console is the operator console, which registers its pages beside the
@@ -80,6 +83,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxAlertBody == 0 {
 		cfg.MaxAlertBody = 32 << 20
+	}
+	if cfg.Warninglists == nil {
+		cfg.Warninglists = alerts.DefaultWarninglists()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -402,3 +402,69 @@ func TestSTIXSchemasAtTheEdge(t *testing.T) {
 		t.Errorf("an empty indicator_types passes the schema: %v", err)
 	}
 }
+
+// TestCorrelationAPI looks values up as each recipient of the hub: each
+// finds the objects it may receive, a partner only what its agreement
+// lets out, a CSIRT outside the collection nothing; bad values and
+// warninglisted ones are answered as such.
+func TestCorrelationAPI(t *testing.T) {
+	h := newHub(t)
+	objs := []any{indicator(2, []string{tlpGreen}, nil), indicator(3, []string{tlpRed}, nil),
+		stix("ipv4-addr", 4, map[string]any{"value": "198.51.100.2"})}
+	delete(objs[2].(map[string]any), "created")
+	delete(objs[2].(map[string]any), "modified")
+	var st alerts.Status
+	if r := h.taxii(t, "de", "POST", h.objectsPath(), map[string]any{"objects": objs}, &st); r.StatusCode != 202 || st.SuccessCount != 3 {
+		t.Fatalf("post: %d %+v", r.StatusCode, st)
+	}
+	sharing := map[string]string{"X-Purpose": "alert-sharing"}
+	lookup := func(login, query string) ([]string, store.Correlation) {
+		t.Helper()
+		var c store.Correlation
+		if r := h.call(t, login, "GET", "/api/v1/alerts/correlate?"+query, nil, sharing, &c); r.StatusCode != 200 {
+			t.Fatalf("%s %s: %d", login, query, r.StatusCode)
+		}
+		var got []string
+		for _, m := range c.Matches {
+			got = append(got, m.ID)
+		}
+		slices.Sort(got)
+		return got, c
+	}
+	green, red, addr := objs[0].(map[string]any)["id"].(string), objs[1].(map[string]any)["id"].(string), objs[2].(map[string]any)["id"].(string)
+	for _, tc := range []struct {
+		login, query string
+		want         []string
+	}{
+		{"de", "value=198.51.100.2", []string{green, addr}},
+		{"fr", "value=198.51.100.3", nil}, // TLP:RED, and FR-ANSSI is not its origin
+		{"de", "value=198.51.100.3", []string{red}},
+		{"nz", "value=198.51.100.2", []string{green}}, // the agreement covers indicators, not addresses
+		{"it", "value=198.51.100.2", nil},
+		{"de", "kind=ipv4&value=::ffff:198.51.100.2", []string{green, addr}},
+	} {
+		slices.Sort(tc.want)
+		if got, _ := lookup(tc.login, tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("%s %s: %v, want %v", tc.login, tc.query, got, tc.want)
+		}
+	}
+	if _, c := lookup("de", "value=10.0.0.1"); c.Warninglist != "Private and special-purpose addresses" {
+		t.Errorf("a private address: %+v", c)
+	}
+	if _, c := lookup("de", "value=198.51.100.2&limit=1"); len(c.Matches) != 1 || !c.More {
+		t.Errorf("limit 1: %+v", c)
+	}
+	for query, says := range map[string]string{
+		"value=":                      "give the value",
+		"value=trollfarm":             "name its kind",
+		"kind=colour&value=red":       "not a kind",
+		"kind=sha-256&value=abc":      "64 hex digits",
+		"value=198.51.100.2&limit=0":  "limit",
+		"value=198.51.100.2&limit=1x": "limit",
+	} {
+		var e apiError
+		if r := h.call(t, "de", "GET", "/api/v1/alerts/correlate?"+query, nil, sharing, &e); r.StatusCode != 400 || !strings.Contains(e.Error.Message, says) {
+			t.Errorf("%s: %d %q, want 400 saying %q", query, r.StatusCode, e.Error.Message, says)
+		}
+	}
+}

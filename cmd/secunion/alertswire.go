@@ -6,10 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"secunion"
 	"secunion/access"
@@ -116,4 +119,64 @@ func startTAXIIPulls(ctx context.Context, db *store.DB, log *slog.Logger, pulls 
 		wg.Go(func() { pl.Run(ctx) })
 	}
 	return wg.Wait, nil
+}
+
+// warninglistFiles are the --warninglist flags of serve: MISP-format
+// lists read on top of the hub's defaults.
+type warninglistFiles []string
+
+func (f *warninglistFiles) register(fs *flag.FlagSet) {
+	fs.Func("warninglist", "a warninglist in MISP's JSON format (e.g. a list.json of misp-warninglists): its values do not correlate, on top of the hub's defaults (private addresses, public resolvers, local names, empty-file hashes); repeatable", func(v string) error {
+		*f = append(*f, v)
+		return nil
+	})
+}
+
+// load returns the defaults and the lists of the files.
+func (f warninglistFiles) load(log *slog.Logger) (alerts.Warninglists, error) {
+	lists := alerts.DefaultWarninglists()
+	for _, name := range f {
+		file, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("--warninglist: %w", err)
+		}
+		// One byte more than the limit, so that the parser says "too large".
+		data, err := io.ReadAll(io.LimitReader(file, alerts.MaxWarninglist+1))
+		file.Close()
+		if err != nil {
+			return nil, fmt.Errorf("--warninglist %s: %w", name, err)
+		}
+		w, err := alerts.ParseWarninglist(data)
+		if err != nil {
+			return nil, fmt.Errorf("--warninglist %s: %w", name, err)
+		}
+		log.Info("alerts: warninglist loaded", "name", w.Name, "type", w.Type, "entries", w.Entries)
+		lists = append(lists, w)
+	}
+	return lists, nil
+}
+
+// startAlertIndex builds the correlation index from the hub's objects in
+// the background, logging its progress, so that the first lookup does
+// not wait for the whole table (a lookup that comes earlier waits for
+// the build, then catches up itself).
+func startAlertIndex(ctx context.Context, db *store.DB, log *slog.Logger) {
+	go func() {
+		start := time.Now()
+		err := db.CatchUpAlertIndex(ctx, func(done, last int64) {
+			if done > 0 && done%100_000 == 0 {
+				log.Info("alerts: building the correlation index", "object_versions", done, "newest", last)
+			}
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("alerts: correlation index", "err", err)
+			}
+			return
+		}
+		st, err := db.AlertIndexStats(ctx)
+		if err == nil {
+			log.Info("alerts: correlation index ready", "values", st.Values, "postings", st.Postings, "capped", st.Capped, "seconds", time.Since(start).Seconds())
+		}
+	}()
 }

@@ -23,6 +23,7 @@ type serveFlags struct {
 	remoteFlags
 	pullFlags
 	taxiiPulls            taxiiPulls
+	warninglists          warninglistFiles
 	addr, tlsCert, tlsKey string
 	metricsAddr           string
 	stixSchemas           string
@@ -47,6 +48,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 	f.remoteFlags.register(fs, e)
 	f.pullFlags.register(fs, e)
 	f.taxiiPulls.register(fs)
+	f.warninglists.register(fs)
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -112,7 +114,12 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 		return err
 	}
 	defer func() { cancel(); taxiiDone() }()
-	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version(), Schemas: schemas})
+	lists, err := f.warninglists.load(log)
+	if err != nil {
+		return err
+	}
+	startAlertIndex(ctx, db, log)
+	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version(), Schemas: schemas, Warninglists: lists})
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
