@@ -113,8 +113,10 @@ func (x *Index) Add(seq int64, values []Value) error {
 }
 
 // Lookup returns the sequence numbers of the object versions that hold
-// v (at most the cap, oldest first) and how many hold it in all.
-func (x *Index) Lookup(v Value) (seqs []int64, total int) {
+// v (at most the cap, oldest first) and how many hold it in all. The
+// slice is the index's own: the caller reads it and never writes it
+// (later additions go past its end, so it never changes under a reader).
+func (x *Index) Lookup(v Value) (seqs []uint32, total int) {
 	k := x.key(v)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -123,14 +125,10 @@ func (x *Index) Lookup(v Value) (seqs []int64, total int) {
 	case !ok:
 		return nil, 0
 	case head&listBit == 0:
-		return []int64{int64(head)}, 1
+		return []uint32{head}, 1
 	}
 	p := x.lists[head&^listBit]
-	seqs = make([]int64, len(p.seqs))
-	for i, s := range p.seqs {
-		seqs[i] = int64(s)
-	}
-	return seqs, p.total
+	return p.seqs[:len(p.seqs):len(p.seqs)], p.total
 }
 
 // IndexStats describes an index's size.

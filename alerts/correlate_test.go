@@ -169,10 +169,10 @@ func TestIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if seqs, total := x.Lookup(a); !slices.Equal(seqs, []int64{1, 2, 3}) || total != 5 {
+	if seqs, total := x.Lookup(a); !slices.Equal(seqs, []uint32{1, 2, 3}) || total != 5 {
 		t.Errorf("a: %v of %d", seqs, total)
 	}
-	if seqs, total := x.Lookup(b); !slices.Equal(seqs, []int64{2}) || total != 1 {
+	if seqs, total := x.Lookup(b); !slices.Equal(seqs, []uint32{2}) || total != 1 {
 		t.Errorf("b: %v of %d", seqs, total)
 	}
 	if seqs, _ := x.Lookup(Value{KindIPv4, "a.example"}); seqs != nil {

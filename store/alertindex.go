@@ -210,7 +210,7 @@ type storedRow struct {
 
 // latestOf returns the latest version of each object of which seqs
 // names a version; objects deleted since are gone.
-func (db *DB) latestOf(ctx context.Context, seqs []int64) ([]storedRow, error) {
+func (db *DB) latestOf(ctx context.Context, seqs []uint32) ([]storedRow, error) {
 	if len(seqs) == 0 {
 		return nil, nil
 	}
