@@ -23,6 +23,7 @@ const MaxEnvelope = 10000
 // objects, more and next, are refused with their name.
 func ReadObjects(r io.Reader, chunk int, fn func([]json.RawMessage) error) error {
 	dec := json.NewDecoder(r)
+	dec.UseNumber() // a number token is never converted, so never out of range
 	if err := expectDelim(dec, '{', "a bundle or envelope must be a JSON object"); err != nil {
 		return err
 	}
