@@ -174,6 +174,46 @@ func TestDiscloseRedacts(t *testing.T) {
 	}
 }
 
+// TestSightingsAnonymised: a sighting's reporter and places reach its
+// origin and the recipients its handling names, nobody else; the others
+// get what was seen, how often and when, and are told what was cut.
+func TestSightingsAnonymised(t *testing.T) {
+	where := "identity--0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+	sighting := func(handling map[string]any) Object {
+		p := map[string]any{"type": "sighting", "spec_version": "2.1", "id": "sighting--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd40",
+			"created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z", "count": 3,
+			"sighting_of_ref": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created_by_ref": where, "where_sighted_refs": []string{where},
+			"object_marking_refs": []string{TLPMarkingID(TLPGreen)},
+			"granular_markings":   []any{map[string]any{"marking_ref": TLPMarkingID(TLPClear), "selectors": []string{"where_sighted_refs.[0]", "count"}}}}
+		if handling != nil {
+			p["extensions"] = map[string]any{HandlingExtension: handling}
+		}
+		return mustParse(t, p)
+	}
+	c := Collection{ID: "c", DefaultTLP: TLPAmber}
+	readers := Group{Members: []string{"A", "B", "C"}}
+	o := sighting(nil)
+	d := Disclose(Stored{Object: o, Origin: "A"}, c, readers, Recipient{Authority: "B"}, time.Now())
+	if !slices.Equal(d.Redacted, []string{"created_by_ref", "where_sighted_refs"}) {
+		t.Fatalf("disclosure: %+v", d)
+	}
+	var got map[string]any
+	json.Unmarshal(d.Object, &got)
+	if _, ok := got["created_by_ref"]; ok || got["where_sighted_refs"] != nil || got["count"] != 3.0 || got["sighting_of_ref"] == nil {
+		t.Errorf("anonymised: %s", d.Object)
+	}
+	if g, _ := json.Marshal(got["granular_markings"]); string(g) != `[{"marking_ref":"`+TLPMarkingID(TLPClear)+`","selectors":["count"]}]` {
+		t.Errorf("granular markings left: %s", g)
+	}
+	if d := Disclose(Stored{Object: o, Origin: "A"}, c, readers, Recipient{Authority: "A"}, time.Now()); d.Redacted != nil {
+		t.Errorf("the origin's own sighting is cut: %+v", d)
+	}
+	named := sighting(map[string]any{"extension_type": "property-extension", "handling_code": "H0", "source_reliability": "A", "information_credibility": "1", "recipients": []string{"C"}})
+	if d := Disclose(Stored{Object: named, Origin: "A"}, c, readers, Recipient{Authority: "C"}, time.Now()); d.Redacted != nil {
+		t.Errorf("a recipient the handling names gets it anonymised: %+v", d)
+	}
+}
+
 // TestDiscloseToPartners walks the agreement's conditions one by one.
 func TestDiscloseToPartners(t *testing.T) {
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)

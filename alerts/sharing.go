@@ -186,6 +186,9 @@ type Disclosure struct {
 //     without a TLP marking are at the collection's default.
 //   - Properties whose granular markings exceed the ceiling are cut out,
 //     list items by index; the recipient learns which selectors were.
+//   - A sighting's reporter (created_by_ref) and places
+//     (where_sighted_refs) are cut out for every recipient that may not
+//     receive TLP:RED of it: sightings are shared anonymised.
 func Disclose(st Stored, c Collection, readers Group, to Recipient, now time.Time) Disclosure {
 	o := st.Object
 	h, _ := HandlingOf(o)
@@ -227,7 +230,18 @@ func Disclose(st Stored, c Collection, readers Group, to Recipient, now time.Tim
 	if level > ceiling {
 		return Disclosure{Withheld: "TLP:" + strings.ToUpper(level.String()) + " is above what this recipient may receive"}
 	}
-	props, redacted := redact(o.Props, o.Granular, ceiling)
+	// A sighting tells who saw what, where: its reporter and places go
+	// only to its origin and the recipients its handling names; the
+	// others learn that something was seen, how often and when.
+	var anonymised []string
+	if o.Type == "sighting" && ceiling != TLPRed {
+		for _, p := range []string{"created_by_ref", "where_sighted_refs"} {
+			if _, ok := o.Props[p]; ok {
+				anonymised = append(anonymised, p)
+			}
+		}
+	}
+	props, redacted := redact(o.Props, o.Granular, ceiling, anonymised)
 	if redacted == nil {
 		return Disclosure{Object: o.Raw}
 	}
@@ -239,13 +253,18 @@ func Disclose(st Stored, c Collection, readers Group, to Recipient, now time.Tim
 }
 
 // redact returns a copy of props without the properties and list items
-// that granular markings above ceiling select, and those selectors
-// (nil when nothing is cut). The granular markings that remain are
-// rewritten to point at the same items after list items before them
-// were removed; a selector into something cut goes with it.
-func redact(props map[string]any, granular []GranularMarking, ceiling TLP) (map[string]any, []string) {
+// that granular markings above ceiling select and the properties named
+// in also, and those selectors (nil when nothing is cut). The granular
+// markings that remain are rewritten to point at the same items after
+// list items before them were removed; a selector into something cut
+// goes with it.
+func redact(props map[string]any, granular []GranularMarking, ceiling TLP, also []string) (map[string]any, []string) {
 	var cut [][]selectorStep
 	var redacted []string
+	for _, p := range also {
+		cut = append(cut, []selectorStep{{name: p, index: -1}})
+		redacted = append(redacted, p)
+	}
 	var kept []GranularMarking
 	for _, g := range granular {
 		if t, ok := tlpMarkings[g.MarkingRef]; ok && t > ceiling {
