@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync"
+	"time"
 
 	"secunion"
 )
@@ -20,9 +21,10 @@ import (
 // that nobody can craft colliding values; the index is an accelerator
 // whose answers the caller checks against the objects themselves, so a
 // collision could only add a candidate that the check then drops. A
-// value held by more than Cap object versions stops collecting postings
-// there: its first Cap are kept and the rest counted, as MISP stops
-// correlating an over-correlating value.
+// value held by more object versions than the cap keeps the newest of
+// them and counts the rest, as MISP stops correlating an
+// over-correlating value: memory stays bounded by the cap per value, and
+// the last sightings of an indicator are the ones kept.
 //
 // An Index is safe for concurrent use.
 type Index struct {
@@ -104,16 +106,21 @@ func (x *Index) Add(seq int64, values []Value) error {
 			}
 			p.total++
 			if len(p.seqs) < x.cap {
-				p.seqs = append(p.seqs, s)
 				x.postings++
+			} else {
+				// The oldest goes: slicing it off and appending past
+				// the end never writes an element a reader may hold.
+				p.seqs = p.seqs[1:]
 			}
+			p.seqs = append(p.seqs, s)
 		}
 	}
 	return nil
 }
 
 // Lookup returns the sequence numbers of the object versions that hold
-// v (at most the cap, oldest first) and how many hold it in all. The
+// v (the newest, at most the cap, oldest first) and how many hold it in
+// all. The
 // slice is the index's own: the caller reads it and never writes it
 // (later additions go past its end, so it never changes under a reader).
 func (x *Index) Lookup(v Value) (seqs []uint32, total int) {
@@ -149,6 +156,34 @@ func (x *Index) Stats() IndexStats {
 		}
 	}
 	return st
+}
+
+// IndexValues returns what the index keeps of o: its observable values
+// and, for a sighting, the indicator or other object it sighted, so that
+// the last sighting of an indicator is found without a scan.
+func IndexValues(o Object) []Value {
+	vs := Values(o)
+	if ref, ok := o.Props["sighting_of_ref"].(string); ok && o.Type == "sighting" {
+		vs = append(vs, SightingOf(ref))
+	}
+	return vs
+}
+
+// SightingOf is the index's key of the sightings of object id. It is no
+// kind of value a user looks up.
+func SightingOf(id string) Value { return Value{Kind: "sighting-of", Text: id} }
+
+// LastSeen returns when sighting o last saw its object: last_seen, else
+// first_seen, else when it was created.
+func LastSeen(o Object) time.Time {
+	for _, p := range []string{"last_seen", "first_seen"} {
+		if s, ok := o.Props[p].(string); ok {
+			if t, err := ParseTime(s); err == nil {
+				return t
+			}
+		}
+	}
+	return o.Created
 }
 
 // HasValue reports whether o, as disclosed, holds v: the check of a

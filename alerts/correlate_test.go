@@ -1,9 +1,11 @@
 package alerts
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestNormalizeValue: the same value written two ways is one value, and a
@@ -156,11 +158,16 @@ func TestWarninglists(t *testing.T) {
 }
 
 // TestIndex: postings per value in the order added, a version counted
-// once, the fan-out cap keeping the first and counting the rest.
+// once, the fan-out cap keeping the newest and counting the rest; a list
+// handed out earlier does not change under its reader.
 func TestIndex(t *testing.T) {
 	x := NewIndex(3)
 	a, b := Value{KindDomain, "a.example"}, Value{KindDomain, "b.example"}
+	var held []uint32
 	for seq := int64(1); seq <= 5; seq++ {
+		if seq == 4 {
+			held, _ = x.Lookup(a)
+		}
 		vals := []Value{a}
 		if seq == 2 {
 			vals = append(vals, b, b)
@@ -169,8 +176,11 @@ func TestIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if seqs, total := x.Lookup(a); !slices.Equal(seqs, []uint32{1, 2, 3}) || total != 5 {
+	if seqs, total := x.Lookup(a); !slices.Equal(seqs, []uint32{3, 4, 5}) || total != 5 {
 		t.Errorf("a: %v of %d", seqs, total)
+	}
+	if !slices.Equal(held, []uint32{1, 2, 3}) {
+		t.Errorf("a list handed out changed: %v", held)
 	}
 	if seqs, total := x.Lookup(b); !slices.Equal(seqs, []uint32{2}) || total != 1 {
 		t.Errorf("b: %v of %d", seqs, total)
@@ -183,5 +193,45 @@ func TestIndex(t *testing.T) {
 	}
 	if err := x.Add(0, []Value{a}); err == nil {
 		t.Error("sequence number 0 taken")
+	}
+}
+
+// TestIndicatorDecay: an address indicator loses most of its score in
+// its first weeks and expires before its month is out; a sighting renews
+// it; a hash lasts a year; revoked and valid_until end it.
+func TestIndicatorDecay(t *testing.T) {
+	at := func(s string) time.Time { tm, _ := ParseTime(s); return tm }
+	ind := func(pattern string, extra string) Object {
+		return object(t, `{"type":"indicator","spec_version":"2.1","id":"indicator--ff0e2f4b-3f65-4a4c-9e3b-0c5f2f0a0010","created":"2026-01-01T00:00:00Z",
+			"modified":"2026-01-01T00:00:00Z","valid_from":"2026-01-01T00:00:00Z","pattern_type":"stix","pattern":"`+pattern+`"`+extra+`}`)
+	}
+	ip := ind("[ipv4-addr:value = '198.51.100.1']", `,"confidence":80`)
+	for _, tc := range []struct {
+		o        Object
+		seen, at string
+		score    float64
+		expired  bool
+	}{
+		{ip, "", "2026-01-01T00:00:00Z", 80, false},
+		{ip, "", "2026-01-08T12:00:00Z", 40, false}, // a quarter of the lifetime: 1 − √¼ = ½
+		{ip, "", "2026-01-16T00:00:00Z", 23.4, true},
+		{ip, "2026-01-15T00:00:00Z", "2026-01-16T00:00:00Z", 65.4, false},
+		{ip, "", "2026-03-01T00:00:00Z", 0, true},
+		{ind("[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856']", ""), "", "2026-07-02T12:00:00Z", 25, true},
+		{ind("[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856']", `,"confidence":100`), "", "2026-07-02T12:00:00Z", 50, false},
+		{ind("[ipv4-addr:value = '198.51.100.1']", `,"revoked":true`), "", "2026-01-01T00:00:00Z", 0, true},
+		{ind("[ipv4-addr:value = '198.51.100.1']", `,"valid_until":"2026-01-02T00:00:00Z"`), "", "2026-01-03T00:00:00Z", 0, true},
+	} {
+		d, ok := IndicatorDecay(tc.o, at(tc.seen), at(tc.at))
+		if !ok || math.Abs(d.Score-tc.score) > 0.1 || d.Expired != tc.expired {
+			t.Errorf("%s seen %s at %s: %+v, want score %v expired %v", tc.o.Props["pattern"], tc.seen, tc.at, d, tc.score, tc.expired)
+		}
+	}
+	d, _ := IndicatorDecay(ip, time.Time{}, at("2026-01-01T00:00:00Z"))
+	if want := at("2026-01-01T00:00:00Z").Add(time.Duration(float64(30*day) * 0.390625)); !d.Expires.Equal(want) {
+		t.Errorf("expires %s, want %s", d.Expires, want) // 30 days × (1 − 30/80)²
+	}
+	if _, ok := IndicatorDecay(object(t, `{"type":"url","spec_version":"2.1","id":"url--ff0e2f4b-3f65-4a4c-9e3b-0c5f2f0a0011","value":"https://a.example/"}`), time.Time{}, time.Now()); ok {
+		t.Error("a URL object decays")
 	}
 }

@@ -448,6 +448,24 @@ func TestCorrelationAPI(t *testing.T) {
 			t.Errorf("%s %s: %v, want %v", tc.login, tc.query, got, tc.want)
 		}
 	}
+	// FR-ANSSI sights the green indicator: its life starts again then,
+	// for DE-CERT too, which does not learn who sighted it.
+	sighting := stix("sighting", 5, map[string]any{"sighting_of_ref": green, "count": 2, "last_seen": "2026-11-25T08:00:00Z",
+		"created_by_ref": "identity--6b8e2c5a-1f0d-4c3b-9a7e-000000000099", "object_marking_refs": []string{tlpGreen}})
+	if r := h.taxii(t, "fr", "POST", h.objectsPath(), map[string]any{"objects": []any{sighting}}, &st); r.StatusCode != 202 || st.SuccessCount != 1 {
+		t.Fatalf("sighting: %d %+v", r.StatusCode, st)
+	}
+	_, c := lookup("de", "value=198.51.100.2")
+	for _, m := range c.Matches {
+		if (m.Type == "indicator") != (m.Decay != nil) || m.Decay != nil && !m.Decay.Since.Equal(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)) {
+			t.Errorf("%s decays as %+v", m.ID, m.Decay)
+		}
+	}
+	var env alerts.Envelope
+	h.taxii(t, "de", "GET", h.objectsPath()+"?match[type]=sighting", nil, &env)
+	if len(env.Objects) != 1 || strings.Contains(string(env.Objects[0]), "created_by_ref") {
+		t.Errorf("DE-CERT receives the sighting as %s", env.Objects)
+	}
 	if _, c := lookup("de", "value=10.0.0.1"); c.Warninglist != "Private and special-purpose addresses" {
 		t.Errorf("a private address: %+v", c)
 	}

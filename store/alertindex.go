@@ -68,7 +68,7 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 				rows.Close()
 				return secunion.Wrap(secunion.Internal, err, fmt.Sprintf("object version %d does not parse", seq))
 			}
-			if err := x.idx.Add(seq, alerts.Values(o)); err != nil {
+			if err := x.idx.Add(seq, alerts.IndexValues(o)); err != nil {
 				rows.Close()
 				return err
 			}
@@ -117,6 +117,9 @@ type Match struct {
 	Version    string          `json:"version"`
 	Added      string          `json:"date_added"`
 	Object     json.RawMessage `json:"object"`
+	// Decay is an indicator's score now, its life renewed by the last
+	// sighting of it the caller may see.
+	Decay *alerts.Decay `json:"decay,omitempty"`
 }
 
 // MaxMatches is the most matches one correlation lists.
@@ -188,8 +191,18 @@ func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl ac
 			if !alerts.HasValue(o, v) {
 				continue
 			}
-			all = append(all, found{Match{Collection: hv.Collection.ID, Title: hv.Collection.Title, ID: o.ID, Type: o.Type,
-				Version: alerts.FormatTime(r.version), Added: alerts.FormatTime(r.st.Added), Object: d.Object}, nanos(r.st.Added)})
+			m := Match{Collection: hv.Collection.ID, Title: hv.Collection.Title, ID: o.ID, Type: o.Type,
+				Version: alerts.FormatTime(r.version), Added: alerts.FormatTime(r.st.Added), Object: d.Object}
+			if o.Type == "indicator" {
+				seen, err := db.lastSighting(ctx, readable, o.ID, now)
+				if err != nil {
+					return c, err
+				}
+				if dc, ok := alerts.IndicatorDecay(o, seen, now); ok {
+					m.Decay = &dc
+				}
+			}
+			all = append(all, found{m, nanos(r.st.Added)})
 		}
 	}
 	slices.SortFunc(all, func(a, b found) int { return cmp.Compare(b.added, a.added) })
@@ -200,6 +213,30 @@ func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl ac
 		versions = append(versions, "stix:"+f.m.ID+"@"+f.m.Version)
 	}
 	return c, audited(versions)
+}
+
+// lastSighting returns when the latest sighting of object id that the
+// caller may receive (in readable, by Disclose) last saw it; zero if
+// none.
+func (db *DB) lastSighting(ctx context.Context, readable map[string]HubView, id string, now time.Time) (time.Time, error) {
+	seqs, _ := db.hub.idx.Lookup(alerts.SightingOf(id))
+	var last time.Time
+	for chunk := range slices.Chunk(seqs, 500) {
+		rows, err := db.latestOf(ctx, chunk)
+		if err != nil {
+			return last, err
+		}
+		for _, r := range rows {
+			hv, ok := readable[r.st.Collection]
+			if !ok || r.st.Object.Props["sighting_of_ref"] != id || alerts.Disclose(r.st, hv.Collection, hv.Readers, hv.Recipient, now).Withheld != "" {
+				continue
+			}
+			if t := alerts.LastSeen(r.st.Object); t.After(last) {
+				last = t
+			}
+		}
+	}
+	return last, nil
 }
 
 // storedRow is an object version read back with what Disclose needs.
