@@ -34,8 +34,8 @@ type Reach struct {
 // object id in collection, and what: alerts.Disclose run for the object's
 // origin, each authority of the collection's reader group, each recipient
 // its handling names, and each partner under each purpose of each
-// agreement that reaches the collection. No content leaves the store,
-// only the decisions.
+// agreement that reaches the collection (a partner reader that none
+// reaches, once). No content leaves the store, only the decisions.
 //
 // The answer names the reader group's members and the agreements with
 // third countries, which only the hub's administrators otherwise see (the
@@ -117,7 +117,7 @@ func (db *DB) AlertAudience(ctx context.Context, actor secunion.Actor, decl acce
 	}
 	covered := map[string]bool{}
 	for _, a := range agreements {
-		if !slices.Contains(a.Collections, c.ID) && !slices.Contains(partners, a.Partner) {
+		if !slices.Contains(a.Collections, c.ID) {
 			continue
 		}
 		covered[a.Partner] = true
@@ -125,10 +125,17 @@ func (db *DB) AlertAudience(ctx context.Context, actor secunion.Actor, decl acce
 			reach(alerts.Recipient{Authority: a.Partner, Partner: true, Agreement: &a, Purpose: p})
 		}
 	}
+	// A partner in the reader group that no agreement reaches this
+	// collection under: Disclose says why, as for its reads.
 	for _, p := range partners {
-		if !covered[p] {
-			reach(alerts.Recipient{Authority: p, Partner: true, Purpose: decl.Purpose})
+		if covered[p] {
+			continue
 		}
+		to := alerts.Recipient{Authority: p, Partner: true, Purpose: decl.Purpose}
+		if i := slices.IndexFunc(agreements, func(a alerts.Agreement) bool { return a.Partner == p }); i >= 0 {
+			to.Agreement = &agreements[i]
+		}
+		reach(to)
 	}
 	return out, nil
 }
