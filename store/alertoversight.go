@@ -41,8 +41,10 @@ type Reach struct {
 // third countries, which only the hub's administrators otherwise see (the
 // API lists groups and agreements to them alone); so besides them only
 // the authority that added the object may ask, as the sender choosing its
-// markings needs to know where they let it go. A refusal is audited and
-// the same whether the object exists or not.
+// markings needs to know where they let it go, and only if it is a Union
+// authority: a third-country partner learns nothing of the Union's groups
+// or of other partners' agreements. A refusal is audited and the same
+// whether the object exists or not.
 func (db *DB) AlertAudience(ctx context.Context, actor secunion.Actor, decl access.Declaration, collection, id string, version time.Time) ([]Reach, error) {
 	refuse := func() ([]Reach, error) {
 		return nil, db.deny(ctx, actor, decl, "see who may receive "+id,
@@ -66,7 +68,7 @@ func (db *DB) AlertAudience(ctx context.Context, actor secunion.Actor, decl acce
 		return nil, secunion.Errorf(secunion.NotFound, "no object %s in this collection", secunion.Clip(id, 100))
 	case err != nil:
 		return nil, dbError(err, "read object")
-	case !canRunHub(actor) && st.Origin != actor.Authority:
+	case !canRunHub(actor) && (st.Origin != actor.Authority || access.Kind(actor.AuthorityKind) == access.KindPartner):
 		return refuse()
 	}
 	st.Added, st.FromPartner, st.Onward, st.Collection = fromNanos(addedNs), partner == 1, onward == 1, collection

@@ -83,7 +83,7 @@ func TestAlertAudience(t *testing.T) {
 		db := e.open(t, store.Options{})
 		seed(t, db)
 		ctx := context.Background()
-		de, v, _, _ := partnerHub(t, db, e.clock)
+		de, v, nz, _ := partnerHub(t, db, e.clock)
 		green := alerts.TLPMarkingID(alerts.TLPGreen)
 		granular := fmt.Sprintf(`,"granular_markings":[{"marking_ref":"%s","selectors":["description"]}]`, alerts.TLPMarkingID(alerts.TLPRed))
 		addJSON(t, db, de, v, indicatorJSON(1, green, granular), indicatorJSON(2, alerts.TLPMarkingID(alerts.TLPAmber), ""))
@@ -121,6 +121,16 @@ func TestAlertAudience(t *testing.T) {
 		_, absent := db.AlertAudience(ctx, fr, decl, v.Collection.ID, "indicator--6b8e2c5a-1f0d-4c3b-9a7e-000000000099", time.Time{})
 		if secunion.CodeOf(held) != secunion.Forbidden || secunion.MessageOf(held) != secunion.MessageOf(absent) {
 			t.Errorf("another reader: %v; for an absent object: %v; want the same refusal", held, absent)
+		}
+		// A partner that added an object learns nothing of the groups
+		// and agreements either.
+		nv, err := db.AlertView(ctx, nz, decl, v.Collection.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addJSON(t, db, nz, nv, indicatorJSON(7, green, ""))
+		if _, err := db.AlertAudience(ctx, nz, decl, v.Collection.ID, "indicator--6b8e2c5a-1f0d-4c3b-9a7e-000000000007", time.Time{}); secunion.CodeOf(err) != secunion.Forbidden {
+			t.Errorf("the partner asks who may see its own object: %v", err)
 		}
 		if _, err := db.AlertAudience(ctx, admin, decl, v.Collection.ID, "indicator--6b8e2c5a-1f0d-4c3b-9a7e-000000000099", time.Time{}); secunion.CodeOf(err) != secunion.NotFound {
 			t.Errorf("the hub's operator asks about an absent object: %v", err)

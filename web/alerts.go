@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -189,7 +190,7 @@ func (c *Console) collectionPage(w http.ResponseWriter, r *http.Request, s store
 		}
 		added, _ := alerts.ParseTime(page.Manifest[i].DateAdded)
 		d.Rows = append(d.Rows, objectRow{ID: o.ID, Type: o.Type, Label: labelOf(o), TLP: badgeOf(o, hv.Collection),
-			Modified: cmpTime(o.Modified, o.Created, added), Origin: page.Origins[i], Redacted: page.Redacted[i] != nil})
+			Modified: cmp.Or(o.Modified, o.Created, added), Origin: page.Origins[i], Redacted: page.Redacted[i] != nil})
 	}
 	d.Withheld = page.Withheld
 	if page.More {
@@ -201,16 +202,6 @@ func (c *Console) collectionPage(w http.ResponseWriter, r *http.Request, s store
 	}
 	v.Data = d
 	c.render(w, r, http.StatusOK, "alerts_collection", v)
-}
-
-// cmpTime returns the first of ts that is not zero.
-func cmpTime(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
 }
 
 // labelOf names an object for a list: its name, else its value (a
@@ -278,21 +269,21 @@ type reachRow struct {
 
 // objectData is what an object page shows.
 type objectData struct {
-	View        store.HubView
-	ID, Type    string
-	Label       string
-	Version     string
-	Origin      string
-	ShowOrigin  bool
-	TLP         tlpBadge
-	Properties  []property
-	Markings    []markingView // object markings other than TLP
-	Granular    []markingView
-	Redacted    []string
-	Handling    *handlingView
-	JSON        string
-	Versions    []versionRow
-	MoreVersion bool
+	View         store.HubView
+	ID, Type     string
+	Label        string
+	Version      string
+	Origin       string
+	ShowOrigin   bool
+	TLP          tlpBadge
+	Properties   []property
+	Markings     []markingView // object markings other than TLP
+	Granular     []markingView
+	Redacted     []string
+	Handling     *handlingView
+	JSON         string
+	Versions     []versionRow
+	MoreVersions bool
 	// Audience is who may see the object: shown to its origin alone (see
 	// objectPage).
 	Audience []reachRow
@@ -360,7 +351,7 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request, s store.Ses
 	}
 	d := objectData{View: hv, ID: o.ID, Type: o.Type, Label: labelOf(o), Version: page.Manifest[pick].Version,
 		Origin: page.Origins[pick], ShowOrigin: !hv.Recipient.Partner, TLP: badgeOf(o, hv.Collection),
-		Redacted: page.Redacted[pick], MoreVersion: page.More}
+		Redacted: page.Redacted[pick], MoreVersions: page.More}
 	d.Properties = properties(o, d.Redacted)
 	var pretty bytes.Buffer
 	json.Indent(&pretty, page.Objects[pick], "", "  ")
@@ -378,7 +369,7 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request, s store.Ses
 			Link: hubPath(hv.Collection.ID, o.ID) + "?" + url.Values{"version": {m.Version}}.Encode()})
 	}
 	slices.Reverse(d.Versions) // newest added first
-	if d.Origin == s.Actor.Authority {
+	if d.Origin == s.Actor.Authority && !hv.Recipient.Partner {
 		version, _ := alerts.ParseTime(d.Version)
 		reach, err := c.db.AlertAudience(ctx, s.Actor, decl, hv.Collection.ID, o.ID, version)
 		if err != nil {
@@ -403,12 +394,10 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request, s store.Ses
 
 // latest returns the index of the newest version in m.
 func latest(m []alerts.ManifestRecord) int {
-	best := 0
-	for i := range m {
-		a, _ := alerts.ParseTime(m[i].Version)
-		b, _ := alerts.ParseTime(m[best].Version)
-		if a.After(b) {
-			best = i
+	best, newest := 0, time.Time{}
+	for i, r := range m {
+		if t, _ := alerts.ParseTime(r.Version); t.After(newest) {
+			best, newest = i, t
 		}
 	}
 	return best
