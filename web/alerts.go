@@ -237,7 +237,9 @@ type markingView struct {
 // handlingView is an object's handling extension, explained.
 type handlingView struct {
 	alerts.Handling
-	Code, Reliability, Credibility string
+	// Meaning, Reliability and Credibility say what the code and the
+	// grades mean.
+	Meaning, Reliability, Credibility string
 }
 
 // The meanings of the handling codes and of the 4×4 evaluation (Europol's
@@ -361,7 +363,7 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request, s store.Ses
 		return
 	}
 	if h, err := alerts.HandlingOf(o); err == nil && (h.Code+h.SourceReliability+h.InformationCredibility+h.Restrictions != "" || len(h.Recipients) > 0) {
-		d.Handling = &handlingView{Handling: h, Code: handlingCodes[h.Code], Reliability: sourceReliability[h.SourceReliability], Credibility: infoCredibility[h.InformationCredibility]}
+		d.Handling = &handlingView{Handling: h, Meaning: handlingCodes[h.Code], Reliability: sourceReliability[h.SourceReliability], Credibility: infoCredibility[h.InformationCredibility]}
 	}
 	for i, m := range page.Manifest {
 		added, _ := alerts.ParseTime(m.DateAdded)
