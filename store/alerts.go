@@ -474,6 +474,11 @@ func (db *DB) AlertStatus(ctx context.Context, actor secunion.Actor, id string) 
 type AlertPage struct {
 	Objects  []json.RawMessage
 	Manifest []alerts.ManifestRecord
+	// Origins and Redacted describe Objects one by one: the authority
+	// that added each, and the selectors of its granular markings cut out
+	// for this recipient (nil when nothing was).
+	Origins  []string
+	Redacted [][]string
 	// Withheld counts the objects passed over for this recipient.
 	Withheld    int
 	More        bool
@@ -532,6 +537,7 @@ func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl acces
 			version := alerts.FormatTime(fromNanos(versionNs))
 			page.Objects = append(page.Objects, d.Object)
 			page.Manifest = append(page.Manifest, alerts.ManifestRecord{ID: st.Object.ID, DateAdded: alerts.FormatTime(st.Added), Version: version, MediaType: alerts.STIXMediaType})
+			page.Origins, page.Redacted = append(page.Origins, st.Origin), append(page.Redacted, d.Redacted)
 			versions = append(versions, "stix:"+st.Object.ID+"@"+version)
 			if page.First.IsZero() {
 				page.First = st.Added

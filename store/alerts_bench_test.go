@@ -61,6 +61,8 @@ func envInt(name string, def int) int {
 //
 // The figure in BENCHMARKS.md:
 //
+// The figure's run:
+//
 //	SECUNION_ALERT_N=1000000 go test ./store -run '^$' -bench AlertIngest -benchtime 1x -count 3
 func BenchmarkAlertIngest(b *testing.B) {
 	n := envInt("SECUNION_ALERT_N", 100_000)

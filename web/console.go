@@ -17,6 +17,14 @@
 // preservation steps the user's party may take now; the exposure of
 // providers (Art 5); and the printable transparency report.
 //
+// Officers of the authorities that share alerts use the alert hub
+// (DOMAIN.md §6): the collections they may read or write, a collection's
+// objects page by page and an object with its markings and versions, all
+// read through the hub's one disclosure decision, so audited and redacted
+// as TAXII reads are; the authority that added an object also sees who
+// would receive it. The hub's administrators and supervisors read the
+// agreements with third countries and what went out under each.
+//
 // It implements, for people at a browser, the user, data-access and input
 // controls of Directive 2016/680 Art 29 and the supervisors' reading of the
 // logs of Art 25 (DOMAIN.md §1 and §9): every page but the login form needs a
@@ -44,6 +52,7 @@ import (
 
 	"secunion"
 	"secunion/access"
+	"secunion/alerts"
 	"secunion/httpapi"
 	"secunion/search"
 	"secunion/signals"
@@ -110,7 +119,8 @@ const (
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "enrol", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
-	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "signals", "signals_lookup", "crisis", "crisis_room"}
+	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "signals", "signals_lookup", "crisis", "crisis_room",
+	"alerts", "alerts_collection", "alerts_object", "agreements", "agreement"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -196,6 +206,11 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"POST /signals/entries/{id}/enabled", c.authed(c.setEntryEnabled)},
 		{"GET /signals/lookup", c.authed(c.lookupPage)},
 		{"POST /signals/lookup", c.authedUpload(c.lookup)},
+		{"GET /alerts", c.authed(c.collections)},
+		{"GET /alerts/collections/{id}", c.authed(c.collectionPage)},
+		{"GET /alerts/collections/{id}/objects/{object}", c.authed(c.objectPage)},
+		{"GET /alerts/agreements", c.authed(c.agreements)},
+		{"GET /alerts/agreements/{id}", c.authed(c.agreementPage)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
 	}
 	if c.portal != nil {
@@ -371,6 +386,9 @@ func (c *Console) view(s *store.Session, title, current string) view {
 	if mayCrisis(a) {
 		add("/crisis", "Crisis room")
 	}
+	for _, l := range hubLinks(a) {
+		add(l.Path, l.Label)
+	}
 	if access.CanManageAuthorities(a) {
 		add("/admin/authorities", "Authorities")
 	}
@@ -442,6 +460,10 @@ var funcs = template.FuncMap{
 	"minutes": func(m float64) string {
 		return time.Duration(m * float64(time.Minute)).Round(time.Second).String()
 	},
+	// date writes a day, e.g. 2027-06-30.
+	"date":     func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+	"tlp":      func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
+	"hubPath":  hubPath,
 	"join":     strings.Join,
 	"pair":     func(a, b any) []any { return []any{a, b} },
 	"contains": slices.Contains[[]string],
