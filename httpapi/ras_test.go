@@ -255,7 +255,7 @@ func TestIncidentReports(t *testing.T) {
 			Indicators []string
 		}
 		Entries []struct {
-			At                          time.Time
+			At                            time.Time
 			Kind, Authority, Text, Status string
 		}
 	}
