@@ -245,6 +245,23 @@ func CanCreateAuthority(actor secunion.Actor, kind Kind) error {
 	return nil
 }
 
+// CanAlertRAS says whether actor may raise, acknowledge or close an alert
+// of the Rapid Alert System, and if not, why: an alert is a person's
+// judgement for a contact point, so it takes an officer of an authority of
+// kind ras-contact-point, never a node's service user (which acts for
+// people elsewhere) nor the node's operator (who is no contact point).
+func CanAlertRAS(actor secunion.Actor) error {
+	switch {
+	case actor.Has(RoleNode):
+		return secunion.Errorf(secunion.Forbidden, "an alert of the Rapid Alert System is raised and acknowledged by a person: a node's service user may not")
+	case actor.Local || !actor.Has(RoleOfficer):
+		return secunion.Errorf(secunion.Forbidden, "an alert of the Rapid Alert System is raised and acknowledged by an officer of a contact point")
+	case Kind(actor.AuthorityKind) != KindRASContact:
+		return secunion.Errorf(secunion.Forbidden, "only contact points of the Rapid Alert System (authorities of kind %s) raise and acknowledge alerts", KindRASContact)
+	}
+	return nil
+}
+
 // CanMatchHashes reports whether actor may hash content and look hashes
 // up in the hash banks: hosting service providers (on upload), competent
 // authorities for terrorist content and Europol.

@@ -118,7 +118,7 @@ func (s *Server) openapi() map[string]any {
 				"OnBehalfOf": map[string]any{"name": "X-On-Behalf-Of", "in": "header", "description": "Sent by another secunion node's service user (role node), and only by it, which must send it: the end user it asks for, as AUTHORITY/login. Grants nothing; the audit entry records that user as the recipient.",
 					"schema": map[string]any{"type": "string", "pattern": "^[A-Z0-9][A-Z0-9-]{1,31}/[a-z0-9][a-z0-9._-]{1,63}$"}},
 			},
-			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas(), alertSchemas()),
+			"schemas": withSchemas(schemas(purposes, kinds), exchangeSchemas(), crisisSchemas(), alertSchemas(), rasSchemas()),
 		},
 	}
 }

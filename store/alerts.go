@@ -494,23 +494,43 @@ type AlertPage struct {
 // received which object versions, for which purpose, under which
 // agreement.
 func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, f alerts.Filter, id string) (AlertPage, error) {
-	var page AlertPage
 	if !v.CanRead {
-		return page, db.deny(ctx, actor, decl, "read collection "+v.Collection.ID, "you are not a reader of this collection")
+		return AlertPage{}, db.deny(ctx, actor, decl, "read collection "+v.Collection.ID, "you are not a reader of this collection")
 	}
+	page, objs, err := db.discloseAlerts(ctx, v, f, id)
+	if err != nil {
+		return page, err
+	}
+	return page, db.auditDisclosure(ctx, actor, decl, v, "", objs)
+}
+
+// disclosed is an object version as a recipient may receive it, and the
+// authority that added it.
+type disclosed struct {
+	// Object is the object as disclosed, without the properties its
+	// granular markings keep from the recipient.
+	Object  alerts.Object
+	Origin  string
+	Version string
+}
+
+// discloseAlerts reads the page AlertObjects answers, without auditing
+// it: its callers audit what they pass on.
+func (db *DB) discloseAlerts(ctx context.Context, v HubView, f alerts.Filter, id string) (AlertPage, []disclosed, error) {
+	var page AlertPage
+	var objs []disclosed
 	if !f.WantsSpec() {
-		return page, nil
+		return page, nil, nil
 	}
 	q, args := alertQuery(v.Collection.ID, f, id)
 	now := db.clock.Now()
 	after := f.After
-	var versions []string
 	// Read a page's worth of rows at a time until the page is full; a
 	// recipient that may see little still gets an answer in bounded time.
 	for scanned := 0; ; {
 		rows, err := db.sql.QueryContext(ctx, db.rebind(q), append(args, after, f.Limit)...)
 		if err != nil {
-			return page, dbError(err, "read objects")
+			return page, nil, dbError(err, "read objects")
 		}
 		n := 0
 		for len(page.Objects) < f.Limit && rows.Next() {
@@ -521,13 +541,13 @@ func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl acces
 			var data string
 			if err := rows.Scan(&seq, &versionNs, &addedNs, &st.Origin, &partner, &onward, &data); err != nil {
 				rows.Close()
-				return page, dbError(err, "read objects")
+				return page, nil, dbError(err, "read objects")
 			}
 			after, scanned = seq, scanned+1
 			st.FromPartner, st.Onward, st.Added, st.Collection = partner == 1, onward == 1, fromNanos(addedNs), v.Collection.ID
 			if st.Object, err = alerts.ParseObject([]byte(data)); err != nil {
 				rows.Close()
-				return page, secunion.Wrap(secunion.Internal, err, "a stored object does not parse")
+				return page, nil, secunion.Wrap(secunion.Internal, err, "a stored object does not parse")
 			}
 			d := alerts.Disclose(st, v.Collection, v.Readers, v.Recipient, now)
 			if d.Withheld != "" {
@@ -538,14 +558,21 @@ func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl acces
 			page.Objects = append(page.Objects, d.Object)
 			page.Manifest = append(page.Manifest, alerts.ManifestRecord{ID: st.Object.ID, DateAdded: alerts.FormatTime(st.Added), Version: version, MediaType: alerts.STIXMediaType})
 			page.Origins, page.Redacted = append(page.Origins, st.Origin), append(page.Redacted, d.Redacted)
-			versions = append(versions, "stix:"+st.Object.ID+"@"+version)
+			o := st.Object
+			if d.Redacted != nil {
+				if o, err = alerts.ParseObject(d.Object); err != nil {
+					rows.Close()
+					return page, nil, secunion.Wrap(secunion.Internal, err, "a redacted object does not parse")
+				}
+			}
+			objs = append(objs, disclosed{Object: o, Origin: st.Origin, Version: "stix:" + st.Object.ID + "@" + version})
 			if page.First.IsZero() {
 				page.First = st.Added
 			}
 			page.Last = st.Added
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return page, dbError(err, "read objects")
+			return page, nil, dbError(err, "read objects")
 		}
 		if n < f.Limit && len(page.Objects) < f.Limit {
 			break // the collection holds no more
@@ -554,7 +581,7 @@ func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl acces
 			var one int64
 			err := db.sql.QueryRowContext(ctx, db.rebind(q), append(args, after, 1)...).Scan(&one, new(int64), new(int64), new(string), new(int), new(int), new(string))
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return page, dbError(err, "read objects")
+				return page, nil, dbError(err, "read objects")
 			}
 			page.More = err == nil
 			break
@@ -565,19 +592,31 @@ func (db *DB) AlertObjects(ctx context.Context, actor secunion.Actor, decl acces
 	if after > f.After {
 		page.Next = alerts.Cursor(after)
 	}
-	if len(versions) == 0 {
-		return page, nil
+	return page, objs, nil
+}
+
+// auditDisclosure writes the disclosure of objs to actor (nothing when
+// there are none), with what in detail.
+func (db *DB) auditDisclosure(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, what string, objs []disclosed) error {
+	if len(objs) == 0 {
+		return nil
+	}
+	versions := make([]string, len(objs))
+	for i, o := range objs {
+		versions[i] = o.Version
 	}
 	detail := "collection " + v.Collection.ID
 	if a := v.Recipient.Agreement; a != nil {
 		detail += "; agreement " + a.ID
 	}
-	err := db.Write(ctx, func(tx *Tx) error {
+	if what != "" {
+		detail += "; " + what
+	}
+	return db.Write(ctx, func(tx *Tx) error {
 		e := alertEntry(actor, decl, audit.OpDisclosure, detail, versions...)
 		e.Recipients = []string{actor.Authority}
 		return tx.Audit(e)
 	})
-	return page, err
 }
 
 // MaxScan bounds the rows one page reads beyond ten times its limit.

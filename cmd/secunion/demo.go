@@ -53,6 +53,10 @@ var demoAuthorities = []struct {
 		access.User{Login: "vidshare.contact", Name: "Aoife Byrne", Roles: []string{access.RoleOfficer}}},
 	{access.Authority{Code: "NL-PICBOARD", Name: "PicBoard B.V. (hosting service provider)", Country: "NL", Kind: access.KindHostingProvider},
 		access.User{Login: "picboard.contact", Name: "Daan Visser", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "DE-AA", Name: "Auswärtiges Amt (contact point of the Rapid Alert System)", Country: "DE", Kind: access.KindRASContact},
+		access.User{Login: "de.ras.contact", Name: "Lena Vogel", Roles: []string{access.RoleOfficer}}},
+	{access.Authority{Code: "FR-VIGINUM", Name: "Viginum, SGDSN (contact point of the Rapid Alert System)", Country: "FR", Kind: access.KindRASContact},
+		access.User{Login: "fr.ras.contact", Name: "Hugo Bernard", Roles: []string{access.RoleOfficer}}},
 	{access.Authority{Code: "FR-CNIL", Name: "Commission nationale de l'informatique et des libertés", Country: "FR", Kind: access.KindSupervisory},
 		access.User{Login: "dpo.supervisor", Name: "Claire Dupont", Roles: []string{access.RoleSupervisor}}},
 }

@@ -381,8 +381,10 @@ type fixture struct {
 	link     string             // a yellow link IT-VISA verifies
 	entry    int64              // an entry of BE-TCO's bank matrix-bank
 
-	collection string // the demo hub's collection, FR-PN's and Europol's
-	status     string // the status of a POST of Europol's
+	collection  string // the demo hub's collection, FR-PN's and Europol's
+	status      string // the status of a POST of Europol's
+	hubIncident string // an incident Europol reported in collection
+	ras         string // the demo's RAS collection, DE-AA's and FR-VIGINUM's
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -420,11 +422,21 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	}
 	f.entry = e.ID
 	cs, err := db.AlertCollections(f.ctx)
-	if err != nil || len(cs) != 1 {
+	if err != nil || len(cs) != 2 {
 		t.Fatalf("the demo's hub: %v %v", cs, err)
 	}
-	f.collection = cs[0].ID
+	for _, c := range cs {
+		if c.Title == demoRASTitle {
+			f.ras = c.ID
+		} else {
+			f.collection = c.ID
+		}
+	}
 	f.status = f.hubObject().ID
+	tl, err := db.ReportIncident(f.ctx, demoActor("EU-EUROPOL"), access.Declaration{Purpose: secunion.PurposeAlertSharing}, f.collection,
+		alerts.IncidentInput{Title: "Matrix incident", TLP: "amber", Sectors: []string{"banking"}}, alerts.Checker{})
+	f.must(err)
+	f.hubIncident = tl.Incident.ID
 	if _, err := db.CreateAuthority(f.ctx, secunion.LocalOperator, access.Authority{Code: "NZ-POLICE", Name: "New Zealand Police", Country: "XX", Kind: access.KindPartner}); err != nil {
 		t.Fatal(err)
 	}
@@ -462,6 +474,20 @@ func (f *fixture) hubObject() (st struct{ ID, Object string }) {
 		f.t.Fatalf("the matrix's hub object: %+v", status)
 	}
 	return struct{ ID, Object string }{status.ID, checked.Objects[0].ID}
+}
+
+// rasAlert has DE-AA raise a fresh alert in the demo's RAS collection,
+// and returns its id.
+func (f *fixture) rasAlert() string {
+	st, err := f.db.RaiseRASAlert(f.ctx, demoActor("DE-AA"), access.Declaration{Purpose: secunion.PurposeAlertSharing}, f.ras, rasInput(f.next()), alerts.Checker{})
+	f.must(err)
+	return st.ID
+}
+
+// rasInput is an alert at the RAS's threshold.
+func rasInput(n int) alerts.AlertInput {
+	return alerts.AlertInput{Title: fmt.Sprintf("Matrix alert %d", n), Threshold: alerts.Threshold,
+		Justification: "The access matrix raises it in two Member States.", Techniques: []string{"T0049"}}
 }
 
 // supervisor reads the log for the matrix.
@@ -624,6 +650,9 @@ const (
 	tcoParties = "europol.analyst tco.officer ie.tco.officer vidshare.contact picboard.contact"
 	// matchers: officers of authorities that use the hash banks.
 	matchers = tcoParties
+	// rasOutside: the contact points of the Rapid Alert System, who share
+	// alerts but read no collection of the law-enforcement hub.
+	rasOutside = " de.ras.contact=404 fr.ras.contact=404"
 )
 
 // each gives status to each caller of list.
@@ -868,21 +897,21 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /taxii2/":                               {path: fixed("/taxii2/"), other: 200},
 		"GET /taxii2/hub/":                           {path: fixed("/taxii2/hub/"), other: 200},
 		"GET /taxii2/hub/collections/":               {path: fixed("/taxii2/hub/collections/"), other: 200},
-		"GET /taxii2/hub/collections/{id}/":          {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/" }, other: 200, want: "sirene.officer@law-enforcement=404"},
-		"GET /taxii2/hub/collections/{id}/objects/":  {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/objects/?limit=20" }, other: 200, want: "sirene.officer@law-enforcement=404"},
-		"GET /taxii2/hub/collections/{id}/manifest/": {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/manifest/?limit=20" }, other: 200, want: "sirene.officer@law-enforcement=404"},
-		"POST /taxii2/hub/collections/{id}/objects/": {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/objects/" }, other: 202, want: "sirene.officer@law-enforcement=404",
+		"GET /taxii2/hub/collections/{id}/":          {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/" }, other: 200, want: "sirene.officer@law-enforcement=404" + rasOutside},
+		"GET /taxii2/hub/collections/{id}/objects/":  {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/objects/?limit=20" }, other: 200, want: "sirene.officer@law-enforcement=404" + rasOutside},
+		"GET /taxii2/hub/collections/{id}/manifest/": {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/manifest/?limit=20" }, other: 200, want: "sirene.officer@law-enforcement=404" + rasOutside},
+		"POST /taxii2/hub/collections/{id}/objects/": {path: func(f *fixture) string { return "/taxii2/hub/collections/" + f.collection + "/objects/" }, other: 202, want: "sirene.officer@law-enforcement=404" + rasOutside,
 			ctype: alerts.MediaType, body: func(_ *fixture, n int) any { return stixIndicator(n) }},
 		"GET /taxii2/hub/collections/{id}/objects/{object}/": {path: func(f *fixture) string {
 			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/"
-		}, other: 200, want: "sirene.officer@law-enforcement=404"},
+		}, other: 200, want: "sirene.officer@law-enforcement=404" + rasOutside},
 		"GET /taxii2/hub/collections/{id}/objects/{object}/versions/": {path: func(f *fixture) string {
 			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/versions/"
-		}, other: 200, want: "sirene.officer@law-enforcement=404"},
+		}, other: 200, want: "sirene.officer@law-enforcement=404" + rasOutside},
 		"DELETE /taxii2/hub/collections/{id}/objects/{object}/": {path: func(f *fixture) string {
 			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/"
-		}, other: 403, want: "europol.analyst=200 sirene.officer@law-enforcement=404"},
-		"GET /taxii2/hub/status/{status}/": {path: func(f *fixture) string { return "/taxii2/hub/status/" + f.status + "/" }, other: 200, want: "police.officer=404 sirene.officer@law-enforcement=404"},
+		}, other: 403, want: "europol.analyst=200 sirene.officer@law-enforcement=404" + rasOutside},
+		"GET /taxii2/hub/status/{status}/": {path: func(f *fixture) string { return "/taxii2/hub/status/" + f.status + "/" }, other: 200, want: "police.officer=404 sirene.officer@law-enforcement=404" + rasOutside},
 		// Correlation answers every caller that may share alerts, each
 		// within what it may see.
 		"GET /api/v1/alerts/correlate": {path: fixed("/api/v1/alerts/correlate?value=198.18.0.1"), other: 200},
@@ -902,6 +931,36 @@ func matrixRoutes() map[string]matrixRoute {
 				return map[string]any{"title": "EU–NZ", "partner": "NZ-POLICE", "purposes": []string{"alert-sharing"}, "types": []string{"indicator"},
 					"max_tlp": "green", "collections": []string{f.collection}, "review": "2027-12-31T00:00:00Z"}
 			}},
+		// The Rapid Alert System: people of the contact points that read
+		// and write the RAS collection (DE-AA, FR-VIGINUM), for alert
+		// sharing; the other officers who share alerts (police, Europol)
+		// do not see it. An alert is acknowledged once per contact point
+		// (its raiser by raising) and closed by its raiser alone.
+		"GET /api/v1/alerts/ras/{collection}/dashboard": {path: func(f *fixture) string { return "/api/v1/alerts/ras/" + f.ras + "/dashboard?days=30" }, other: 404,
+			want: "de.ras.contact=200 fr.ras.contact=200"},
+		"POST /api/v1/alerts/ras/{collection}/alerts": {path: func(f *fixture) string { return "/api/v1/alerts/ras/" + f.ras + "/alerts" }, other: 404,
+			want: "de.ras.contact=201 fr.ras.contact=201", body: func(_ *fixture, n int) any { return rasInput(n) }},
+		"GET /api/v1/alerts/ras/{collection}/alerts/{id}": {path: func(f *fixture) string { return "/api/v1/alerts/ras/" + f.ras + "/alerts/" + f.rasAlert() }, other: 404,
+			want: "de.ras.contact=200 fr.ras.contact=200"},
+		"POST /api/v1/alerts/ras/{collection}/alerts/{id}/acknowledgements": {path: func(f *fixture) string {
+			return "/api/v1/alerts/ras/" + f.ras + "/alerts/" + f.rasAlert() + "/acknowledgements"
+		}, other: 404, want: "de.ras.contact=200 fr.ras.contact=201"},
+		"POST /api/v1/alerts/ras/{collection}/alerts/{id}/close": {path: func(f *fixture) string {
+			return "/api/v1/alerts/ras/" + f.ras + "/alerts/" + f.rasAlert() + "/close"
+		}, other: 404, want: "de.ras.contact=200 fr.ras.contact=403", body: func(*fixture, int) any { return map[string]any{"reason": "the matrix closes it"} }},
+		// Incident reports in the demo hub's collection: its writers (FR-PN,
+		// Europol) report and update; the contact points do not see it.
+		"POST /api/v1/alerts/incidents/{collection}": {path: func(f *fixture) string { return "/api/v1/alerts/incidents/" + f.collection }, other: 404,
+			want: "police.officer=201 europol.analyst=201", body: func(_ *fixture, n int) any {
+				return map[string]any{"title": fmt.Sprintf("Matrix incident %d", n), "tlp": "green", "sectors": []string{"health"},
+					"iocs": []map[string]any{{"pattern": fmt.Sprintf("[domain-name:value = 'incident-%d.example']", n)}}}
+			}},
+		"POST /api/v1/alerts/incidents/{collection}/{id}/updates": {path: func(f *fixture) string {
+			return "/api/v1/alerts/incidents/" + f.collection + "/" + f.hubIncident + "/updates"
+		}, other: 404, want: "police.officer=201 europol.analyst=201", body: func(*fixture, int) any { return map[string]any{"text": "An update of the matrix."} }},
+		"GET /api/v1/alerts/incidents/{collection}/{id}/timeline": {path: func(f *fixture) string {
+			return "/api/v1/alerts/incidents/" + f.collection + "/" + f.hubIncident + "/timeline"
+		}, other: 404, want: "police.officer=200 europol.analyst=200"},
 
 		// The EU Crisis Protocol: competent authorities and Europol declare;
 		// the participants (BE-TCO, Europol and the two providers in the
