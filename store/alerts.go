@@ -298,22 +298,35 @@ func (db *DB) AddAlertObjects(ctx context.Context, actor secunion.Actor, decl ac
 // Conflict and stores nothing.
 func (db *DB) PullAlertObjects(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, peer, prev, next string, objs []alerts.Object, failures []alerts.StatusDetail) (alerts.Status, error) {
 	return db.addAlerts(ctx, actor, decl, v, objs, failures, func(tx *Tx) error {
-		var held string
-		err := tx.QueryRow(`SELECT cursor FROM alert_cursors WHERE peer = ? AND collection = ?`, peer, v.Collection.ID).Scan(&held)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return dbError(err, "read cursor")
-		}
-		if held != prev {
-			return secunion.Errorf(secunion.Conflict, "the pull from %s has moved on meanwhile", secunion.Clip(peer, 100))
-		}
-		_, err = tx.Exec(`INSERT INTO alert_cursors (peer, collection, cursor) VALUES (?, ?, ?) ON CONFLICT (peer, collection) DO UPDATE SET cursor = excluded.cursor`,
-			peer, v.Collection.ID, next)
-		return dbError(err, "store cursor")
+		return tx.moveCursor(peer, v.Collection.ID, prev, next)
 	})
 }
 
-// AlertCursor returns how far the pull from peer into collection has
-// got ("" when it has not started).
+// MoveAlertCursor moves the cursor of the federation with peer over
+// collection from prev to next: a push moves it once the peer has taken
+// a page. A cursor that is no longer prev is a Conflict.
+func (db *DB) MoveAlertCursor(ctx context.Context, peer, collection, prev, next string) error {
+	return db.Write(ctx, func(tx *Tx) error { return tx.moveCursor(peer, collection, prev, next) })
+}
+
+// moveCursor moves a federation cursor from prev to next, or says that
+// another puller or pusher moved it meanwhile.
+func (t *Tx) moveCursor(peer, collection, prev, next string) error {
+	var held string
+	err := t.QueryRow(`SELECT cursor FROM alert_cursors WHERE peer = ? AND collection = ?`, peer, collection).Scan(&held)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return dbError(err, "read cursor")
+	}
+	if held != prev {
+		return secunion.Errorf(secunion.Conflict, "the federation with %s has moved on meanwhile", secunion.Clip(peer, 100))
+	}
+	_, err = t.Exec(`INSERT INTO alert_cursors (peer, collection, cursor) VALUES (?, ?, ?) ON CONFLICT (peer, collection) DO UPDATE SET cursor = excluded.cursor`,
+		peer, collection, next)
+	return dbError(err, "store cursor")
+}
+
+// AlertCursor returns how far the federation with peer over collection
+// has got ("" when it has not started).
 func (db *DB) AlertCursor(ctx context.Context, peer, collection string) (string, error) {
 	var c string
 	err := db.queryRow(ctx, `SELECT cursor FROM alert_cursors WHERE peer = ? AND collection = ?`, peer, collection).Scan(&c)

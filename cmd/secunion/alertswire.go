@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,30 +21,38 @@ import (
 	"secunion/store"
 )
 
-// taxiiPull is one --taxii-pull ORIGIN:COLLECTION=URL: the objects of a
-// peer's TAXII collection, kept in a local collection as objects of the
-// local authority that stands for the peer.
-type taxiiPull struct{ origin, collection, url string }
+// taxiiLink is one --taxii-pull or --taxii-push PEER:COLLECTION=URL: a
+// local collection federated with a peer's TAXII collection. PEER is the
+// local authority that stands for the peer: the origin of what is
+// pulled, the recipient of what is pushed.
+type taxiiLink struct{ peer, collection, url string }
 
-// taxiiPulls are the --taxii-pull flags of serve.
-type taxiiPulls []taxiiPull
+// taxiiLinks are the --taxii-pull and --taxii-push flags of serve.
+type taxiiLinks struct{ pulls, pushes []taxiiLink }
 
-func (f *taxiiPulls) register(fs *flag.FlagSet) {
-	fs.Func("taxii-pull", "follow a peer's TAXII 2.1 collection into a local one, as ORIGIN:COLLECTION=URL: ORIGIN the local authority that stands for the peer (a writer of COLLECTION), URL the peer's …/collections/ID/objects/ (repeatable; the token as for --pull, from --pull-token-file)", f.add)
+func (f *taxiiLinks) register(fs *flag.FlagSet) {
+	add := func(to *[]taxiiLink) func(string) error {
+		return func(v string) error {
+			l, err := parseLink(v)
+			*to = append(*to, l)
+			return err
+		}
+	}
+	fs.Func("taxii-pull", "follow a peer's TAXII 2.1 collection into a local one, as PEER:COLLECTION=URL: PEER the local authority that stands for the peer (a writer of COLLECTION), URL the peer's …/collections/ID/objects/ (repeatable; the token as for --pull, from --pull-token-file)", add(&f.pulls))
+	fs.Func("taxii-push", "send a local collection to a peer's TAXII 2.1 collection, as PEER:COLLECTION=URL: PEER the local authority that stands for the peer (a reader of COLLECTION; it receives what a node may), URL the peer's …/collections/ID/objects/ (repeatable; the token from --pull-token-file)", add(&f.pushes))
 }
 
-func (f *taxiiPulls) add(v string) error {
+func parseLink(v string) (taxiiLink, error) {
 	left, raw, ok := strings.Cut(v, "=")
-	origin, collection, ok2 := strings.Cut(left, ":")
-	if !ok || !ok2 || origin == "" || collection == "" || raw == "" {
-		return errors.New("use ORIGIN:COLLECTION=URL, e.g. NODE-B:5c1f…=https://node-b:8443/taxii2/hub/collections/ID/objects/")
+	peer, collection, ok2 := strings.Cut(left, ":")
+	if !ok || !ok2 || peer == "" || collection == "" || raw == "" {
+		return taxiiLink{}, errors.New("use PEER:COLLECTION=URL, e.g. NODE-B:5c1f…=https://node-b:8443/taxii2/hub/collections/ID/objects/")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return fmt.Errorf("%q is not an http or https URL (without credentials: put the token in --pull-token-file)", raw)
+		return taxiiLink{}, fmt.Errorf("%q is not an http or https URL (without credentials: put the token in --pull-token-file)", raw)
 	}
-	*f = append(*f, taxiiPull{origin: origin, collection: collection, url: raw})
-	return nil
+	return taxiiLink{peer: peer, collection: collection, url: raw}, nil
 }
 
 // alertPull keeps a peer's pages in a local collection, its cursor
@@ -51,7 +60,7 @@ func (f *taxiiPulls) add(v string) error {
 type alertPull struct {
 	db      *store.DB
 	actor   secunion.Actor
-	pull    taxiiPull
+	pull    taxiiLink
 	checker alerts.Checker
 	log     *slog.Logger
 }
@@ -81,11 +90,50 @@ func (a alertPull) Store(ctx context.Context, prev, next string, raws []json.Raw
 	return nil
 }
 
-// startTAXIIPulls starts a puller for each --taxii-pull, with the tokens
-// and TLS trust of the hash-list pulls. The returned function waits for
-// them to stop once ctx ends.
-func startTAXIIPulls(ctx context.Context, db *store.DB, log *slog.Logger, pulls taxiiPulls, f pullFlags, caFile string, schemas *alerts.Validator) (func(), error) {
-	if len(pulls) == 0 {
+// alertPush sends a local collection to a peer, as the authority that
+// stands for the peer receives it, its cursor moved once the peer has
+// taken each page.
+type alertPush struct {
+	db    *store.DB
+	actor secunion.Actor
+	push  taxiiLink
+}
+
+// key is the push's cursor's name, apart from a pull from the same URL.
+func (a alertPush) key() string { return "push " + a.push.url }
+
+// Cursor returns how far the push has got.
+func (a alertPush) Cursor(ctx context.Context) (string, error) {
+	return a.db.AlertCursor(ctx, a.key(), a.push.collection)
+}
+
+// Page returns the page after cursor as the peer may receive it; the
+// disclosure is audited.
+func (a alertPush) Page(ctx context.Context, cursor string, limit int) ([]json.RawMessage, string, bool, error) {
+	v, err := a.db.AlertView(ctx, a.actor, federationDecl, a.push.collection)
+	if err != nil {
+		return nil, "", false, err
+	}
+	f := alerts.Filter{Versions: []string{"all"}, Limit: limit}
+	if cursor != "" {
+		if f.After, err = alerts.ParseCursor(cursor); err != nil {
+			return nil, "", false, err
+		}
+	}
+	p, err := a.db.AlertObjects(ctx, a.actor, federationDecl, v, f, "")
+	return p.Objects, p.Next, p.More, err
+}
+
+// Moved moves the cursor once the peer has taken a page.
+func (a alertPush) Moved(ctx context.Context, prev, next string) error {
+	return a.db.MoveAlertCursor(ctx, a.key(), a.push.collection, prev, next)
+}
+
+// startTAXII starts a puller for each --taxii-pull and a pusher for each
+// --taxii-push, with the tokens and TLS trust of the hash-list pulls.
+// The returned function waits for them to stop once ctx ends.
+func startTAXII(ctx context.Context, db *store.DB, log *slog.Logger, links taxiiLinks, f pullFlags, caFile string, schemas *alerts.Validator) (func(), error) {
+	if len(links.pulls)+len(links.pushes) == 0 {
 		return func() {}, nil
 	}
 	all, byURL, err := readTokenFile("--pull-token-file", f.tokenFile, log)
@@ -95,28 +143,50 @@ func startTAXIIPulls(ctx context.Context, db *store.DB, log *slog.Logger, pulls 
 	if all == "" {
 		all = strings.TrimSpace(f.envToken)
 	}
+	token := func(raw string) string {
+		t := byURL[raw]
+		if u, err := url.Parse(raw); err == nil && t == "" {
+			t = byURL[u.Scheme+"://"+u.Host]
+		}
+		return cmp.Or(t, all)
+	}
 	client, err := pullClient(caFile)
 	if err != nil {
 		return nil, err
 	}
-	var wg sync.WaitGroup
-	for _, p := range pulls {
-		origin, err := db.Authority(ctx, p.origin)
+	peer := func(flag string, l taxiiLink) (access.Authority, error) {
+		a, err := db.Authority(ctx, l.peer)
 		if err != nil {
-			return nil, fmt.Errorf("--taxii-pull %s: %w", p.url, err)
+			return a, fmt.Errorf("--%s %s: %w", flag, l.url, err)
 		}
-		token := byURL[p.url]
-		if u, err := url.Parse(p.url); err == nil && token == "" {
-			token = byURL[u.Scheme+"://"+u.Host]
-		}
-		if token == "" {
-			token = all
+		return a, nil
+	}
+	var runs []func()
+	for _, p := range links.pulls {
+		origin, err := peer("taxii-pull", p)
+		if err != nil {
+			return nil, err
 		}
 		target := alertPull{db: db, pull: p, log: log, checker: alerts.Checker{Schemas: schemas, Marking: db.MarkingHeld(ctx)},
 			actor: secunion.Actor{Local: true, Login: "federation", Authority: origin.Code, AuthorityKind: string(origin.Kind)}}
-		pl := &alerts.Puller{URL: p.url, Token: token, Client: client, Target: target, Log: log, Every: f.every, Limit: alerts.DefaultPage}
-		log.Info("alerts: following a peer's collection", "source", p.url, "collection", p.collection, "origin", p.origin, "every", f.every.String())
-		wg.Go(func() { pl.Run(ctx) })
+		pl := &alerts.Puller{URL: p.url, Token: token(p.url), Client: client, Target: target, Log: log, Every: f.every, Limit: alerts.DefaultPage}
+		log.Info("alerts: following a peer's collection", "source", p.url, "collection", p.collection, "origin", p.peer, "every", f.every.String())
+		runs = append(runs, func() { pl.Run(ctx) })
+	}
+	for _, p := range links.pushes {
+		recipient, err := peer("taxii-push", p)
+		if err != nil {
+			return nil, err
+		}
+		source := alertPush{db: db, push: p,
+			actor: secunion.Actor{Login: "federation", Authority: recipient.Code, AuthorityKind: string(recipient.Kind), Roles: []string{access.RoleNode}}}
+		ps := &alerts.Pusher{URL: p.url, Token: token(p.url), Client: client, Source: source, Log: log, Every: f.every, Limit: alerts.DefaultPage}
+		log.Info("alerts: sending a collection to a peer", "target", p.url, "collection", p.collection, "recipient", p.peer, "every", f.every.String())
+		runs = append(runs, func() { ps.Run(ctx) })
+	}
+	var wg sync.WaitGroup
+	for _, run := range runs {
+		wg.Go(run)
 	}
 	return wg.Wait, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -129,7 +131,7 @@ func TestTAXIIFederation(t *testing.T) {
 	b.share(t, "DE-CERT", 1, 250)
 
 	source := srv.URL + "/taxii2/hub/collections/" + b.collection + "/objects/"
-	target := alertPull{db: a.db, pull: taxiiPull{origin: "NODE-B", collection: a.collection, url: source}, log: slog.New(slog.DiscardHandler),
+	target := alertPull{db: a.db, pull: taxiiLink{peer: "NODE-B", collection: a.collection, url: source}, log: slog.New(slog.DiscardHandler),
 		actor: secunion.Actor{Local: true, Login: "federation", Authority: "NODE-B", AuthorityKind: string(access.KindCSIRT)}}
 	crashAt := 3
 	pl := &alerts.Puller{URL: source, Token: token, Client: srv.Client(), Log: target.log, Limit: 40, Target: crashingTarget{target, &crashAt}}
@@ -187,5 +189,122 @@ func TestTAXIIFederation(t *testing.T) {
 	bad := &alerts.Puller{URL: source, Token: "sut_bogus", Client: srv.Client(), Log: target.log, Limit: 40, Target: target}
 	if _, err := bad.Page(ctx); err == nil {
 		t.Error("a pull with a bad token succeeded")
+	}
+}
+
+// droppingTransport delivers every request but loses the answer to the
+// n-th, as a connection that breaks after the peer stored a page.
+type droppingTransport struct {
+	next http.RoundTripper
+	n    *int
+}
+
+func (d droppingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := d.next.RoundTrip(r)
+	if *d.n--; *d.n == 0 && err == nil {
+		resp.Body.Close()
+		return nil, errors.New("connection reset")
+	}
+	return resp, err
+}
+
+// TestTAXIIPush has node A send its collection to node B over HTTP on
+// loopback as B's node user; the answer to one page is lost after B
+// stored it, and a new pusher resumes from the stored cursor: B ends
+// with exactly what A lets a node receive, each version once: nothing
+// above TLP:AMBER.
+func TestTAXIIPush(t *testing.T) {
+	ctx := context.Background()
+	a := newHubNode(t, "DE-CERT", "NODE-B")
+	b := newHubNode(t, "NODE-A")
+	if _, err := b.db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: "node.a", Name: "Node A", Authority: "NODE-A", Roles: []string{access.RoleOfficer}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := b.db.CreateToken(ctx, secunion.LocalOperator, "node.a", "federation", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{DB: b.db, Version: "test"}))
+	defer srv.Close()
+	a.share(t, "DE-CERT", 1, 250)
+
+	target := srv.URL + "/taxii2/hub/collections/" + b.collection + "/objects/"
+	source := alertPush{db: a.db, push: taxiiLink{peer: "NODE-B", collection: a.collection, url: target},
+		actor: secunion.Actor{Login: "federation", Authority: "NODE-B", AuthorityKind: string(access.KindCSIRT), Roles: []string{access.RoleNode}}}
+	drop := 2
+	client := &http.Client{Transport: droppingTransport{srv.Client().Transport, &drop}}
+	log := slog.New(slog.DiscardHandler)
+	ps := &alerts.Pusher{URL: target, Token: token, Client: client, Source: source, Log: log, Limit: 40}
+	pages := 0
+	for {
+		if _, err := ps.Page(ctx); err != nil {
+			break // the lost answer
+		}
+		pages++
+	}
+	if pages != 1 {
+		t.Fatalf("lost an answer after %d pages, want 1", pages)
+	}
+	a.share(t, "DE-CERT", 2, 60) // A's CSIRT shares more meanwhile, and two objects no node receives
+	de := secunion.Actor{Local: true, Login: "o", Authority: "DE-CERT", AuthorityKind: string(access.KindCSIRT)}
+	v, err := a.db.AlertView(ctx, de, federationDecl, a.collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []json.RawMessage
+	for i, tlp := range []alerts.TLP{alerts.TLPAmberStrict, alerts.TLPRed} {
+		held = append(held, json.RawMessage(fmt.Sprintf(`{"type":"indicator","spec_version":"2.1","id":"indicator--6b8e2c5a-1f0d-4c3b-9a7e-00000000000%d",`+
+			`"created":"2026-11-20T10:00:00Z","modified":"2026-11-20T10:00:00Z","pattern":"[ipv4-addr:value = '198.51.100.%d']","pattern_type":"stix",`+
+			`"valid_from":"2026-11-20T10:00:00Z","object_marking_refs":["%s"]}`, i, i, alerts.TLPMarkingID(tlp))))
+	}
+	checked := alerts.Checker{}.Batch(held)
+	if st, err := a.db.AddAlertObjects(ctx, de, federationDecl, v, checked.Objects, checked.Failures); err != nil || st.SuccessCount != 2 {
+		t.Fatalf("%v %+v", err, st)
+	}
+	ps = &alerts.Pusher{URL: target, Token: token, Client: srv.Client(), Source: source, Log: log, Limit: 40}
+	for {
+		caughtUp, err := ps.Page(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if caughtUp {
+			break
+		}
+	}
+	// What A discloses to NODE-B, by id.
+	want := map[string]bool{}
+	for cursor := ""; ; {
+		objs, next, more, err := source.Page(ctx, cursor, alerts.MaxPage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range objs {
+			var h struct {
+				ID      string
+				Marking []string `json:"object_marking_refs"`
+			}
+			json.Unmarshal(o, &h)
+			want[h.ID] = true
+			for _, m := range h.Marking {
+				if m == alerts.TLPMarkingID(alerts.TLPRed) || m == alerts.TLPMarkingID(alerts.TLPAmberStrict) {
+					t.Errorf("%s, above TLP:AMBER, goes to a node", h.ID)
+				}
+			}
+		}
+		if cursor = next; !more {
+			break
+		}
+	}
+	got := b.versions(t, "NODE-A")
+	if len(want) != 310 {
+		t.Fatalf("A lets NODE-B receive %d objects, want the 310 of TLP:AMBER or below", len(want))
+	}
+	for id := range want {
+		if got[id] != 1 {
+			t.Errorf("B holds %d versions of %s", got[id], id)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("B holds %d objects, A sent %d", len(got), len(want))
 	}
 }

@@ -22,7 +22,7 @@ type serveFlags struct {
 	storeFlags
 	remoteFlags
 	pullFlags
-	taxiiPulls            taxiiPulls
+	taxii                 taxiiLinks
 	warninglists          warninglistFiles
 	addr, tlsCert, tlsKey string
 	metricsAddr           string
@@ -47,7 +47,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, e env, defaultData string) {
 		"mark console cookies Secure, for a node behind a TLS-terminating proxy (env SECUNION_SECURE_COOKIES=true)")
 	f.remoteFlags.register(fs, e)
 	f.pullFlags.register(fs, e)
-	f.taxiiPulls.register(fs)
+	f.taxii.register(fs)
 	f.warninglists.register(fs)
 }
 
@@ -109,7 +109,7 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	if err != nil {
 		return err
 	}
-	taxiiDone, err := startTAXIIPulls(ctx, db, log, f.taxiiPulls, f.pullFlags, f.caFile, schemas)
+	taxiiDone, err := startTAXII(ctx, db, log, f.taxii, f.pullFlags, f.caFile, schemas)
 	if err != nil {
 		return err
 	}
