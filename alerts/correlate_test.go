@@ -235,3 +235,27 @@ func TestIndicatorDecay(t *testing.T) {
 		t.Error("a URL object decays")
 	}
 }
+
+// TestWords: the search reads the prose of SDOs and custom objects in
+// lower case and NFC, and no prose of observables; a search says what is
+// wrong with a query it cannot run.
+func TestWords(t *testing.T) {
+	o := object(t, `{"type":"report","spec_version":"2.1","id":"report--ff0e2f4b-3f65-4a4c-9e3b-0c5f2f0a0020","created":"2026-11-01T09:00:00Z","modified":"2026-11-01T09:00:00Z",
+		"name":"Exit work: RAN Policy paper","description":"Déradicalisation in prisons — a paper, 2026; x","published":"2026-11-01T09:00:00Z","object_refs":["note--ff0e2f4b-3f65-4a4c-9e3b-0c5f2f0a0021"]}`)
+	want := []string{"exit", "work", "ran", "policy", "paper", "déradicalisation", "in", "prisons", "2026"}
+	if got := Words(o); !slices.Equal(got, want) {
+		t.Errorf("words %q, want %q", got, want)
+	}
+	if got := Words(object(t, `{"type":"url","spec_version":"2.1","id":"url--ff0e2f4b-3f65-4a4c-9e3b-0c5f2f0a0022","value":"https://a.example/paper"}`)); got != nil {
+		t.Errorf("an observable's words: %q", got)
+	}
+	if got, err := SearchTerms("De\u0301radicalisation PAPER paper"); err != nil || !slices.Equal(got, []string{"déradicalisation", "paper"}) {
+		t.Errorf("terms %q %v", got, err)
+	}
+	for q, says := range map[string]string{"": "at least one word", "a !": "at least one word", "aa bb cc dd ee ff gg hh ii jj kk": "at most 10",
+		strings.Repeat("x", 1001): "at most 1000"} {
+		if _, err := SearchTerms(q); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%.20q: %v, want %q", q, err, says)
+		}
+	}
+}

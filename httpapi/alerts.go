@@ -119,6 +119,28 @@ func (s *Server) correlate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+// searchAlerts answers which objects the caller may see hold every word
+// of q.
+func (s *Server) searchAlerts(w http.ResponseWriter, r *http.Request) {
+	terms, err := alerts.SearchTerms(r.URL.Query().Get("q"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	limit, err := limitParam(r, 100, store.MaxMatches)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	decl, _ := declOf(r)
+	res, err := s.cfg.DB.SearchAlerts(r.Context(), actorOf(r), decl, terms, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
 // alertSchemas are the OpenAPI schemas of the alert hub: TAXII 2.1's
 // resources and the hub's sharing scopes.
 func alertSchemas() map[string]any {
@@ -128,6 +150,12 @@ func alertSchemas() map[string]any {
 	details := map[string]any{"type": "array", "items": detail}
 	collection := obj([]string{"id", "title", "can_read", "can_write", "media_types"}, map[string]any{"id": str, "title": str, "description": str,
 		"can_read": boolean, "can_write": boolean, "media_types": strs})
+	decay := obj([]string{"score", "base_score", "since", "expires", "expired"}, map[string]any{"score": number, "base_score": number,
+		"since": when, "expires": when, "expired": boolean, "reason": str})
+	matches := map[string]any{"type": "array", "items": obj(
+		[]string{"collection", "id", "type", "version", "date_added", "object"}, map[string]any{"collection": str, "collection_title": str,
+			"id": str, "type": str, "version": str, "date_added": str, "decay": decay,
+			"object": map[string]any{"type": "object", "description": "the STIX object as the caller receives it"}})}
 	return map[string]any{
 		"TAXIIDiscovery":   obj([]string{"title", "api_roots"}, map[string]any{"title": str, "description": str, "default": str, "api_roots": strs}),
 		"TAXIIAPIRoot":     obj([]string{"title", "versions", "max_content_length"}, map[string]any{"title": str, "versions": strs, "max_content_length": integer}),
@@ -149,8 +177,7 @@ func alertSchemas() map[string]any {
 			"partner": str, "purposes": strs, "types": strs, "max_tlp": tlp, "collections": strs, "onward_transfer": boolean, "review": when}),
 		"AgreementList": list("agreements", "Agreement"),
 		"Correlation": obj([]string{"value", "matches"}, map[string]any{"value": obj([]string{"kind", "value"}, map[string]any{"kind": str, "value": str}),
-			"warninglist": str, "more": boolean, "matches": map[string]any{"type": "array", "items": obj(
-				[]string{"collection", "id", "type", "version", "date_added", "object"}, map[string]any{"collection": str, "collection_title": str,
-					"id": str, "type": str, "version": str, "date_added": str, "object": map[string]any{"type": "object", "description": "the STIX object as the caller receives it"}})}}),
+			"warninglist": str, "more": boolean, "matches": matches}),
+		"AlertSearch": obj([]string{"terms", "matches"}, map[string]any{"terms": strs, "more": boolean, "partial": boolean, "matches": matches}),
 	}
 }

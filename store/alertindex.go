@@ -24,10 +24,16 @@ import (
 // objects other nodes commit to a shared PostgreSQL database included.
 // It lives in memory and is rebuilt from the table when a node starts.
 type hubIndex struct {
-	mu      sync.Mutex // one catch-up at a time
-	idx     *alerts.Index
-	through int64
+	mu sync.Mutex // one catch-up at a time
+	// idx holds observable values; words the words of the objects'
+	// text, with a cap high enough that only words that say nothing
+	// ("the", "report") reach it.
+	idx, words *alerts.Index
+	through    int64
 }
+
+// wordCap is how many object versions the text index lists for one word.
+const wordCap = 50_000
 
 // CatchUpAlertIndex adds to the correlation index every object version
 // committed since it last caught up, calling progress (if not nil) with
@@ -39,7 +45,7 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.idx == nil {
-		x.idx = alerts.NewIndex(0)
+		x.idx, x.words = alerts.NewIndex(0), alerts.NewIndex(wordCap)
 	}
 	var last int64
 	if progress != nil {
@@ -68,7 +74,12 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 				rows.Close()
 				return secunion.Wrap(secunion.Internal, err, fmt.Sprintf("object version %d does not parse", seq))
 			}
-			if err := x.idx.Add(seq, alerts.IndexValues(o)); err != nil {
+			ws := alerts.Words(o)
+			keys := make([]alerts.Value, len(ws))
+			for i, w := range ws {
+				keys[i] = alerts.WordKey(w)
+			}
+			if err := errors.Join(x.idx.Add(seq, alerts.IndexValues(o)), x.words.Add(seq, keys)); err != nil {
 				rows.Close()
 				return err
 			}
@@ -134,24 +145,111 @@ const MaxMatches = 1000
 // listed as a disclosure.
 func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl access.Declaration, v alerts.Value, lists alerts.Warninglists, limit int) (Correlation, error) {
 	c := Correlation{Value: v, Matches: []Match{}}
-	limit = min(cmp.Or(limit, 100), MaxMatches)
-	audited := func(versions []string) error {
-		return db.Write(ctx, func(tx *Tx) error {
-			e := alertEntry(actor, decl, audit.OpDisclosure, "correlate a value of kind "+v.Kind, versions...)
-			e.Recipients, e.Results = []string{actor.Authority}, len(versions)
-			return tx.Audit(e, v.Text)
-		})
-	}
 	if c.Warninglist = lists.Match(v); c.Warninglist != "" {
-		return c, audited(nil)
+		return c, db.auditLookup(ctx, actor, decl, "correlate a value of kind "+v.Kind, nil, v.Text)
 	}
 	if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
 		return c, err
 	}
 	seqs, _ := db.hub.idx.Lookup(v)
-	views, err := db.VisibleCollections(ctx, actor, decl)
+	readable, err := db.readableCollections(ctx, actor, decl)
 	if err != nil {
 		return c, err
+	}
+	now := db.clock.Now()
+	all, err := db.disclosedMatches(ctx, readable, seqs, now, func(o alerts.Object, m *Match) (bool, error) {
+		if !alerts.HasValue(o, v) {
+			return false, nil
+		}
+		if o.Type == "indicator" {
+			seen, err := db.lastSighting(ctx, readable, o.ID, now)
+			if err != nil {
+				return false, err
+			}
+			if dc, ok := alerts.IndicatorDecay(o, seen, now); ok {
+				m.Decay = &dc
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return c, err
+	}
+	var versions []string
+	c.Matches, c.More, versions = firstMatches(all, limit)
+	return c, db.auditLookup(ctx, actor, decl, "correlate a value of kind "+v.Kind, versions, v.Text)
+}
+
+// Search is the answer to a search of the hub's text.
+type Search struct {
+	Terms   []string `json:"terms"`
+	Matches []Match  `json:"matches"`
+	More    bool     `json:"more,omitempty"`
+	// Partial is set when even the rarest word of the search is in more
+	// object versions than the index lists for one word, so that older
+	// objects holding every word may be missing: a word that common says
+	// nothing, and a search names a rarer one.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// SearchAlerts returns the objects actor may receive under decl whose
+// text (alerts.Words: names, descriptions, report and note content)
+// holds every word of terms, newest first, at most limit of them: the
+// latest version of each as alerts.Disclose lets it out, the words found
+// in what is disclosed. Practitioners' reports and notes in the hub's
+// collections (the Radicalisation Awareness Network's, the EU Internet
+// Forum's) are found this way. The search is audited with the words'
+// keyed hashes, and the objects listed as a disclosure.
+func (db *DB) SearchAlerts(ctx context.Context, actor secunion.Actor, decl access.Declaration, terms []string, limit int) (Search, error) {
+	s := Search{Terms: terms, Matches: []Match{}}
+	if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
+		return s, err
+	}
+	// The rarest word's list holds every candidate.
+	var seqs []uint32
+	rarest := -1
+	for _, t := range terms {
+		if l, total := db.hub.words.Lookup(alerts.WordKey(t)); rarest < 0 || total < rarest {
+			seqs, rarest, s.Partial = l, total, total > len(l)
+		}
+	}
+	readable, err := db.readableCollections(ctx, actor, decl)
+	if err != nil {
+		return s, err
+	}
+	all, err := db.disclosedMatches(ctx, readable, seqs, db.clock.Now(), func(o alerts.Object, _ *Match) (bool, error) {
+		ws := alerts.Words(o)
+		for _, t := range terms {
+			if !slices.Contains(ws, t) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return s, err
+	}
+	var versions []string
+	s.Matches, s.More, versions = firstMatches(all, limit)
+	return s, db.auditLookup(ctx, actor, decl, "search the hub's text", versions, terms...)
+}
+
+// auditLookup records a lookup in the hub: the objects disclosed, and
+// the keyed hashes of what was looked for.
+func (db *DB) auditLookup(ctx context.Context, actor secunion.Actor, decl access.Declaration, detail string, versions []string, values ...string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		e := alertEntry(actor, decl, audit.OpDisclosure, detail, versions...)
+		e.Recipients, e.Results = []string{actor.Authority}, len(versions)
+		return tx.Audit(e, values...)
+	})
+}
+
+// readableCollections returns the collections actor may read under
+// decl, by id.
+func (db *DB) readableCollections(ctx context.Context, actor secunion.Actor, decl access.Declaration) (map[string]HubView, error) {
+	views, err := db.VisibleCollections(ctx, actor, decl)
+	if err != nil {
+		return nil, err
 	}
 	readable := map[string]HubView{}
 	for _, hv := range views {
@@ -159,7 +257,14 @@ func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl ac
 			readable[hv.Collection.ID] = hv
 		}
 	}
-	now := db.clock.Now()
+	return readable, nil
+}
+
+// disclosedMatches returns, newest first, the latest version of each
+// object of which seqs name a version, as the caller receives it from
+// the collections readable, where keep (which may fill in the match)
+// holds of the disclosed object.
+func (db *DB) disclosedMatches(ctx context.Context, readable map[string]HubView, seqs []uint32, now time.Time, keep func(alerts.Object, *Match) (bool, error)) ([]Match, error) {
 	seen := map[[2]string]bool{}
 	type found struct {
 		m     Match
@@ -169,7 +274,7 @@ func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl ac
 	for chunk := range slices.Chunk(seqs, 500) {
 		rows, err := db.latestOf(ctx, chunk)
 		if err != nil {
-			return c, err
+			return nil, err
 		}
 		for _, r := range rows {
 			hv, ok := readable[r.st.Collection]
@@ -185,34 +290,38 @@ func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl ac
 			o := r.st.Object
 			if len(d.Redacted) > 0 {
 				if o, err = alerts.ParseObject(d.Object); err != nil {
-					return c, secunion.Wrap(secunion.Internal, err, "a disclosed object does not parse")
+					return nil, secunion.Wrap(secunion.Internal, err, "a disclosed object does not parse")
 				}
-			}
-			if !alerts.HasValue(o, v) {
-				continue
 			}
 			m := Match{Collection: hv.Collection.ID, Title: hv.Collection.Title, ID: o.ID, Type: o.Type,
 				Version: alerts.FormatTime(r.version), Added: alerts.FormatTime(r.st.Added), Object: d.Object}
-			if o.Type == "indicator" {
-				seen, err := db.lastSighting(ctx, readable, o.ID, now)
+			if ok, err := keep(o, &m); err != nil || !ok {
 				if err != nil {
-					return c, err
+					return nil, err
 				}
-				if dc, ok := alerts.IndicatorDecay(o, seen, now); ok {
-					m.Decay = &dc
-				}
+				continue
 			}
 			all = append(all, found{m, nanos(r.st.Added)})
 		}
 	}
 	slices.SortFunc(all, func(a, b found) int { return cmp.Compare(b.added, a.added) })
-	c.More = len(all) > limit
-	var versions []string
-	for _, f := range all[:min(len(all), limit)] {
-		c.Matches = append(c.Matches, f.m)
-		versions = append(versions, "stix:"+f.m.ID+"@"+f.m.Version)
+	out := make([]Match, len(all))
+	for i, f := range all {
+		out[i] = f.m
 	}
-	return c, audited(versions)
+	return out, nil
+}
+
+// firstMatches returns the first limit of all (100 if limit is 0),
+// whether there were more, and the object versions they disclose.
+func firstMatches(all []Match, limit int) ([]Match, bool, []string) {
+	limit = min(cmp.Or(limit, 100), MaxMatches)
+	out := all[:min(len(all), limit)]
+	versions := make([]string, len(out))
+	for i, m := range out {
+		versions[i] = "stix:" + m.ID + "@" + m.Version
+	}
+	return append([]Match{}, out...), len(all) > limit, versions
 }
 
 // lastSighting returns when the latest sighting of object id that the

@@ -29,11 +29,11 @@ func stixObject(typ, uuid string, minute int, props map[string]any) json.RawMess
 	return b
 }
 
-// TestAlertCorrelation looks values up as two CSIRTs of different
-// collections: each finds what holds the value among what it may see,
-// in the latest version and the disclosed properties only; a
-// warninglisted value finds nothing; every lookup is audited with the
-// value's keyed hash.
+// TestAlertCorrelation looks values and words up as two CSIRTs of
+// different collections: each finds what holds the value or every word
+// among what it may see, in the latest version and the disclosed
+// properties only; a warninglisted value finds nothing; every lookup is
+// audited with the value's keyed hash.
 func TestAlertCorrelation(t *testing.T) {
 	engines(t, func(t *testing.T, e env) {
 		db := e.open(t, store.Options{})
@@ -129,6 +129,35 @@ func TestAlertCorrelation(t *testing.T) {
 				t.Errorf("%s looks up %s: %v, want %v", tc.who.Authority, tc.text, got, tc.want)
 			}
 		}
+		search := func(a secunion.Actor, q string) []string {
+			t.Helper()
+			terms, err := alerts.SearchTerms(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := db.SearchAlerts(ctx, a, decl, terms, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ids(store.Correlation{Matches: s.Matches})
+		}
+		for _, tc := range []struct {
+			who  secunion.Actor
+			q    string
+			want []string
+		}{
+			{de, "Botnet WAVE", []string{fc + "/report--" + report}},
+			{de, "wave", []string{fc + "/report--" + report, fc + "/report--" + hidden}},
+			{de, "campaign", nil}, // in a description withheld from DE-CERT
+			{fr, "campaign wave", []string{fc + "/report--" + hidden}},
+			{de, "botnet two", nil},
+			{de, "unheard", nil},
+		} {
+			slices.Sort(tc.want)
+			if got := search(tc.who, tc.q); !slices.Equal(got, tc.want) {
+				t.Errorf("%s searches %q: %v, want %v", tc.who.Authority, tc.q, got, tc.want)
+			}
+		}
 		if c := lookup(de, "10.0.0.1"); c.Warninglist == "" || len(c.Matches) != 0 {
 			t.Errorf("a private address correlates: %+v", c)
 		}
@@ -137,6 +166,12 @@ func TestAlertCorrelation(t *testing.T) {
 			"object_refs": []string{"ipv4-addr--1a2b3c4d-0000-4000-8000-000000000001"}, "description": "Retracted"}))
 		if got := ids(lookup(de, "#StopTheLies")); got != nil {
 			t.Errorf("an old version correlates: %v", got)
+		}
+		if got := search(de, "stopthelies"); got != nil {
+			t.Errorf("an old version is found: %v", got)
+		}
+		if got := search(de, "retracted"); len(got) != 1 {
+			t.Errorf("the new version is not found: %v", got)
 		}
 		// A deleted object no longer matches.
 		if err := db.DeleteAlertObject(ctx, de, decl, feed, alerts.Filter{Versions: []string{"all"}}, "indicator--1a2b3c4d-0000-4000-8000-000000000002"); err != nil {

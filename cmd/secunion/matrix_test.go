@@ -912,9 +912,10 @@ func matrixRoutes() map[string]matrixRoute {
 			return "/taxii2/hub/collections/" + f.collection + "/objects/" + f.hubObject().Object + "/"
 		}, other: 403, want: "europol.analyst=200 sirene.officer@law-enforcement=404" + rasOutside},
 		"GET /taxii2/hub/status/{status}/": {path: func(f *fixture) string { return "/taxii2/hub/status/" + f.status + "/" }, other: 200, want: "police.officer=404 sirene.officer@law-enforcement=404" + rasOutside},
-		// Correlation answers every caller that may share alerts, each
-		// within what it may see.
+		// Correlation and search answer every caller that may share
+		// alerts, each within what it may see.
 		"GET /api/v1/alerts/correlate": {path: fixed("/api/v1/alerts/correlate?value=198.18.0.1"), other: 200},
+		"GET /api/v1/alerts/search":    {path: fixed("/api/v1/alerts/search?q=threat+report"), other: 200},
 
 		// The hub's sharing scopes: the administrator's.
 		"GET /api/v1/alerts/groups":      {path: fixed("/api/v1/alerts/groups"), want: "admin@administration=200"},
