@@ -355,37 +355,59 @@ type storedRow struct {
 }
 
 // latestOf returns the latest version of each object of which seqs
-// names a version; objects deleted since are gone.
+// names a version; objects deleted since are gone. The versions named
+// are read by their sequence numbers, and for those superseded since,
+// the latest is read by object: two lookups by key, which no planner
+// turns into a scan.
 func (db *DB) latestOf(ctx context.Context, seqs []uint32) ([]storedRow, error) {
 	if len(seqs) == 0 {
 		return nil, nil
 	}
 	args := make([]any, len(seqs))
 	for i, s := range seqs {
-		args[i] = s
+		args[i] = int64(s)
 	}
-	q := `SELECT b.version_ns, b.added_ns, b.collection, b.origin, b.from_partner, b.onward, b.data
-		FROM alert_objects a JOIN alert_objects b ON b.collection = a.collection AND b.id = a.id AND b.latest = 1
-		WHERE a.seq IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(seqs)), ", ") + `)`
+	const cols = `latest, collection, version_ns, added_ns, origin, from_partner, onward, data FROM alert_objects`
+	var out []storedRow
+	var stale [][2]string
+	err := db.scanStored(ctx, func(r storedRow, latest bool) {
+		if latest {
+			out = append(out, r)
+		} else if k := [2]string{r.st.Collection, r.st.Object.ID}; !slices.Contains(stale, k) {
+			stale = append(stale, k)
+		}
+	}, `SELECT `+cols+` WHERE seq IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(seqs)), ", ")+`)`, args...)
+	for _, k := range stale {
+		if err != nil {
+			break
+		}
+		err = db.scanStored(ctx, func(r storedRow, _ bool) { out = append(out, r) },
+			`SELECT `+cols+` WHERE collection = ? AND id = ? AND latest = 1`, k[0], k[1])
+	}
+	return out, err
+}
+
+// scanStored runs q, which selects the columns latestOf names, and calls
+// fn with each object version read.
+func (db *DB) scanStored(ctx context.Context, fn func(storedRow, bool), q string, args ...any) error {
 	rows, err := db.sql.QueryContext(ctx, db.rebind(q), args...)
 	if err != nil {
-		return nil, dbError(err, "read objects")
+		return dbError(err, "read objects")
 	}
 	defer rows.Close()
-	var out []storedRow
 	for rows.Next() {
 		var r storedRow
+		var latest, partner, onward int
 		var versionNs, addedNs int64
-		var partner, onward int
 		var data []byte
-		if err := rows.Scan(&versionNs, &addedNs, &r.st.Collection, &r.st.Origin, &partner, &onward, &data); err != nil {
-			return nil, dbError(err, "read objects")
+		if err := rows.Scan(&latest, &r.st.Collection, &versionNs, &addedNs, &r.st.Origin, &partner, &onward, &data); err != nil {
+			return dbError(err, "read objects")
 		}
 		r.version, r.st.Added, r.st.FromPartner, r.st.Onward = fromNanos(versionNs), fromNanos(addedNs), partner == 1, onward == 1
 		if r.st.Object, err = alerts.ParseObject(data); err != nil {
-			return nil, secunion.Wrap(secunion.Internal, err, "a stored object does not parse")
+			return secunion.Wrap(secunion.Internal, err, "a stored object does not parse")
 		}
-		out = append(out, r)
+		fn(r, latest == 1)
 	}
-	return out, dbError(rows.Err(), "read objects")
+	return dbError(rows.Err(), "read objects")
 }

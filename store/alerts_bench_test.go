@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,4 +162,71 @@ func BenchmarkAlertIngest(b *testing.B) {
 			b.ReportMetric(float64(count*b.N)/elapsed.Seconds(), "objects/s")
 		})
 	}
+}
+
+// BenchmarkCorrelateAlerts looks values up end to end, as the API does:
+// the index, the latest versions read back, Disclose for the caller, the
+// values checked in what is disclosed, decay for indicators, and the
+// lookup audited, durably. The collection holds SECUNION_CORRELATE_OBJECTS
+// synthetic objects (100,000 by default); the values looked up are drawn
+// from them, so every lookup finds something. The peer in the same run
+// is the index lookup alone.
+//
+//	go test ./store -run '^$' -bench CorrelateAlerts -benchtime 20000x -count 3
+func BenchmarkCorrelateAlerts(b *testing.B) {
+	n := envInt("SECUNION_CORRELATE_OBJECTS", 100_000)
+	data := corpus(b, n)
+	db, _ := benchDB(b, store.SQLite, store.Options{CheckpointEvery: 2 * time.Second})
+	ctx := context.Background()
+	if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "DE-CERT", Name: "CERT-Bund", Country: "DE", Kind: access.KindCSIRT}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.PutAlertGroup(ctx, secunion.LocalOperator, alerts.Group{Name: "cyber", Members: []string{"DE-CERT"}}); err != nil {
+		b.Fatal(err)
+	}
+	c, err := db.PutAlertCollection(ctx, secunion.LocalOperator, alerts.Collection{Title: "Feed", Readers: "cyber", Writers: "cyber"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	actor := secunion.Actor{Login: "analyst", Authority: "DE-CERT", AuthorityKind: string(access.KindCSIRT), Roles: []string{access.RoleOfficer}}
+	decl := access.Declaration{Purpose: secunion.PurposeAlertSharing}
+	v, err := db.AlertView(ctx, actor, decl, c.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var values []alerts.Value
+	checker := alerts.Checker{Marking: db.MarkingHeld(ctx)}
+	err = db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(alerts.Status) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = alerts.ReadObjects(bytes.NewReader(data), 1000, func(raws []json.RawMessage) error {
+		for _, o := range (alerts.Checker{}).Batch(raws).Objects {
+			values = append(values, alerts.Values(o)...)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	lists := alerts.DefaultWarninglists()
+	b.Run("api", func(b *testing.B) {
+		var next atomic.Int64
+		b.SetParallelism(4) // 8 callers on 2 cores: audit entries share commits
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				val := values[int(next.Add(7919))%len(values)]
+				got, err := db.CorrelateAlerts(ctx, actor, decl, val, lists, 0)
+				if err != nil || len(got.Matches) == 0 {
+					b.Errorf("%v: %d matches, %v", val, len(got.Matches), err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
+	})
+	b.Logf("%d objects, %d values", n, len(values))
 }
