@@ -133,23 +133,47 @@ type Checked struct {
 // definition among them resolves the markings of the others. Each object
 // that fails is reported with its id, version and the reason, and the
 // rest go on (TAXII 2.1 §5.4: the status names each failure).
-func (c Checker) Batch(raws []json.RawMessage) Checked {
-	var out Checked
-	parsed := make([]Object, 0, len(raws))
-	markings := map[string]bool{}
+func (c Checker) Batch(raws []json.RawMessage) Checked { return c.Resolve(c.Prepare(raws)) }
+
+// Prepared is a batch of objects parsed and checked on their own, their
+// markings not yet resolved: the costly part of the checks, which
+// batches can go through in parallel, before Resolve takes them in
+// order.
+type Prepared struct {
+	objects  []Object
+	failures []StatusDetail
+	// markings are the marking definitions the batch defines.
+	markings map[string]bool
+}
+
+// Prepare parses raws and checks each object on its own: everything
+// Check does but the resolution of its markings.
+func (c Checker) Prepare(raws []json.RawMessage) Prepared {
+	p := Prepared{objects: make([]Object, 0, len(raws)), markings: map[string]bool{}}
 	for i, raw := range raws {
 		o, err := ParseObject(raw)
+		if err == nil {
+			err = c.checkContent(o)
+		}
 		if err != nil {
-			out.Failures = append(out.Failures, failure(o, i, err))
+			p.failures = append(p.failures, failure(o, i, err))
 			continue
 		}
 		if o.Type == "marking-definition" {
-			markings[o.ID] = true
+			p.markings[o.ID] = true
 		}
-		parsed = append(parsed, o)
+		p.objects = append(p.objects, o)
 	}
-	for i, o := range parsed {
-		if err := c.Check(o, markings); err != nil {
+	return p
+}
+
+// Resolve finishes the checks of a prepared batch: each object's
+// markings resolve to TLP, to a marking definition the batch defines, or
+// to one c.Marking holds (one stored by an earlier batch included).
+func (c Checker) Resolve(p Prepared) Checked {
+	out := Checked{Failures: p.failures}
+	for i, o := range p.objects {
+		if err := c.checkMarkings(o, p.markings); err != nil {
 			out.Failures = append(out.Failures, failure(o, i, err))
 			continue
 		}

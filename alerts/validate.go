@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -36,6 +38,13 @@ type Validator struct {
 // sdos/, sros/ and observables/.
 func LoadSchemas(fsys fs.FS) (*Validator, error) {
 	c := jsonschema.NewCompiler()
+	c.UseRegexpEngine(func(pattern string) (jsonschema.Regexp, error) {
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, err
+		}
+		return &memoRegexp{re: re, seen: map[string]bool{}}, nil
+	})
 	var files []string
 	for _, dir := range []string{"common", "sdos", "sros", "observables"} {
 		names, err := fs.Glob(fsys, dir+"/*.json")
@@ -83,6 +92,44 @@ func LoadSchemas(fsys fs.FS) (*Validator, error) {
 	return v, nil
 }
 
+// memoRegexp is a pattern of the schemas that remembers its answers for
+// the strings it meets most: the schemas test every property name and
+// type name against patterns, and the same names, and the ids of shared
+// markings and identities, come back object after object. Half the time
+// of a validation went into those matches.
+type memoRegexp struct {
+	re   *regexp.Regexp
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// memoSize bounds what one pattern remembers; when full it starts again.
+const memoSize = 4096
+
+// MatchString reports whether s matches.
+func (m *memoRegexp) MatchString(s string) bool {
+	if len(s) > 256 {
+		return m.re.MatchString(s)
+	}
+	m.mu.Lock()
+	v, ok := m.seen[s]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = m.re.MatchString(s)
+	m.mu.Lock()
+	if len(m.seen) >= memoSize {
+		clear(m.seen)
+	}
+	m.seen[s] = v
+	m.mu.Unlock()
+	return v
+}
+
+// String returns the pattern.
+func (m *memoRegexp) String() string { return m.re.String() }
+
 // Validate checks o against the schema of its type and names the first
 // property that fails, with what the schema wants of it.
 func (v *Validator) Validate(o Object) error {
@@ -128,6 +175,15 @@ type Checker struct {
 // extension holds valid codes, and that an indicator's STIX pattern
 // parses. It then validates o against its schema.
 func (c Checker) Check(o Object, batch map[string]bool) error {
+	if err := c.checkMarkings(o, batch); err != nil {
+		return err
+	}
+	return c.checkContent(o)
+}
+
+// checkMarkings checks that each marking o names resolves: a TLP
+// marking, one in batch, or one held.
+func (c Checker) checkMarkings(o Object, batch map[string]bool) error {
 	resolves := func(id string) bool {
 		_, tlp := tlpMarkings[id]
 		return tlp || batch[id] || (c.Marking != nil && c.Marking(id))
@@ -142,6 +198,12 @@ func (c Checker) Check(o Object, batch map[string]bool) error {
 			return invalidf(fmt.Sprintf("granular_markings[%d].marking_ref", i), "%s is no marking definition the hub holds or the bundle defines", g.MarkingRef)
 		}
 	}
+	return nil
+}
+
+// checkContent checks o on its own: selectors, reference targets, the
+// handling extension, the pattern, and the OASIS schema.
+func (c Checker) checkContent(o Object) error {
 	if err := checkSelectors(o); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -54,45 +55,62 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 		}
 	}
 	const chunk = 10000
+	type entry struct {
+		seq          int64
+		data         []byte
+		values, keys []alerts.Value
+		err          error
+	}
 	var done int64
 	for {
 		rows, err := db.sql.QueryContext(ctx, db.rebind(`SELECT seq, data FROM alert_objects WHERE seq > ? ORDER BY seq LIMIT ?`), x.through, chunk)
 		if err != nil {
 			return dbError(err, "read objects")
 		}
-		n := 0
+		var batch []entry
 		for rows.Next() {
-			var seq int64
-			var data []byte
-			if err := rows.Scan(&seq, &data); err != nil {
+			var e entry
+			if err := rows.Scan(&e.seq, &e.data); err != nil {
 				rows.Close()
 				return dbError(err, "read objects")
 			}
-			n++
-			o, err := alerts.ParseObject(data)
-			if err != nil {
-				rows.Close()
-				return secunion.Wrap(secunion.Internal, err, fmt.Sprintf("object version %d does not parse", seq))
-			}
-			ws := alerts.Words(o)
-			keys := make([]alerts.Value, len(ws))
-			for i, w := range ws {
-				keys[i] = alerts.WordKey(w)
-			}
-			if err := errors.Join(x.idx.Add(seq, alerts.IndexValues(o)), x.words.Add(seq, keys)); err != nil {
-				rows.Close()
-				return err
-			}
-			x.through = seq
+			batch = append(batch, e)
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return dbError(err, "read objects")
 		}
-		done += int64(n)
+		// Parsing is the cost: a worker per core parses a share of the
+		// rows, and the index takes them in order.
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(batch); i += workers {
+					e := &batch[i]
+					o, err := alerts.ParseObject(e.data)
+					if err != nil {
+						e.err = secunion.Wrap(secunion.Internal, err, fmt.Sprintf("object version %d does not parse", e.seq))
+						continue
+					}
+					e.values = alerts.IndexValues(o)
+					for _, w := range alerts.Words(o) {
+						e.keys = append(e.keys, alerts.WordKey(w))
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, e := range batch {
+			if err := errors.Join(e.err, x.idx.Add(e.seq, e.values), x.words.Add(e.seq, e.keys)); err != nil {
+				return err
+			}
+			x.through = e.seq
+		}
+		done += int64(len(batch))
 		if progress != nil {
 			progress(done, max(last, x.through))
 		}
-		if n < chunk {
+		if len(batch) < chunk {
 			return nil
 		}
 	}

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -353,6 +355,14 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 		if err != nil {
 			return err
 		}
+		ids := make([]string, len(objs))
+		for i, o := range objs {
+			ids[i] = o.ID
+		}
+		held, err := tx.heldVersions(v.Collection.ID, ids)
+		if err != nil {
+			return err
+		}
 		var stored []string
 		for _, o := range objs {
 			added := tx.Now()
@@ -364,7 +374,7 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 			}
 			version := o.Version(added)
 			detail := alerts.StatusDetail{ID: o.ID, Version: alerts.FormatTime(version)}
-			msg, err := tx.addAlertObject(v.Collection.ID, o, version, added, actor.Authority, v.Recipient.Partner, onward)
+			msg, err := tx.addAlertObject(v.Collection.ID, o, version, added, actor.Authority, v.Recipient.Partner, onward, held)
 			if err != nil {
 				return err
 			}
@@ -411,42 +421,66 @@ func (t *Tx) lastAdded() (time.Time, error) {
 	return fromNanos(ns), dbError(err, "read objects")
 }
 
-// addAlertObject stores one object version, or returns why not.
-func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added time.Time, origin string, partner, onward bool) (string, error) {
-	// Every version held of the object, newest first: usually none or
-	// one, so one query answers who added it, which version is newest
-	// and whether this one is held.
-	rows, err := t.Query(`SELECT origin, version_ns, data FROM alert_objects WHERE collection = ? AND id = ? ORDER BY version_ns DESC`, collection, o.ID)
-	if err != nil {
-		return "", dbError(err, "read object")
+// heldVersion is a version of an object the collection holds.
+type heldVersion struct {
+	origin string
+	ns     int64
+	data   string
+}
+
+// heldVersions returns the versions the collection holds of each of ids,
+// newest first: one query for a batch, where most objects are new.
+func (t *Tx) heldVersions(collection string, ids []string) (map[string][]heldVersion, error) {
+	held := map[string][]heldVersion{}
+	for chunk := range slices.Chunk(ids, 500) {
+		args := []any{collection}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.Query(`SELECT id, origin, version_ns, data FROM alert_objects WHERE collection = ? AND id IN (`+
+			strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`) ORDER BY id, version_ns DESC`, args...)
+		if err != nil {
+			return nil, dbError(err, "read objects")
+		}
+		for rows.Next() {
+			var id string
+			var h heldVersion
+			if err := rows.Scan(&id, &h.origin, &h.ns, &h.data); err != nil {
+				rows.Close()
+				return nil, dbError(err, "read objects")
+			}
+			held[id] = append(held[id], h)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, dbError(err, "read objects")
+		}
 	}
-	var heldOrigin, held string
+	return held, nil
+}
+
+// addAlertObject stores one object version, or returns why not; held are
+// the versions held of the object, newest first, and the version stored
+// joins them.
+func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added time.Time, origin string, partner, onward bool, held map[string][]heldVersion) (string, error) {
+	versions := held[o.ID]
+	var heldOrigin, same string
 	var newest int64
 	found := false
-	for rows.Next() {
-		var origin, data string
-		var ns int64
-		if err := rows.Scan(&origin, &ns, &data); err != nil {
-			rows.Close()
-			return "", dbError(err, "read object")
-		}
-		if heldOrigin == "" {
-			heldOrigin, newest = origin, ns
-		}
+	if len(versions) > 0 {
+		heldOrigin, newest = versions[0].origin, versions[0].ns
+	}
+	for _, h := range versions {
 		// An object without dates (a cyber-observable) has the time it
 		// was added as its version: the same content again is the same
 		// object, not a new version.
-		if ns == nanos(version) || (o.Modified.IsZero() && o.Created.IsZero() && data == string(o.Raw)) {
-			held, found = data, true
+		if h.ns == nanos(version) || (o.Modified.IsZero() && o.Created.IsZero() && h.data == string(o.Raw)) {
+			same, found = h.data, true
 		}
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return "", dbError(err, "read object")
 	}
 	switch {
 	case heldOrigin != "" && heldOrigin != origin:
 		return "only " + heldOrigin + ", which added this object, adds versions of it", nil
-	case found && held == string(o.Raw):
+	case found && same == string(o.Raw):
 		return "", nil
 	case found:
 		return "another object with this id and version is held; a change is a new version (a later modified)", nil
@@ -457,13 +491,22 @@ func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added t
 			return "", dbError(err, "store object")
 		}
 	}
-	_, err = t.Exec(`INSERT INTO alert_objects (collection, id, type, version_ns, added_ns, spec_version, origin, from_partner, onward, latest, data)
+	_, err := t.Exec(`INSERT INTO alert_objects (collection, id, type, version_ns, added_ns, spec_version, origin, from_partner, onward, latest, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		collection, o.ID, o.Type, nanos(version), nanos(added), o.SpecVersion, origin, boolInt(partner), boolInt(onward), boolInt(latest), string(o.Raw))
 	if err == nil && o.Type == "marking-definition" {
 		_, err = t.Exec(`INSERT INTO alert_markings (id) VALUES (?) ON CONFLICT (id) DO NOTHING`, o.ID)
 	}
-	return "", dbError(err, "store object")
+	if err != nil {
+		return "", dbError(err, "store object")
+	}
+	h := heldVersion{origin: origin, ns: nanos(version), data: string(o.Raw)}
+	i := 0
+	for i < len(versions) && versions[i].ns > h.ns {
+		i++
+	}
+	held[o.ID] = slices.Insert(versions, i, h)
+	return "", nil
 }
 
 func boolInt(b bool) int {
@@ -773,32 +816,59 @@ const IngestChunk = 1000
 
 // IngestAlerts streams a STIX bundle from r into the collection v
 // describes, as AddAlertObjects stores a POST, chunk by chunk: one
-// goroutine reads and checks the next chunk while the previous one is
-// stored, so both cores work. A marking definition resolves the markings
-// of objects in its chunk and in later ones. done is called with each
-// chunk's status. An error stops the import; the chunks stored before it
-// stay stored, and importing the bundle again doubles nothing.
+// goroutine reads, a worker per core parses and checks chunks (schemas
+// included, the costly part), and this goroutine resolves each chunk's
+// markings and stores it, in the order read. A marking definition
+// resolves the markings of objects in its chunk and in later ones. done
+// is called with each chunk's status. An error stops the import; the
+// chunks stored before it stay stored, and importing the bundle again
+// doubles nothing.
 func (db *DB) IngestAlerts(ctx context.Context, actor secunion.Actor, decl access.Declaration, v HubView, r io.Reader, c alerts.Checker, done func(alerts.Status)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan alerts.Checked, 2)
+	type job struct {
+		raws []json.RawMessage
+		out  chan alerts.Prepared
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job)
+	// inOrder holds each chunk's answer in the order read; its buffer
+	// lets the workers run ahead of the store by a few chunks.
+	inOrder := make(chan chan alerts.Prepared, 2*workers)
 	read := make(chan error, 1)
 	go func() {
-		defer close(chunks)
+		defer close(jobs)
+		defer close(inOrder)
 		read <- alerts.ReadObjects(r, IngestChunk, func(raws []json.RawMessage) error {
+			j := job{raws, make(chan alerts.Prepared, 1)}
 			select {
-			case chunks <- c.Batch(raws):
-				return nil
+			case inOrder <- j.out:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
 		})
 	}()
-	for checked := range chunks {
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				j.out <- c.Prepare(j.raws)
+			}
+		})
+	}
+	defer wg.Wait()
+	for out := range inOrder {
+		checked := c.Resolve(<-out)
 		st, err := db.AddAlertObjects(ctx, actor, decl, v, checked.Objects, checked.Failures)
 		if err != nil {
 			cancel()
-			for range chunks {
+			for range inOrder {
 			}
 			<-read
 			return err

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"secunion"
@@ -116,4 +118,47 @@ func TestAlertPagingWhileWriting(t *testing.T) {
 		}
 		t.Logf("%d pages", pages)
 	})
+}
+
+// TestIngestMarkingsAcrossChunks imports a bundle whose marking
+// definition comes first and whose objects, in later chunks checked in
+// parallel, refer to it: every object resolves it, and one whose marking
+// is defined nowhere is refused with the field named.
+func TestIngestMarkingsAcrossChunks(t *testing.T) {
+	engines(t, func(t *testing.T, e env) { ingestMarkings(t, e.open(t, store.Options{})) })
+}
+
+func ingestMarkings(t *testing.T, db *store.DB) {
+	seed(t, db)
+	actor, decl, v := hub(t, db)
+	const statement = "marking-definition--1d0a5e2c-3c4b-4a5d-9e6f-7a8b9c0d1e2f"
+	var b strings.Builder
+	b.WriteString(`{"type":"bundle","id":"bundle--6f3a2b1c-0d4e-4f5a-8b6c-7d8e9f0a1b2c","objects":[`)
+	fmt.Fprintf(&b, `{"type":"marking-definition","spec_version":"2.1","id":%q,"created":"2026-11-01T09:00:00Z","definition_type":"statement","definition":{"statement":"Copyright CERT-Bund"}}`, statement)
+	n := 3*store.IngestChunk + 10
+	for i := range n {
+		marking := statement
+		if i == n-1 {
+			marking = "marking-definition--00000000-0000-4000-8000-000000000000"
+		}
+		fmt.Fprintf(&b, `,{"type":"indicator","spec_version":"2.1","id":"indicator--6f3a2b1c-0d4e-4f5a-8b6c-%012d","created":"2026-11-01T09:00:00Z","modified":"2026-11-01T09:00:00Z",`+
+			`"pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2026-11-01T09:00:00Z","object_marking_refs":[%q]}`, i, marking)
+	}
+	b.WriteString("]}")
+	ctx := context.Background()
+	var stored, refused int
+	var why string
+	err := db.IngestAlerts(ctx, actor, decl, v, strings.NewReader(b.String()), alerts.Checker{Marking: db.MarkingHeld(ctx)}, func(st alerts.Status) {
+		stored += st.SuccessCount
+		refused += st.FailureCount
+		for _, f := range st.Failures {
+			why = f.Message
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored != n || refused != 1 || !strings.Contains(why, "object_marking_refs[0]") {
+		t.Errorf("%d stored, %d refused (%s), want %d and 1", stored, refused, why, n)
+	}
 }
