@@ -82,7 +82,7 @@ func (c *Console) renderIncident(w http.ResponseWriter, r *http.Request, s store
 	v := c.view(&s, "Incident: "+t.Incident.Title, "/alerts")
 	v.Error = problem
 	if done := r.URL.Query().Get("done"); done != "" && problem == "" {
-		v.Notice = "Done: " + secunion.Clip(done, 80) + "."
+		v.Notice = "Done: " + secunion.Clip(done, 160) + "."
 	}
 	v.Data = d
 	c.render(w, r, status, "alerts_incident", v)

@@ -39,10 +39,11 @@ func rasPath(collection string) string { return "/alerts/ras/" + url.PathEscape(
 func mayAlertRAS(a secunion.Actor) bool { return mayShareAlerts(a) && access.CanAlertRAS(a) == nil }
 
 // rasRooms returns the identifiers of the collections of vs the user reads
-// whose reader group holds a contact point of the Rapid Alert System:
-// those with a room. Telling them apart by their readers, not by holding
-// alerts, needs no read of any object (which would be a disclosure to
-// audit) and shows a new room before its first alert.
+// whose writers include a contact point of the Rapid Alert System: those
+// where an alert can be raised, which have a room. Telling them apart by
+// their groups, not by whether they hold alerts, reads no object (which
+// would be a disclosure to audit, on every visit of the collections page)
+// and shows a new room before its first alert.
 func (c *Console) rasRooms(ctx context.Context, vs []store.HubView) (map[string]bool, error) {
 	as, err := c.db.Authorities(ctx)
 	if err != nil {
@@ -54,7 +55,7 @@ func (c *Console) rasRooms(ctx context.Context, vs []store.HubView) (map[string]
 	}
 	rooms := map[string]bool{}
 	for _, v := range vs {
-		if v.CanRead && slices.ContainsFunc(v.Readers.Members, func(m string) bool { return contact[m] }) {
+		if v.CanRead && slices.ContainsFunc(v.Writers.Members, func(m string) bool { return contact[m] }) {
 			rooms[v.Collection.ID] = true
 		}
 	}
@@ -208,7 +209,7 @@ func (c *Console) renderRAS(w http.ResponseWriter, r *http.Request, s store.Sess
 	v := c.view(&s, "Rapid Alert System: "+hv.Collection.Title, "/alerts/ras")
 	v.Error = problem
 	if done := r.URL.Query().Get("done"); done != "" && problem == "" {
-		v.Notice = "Done: " + secunion.Clip(done, 80) + "."
+		v.Notice = "Done: " + secunion.Clip(done, 160) + "."
 	}
 	v.Data = d
 	c.render(w, r, status, "alerts_ras", v)
@@ -251,7 +252,7 @@ func (c *Console) raiseRAS(w http.ResponseWriter, r *http.Request, s store.Sessi
 	in := alerts.AlertInput{Title: f.Get("title"), Description: f.Get("description"), Threshold: f.Get("threshold"),
 		Justification: f.Get("justification"), Techniques: splitList(f.Get("techniques")), Narratives: f["narratives"], TLP: f.Get("tlp")}
 	st, err := c.db.RaiseRASAlert(r.Context(), s.Actor, decl, r.PathValue("collection"), in, c.checker(r.Context()))
-	c.afterRAS(w, r, s, err, f, "the alert "+secunion.Clip(st.Title, 60)+" is raised and every contact point of the collection receives it")
+	c.afterRAS(w, r, s, err, f, "the alert "+secunion.Clip(st.Title, 60)+" is raised and reaches the contact points of the collection")
 }
 
 // acknowledgeRAS acknowledges an alert for the user's contact point.
