@@ -485,14 +485,14 @@ var funcs = template.FuncMap{
 		return time.Duration(m * float64(time.Minute)).Round(time.Second).String()
 	},
 	// date writes a day, e.g. 2027-06-30.
-	"date":     func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-	"tlp":      func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
-	"hubPath":  hubPath,
+	"date":    func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+	"tlp":     func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
+	"hubPath": hubPath,
 	// correlate is the correlation page's path for a value.
 	"correlate": correlatePath,
 	"incident":  incidentPath,
 	"rasPath":   rasPath,
-	"join":     strings.Join,
-	"pair":     func(a, b any) []any { return []any{a, b} },
-	"contains": slices.Contains[[]string],
+	"join":      strings.Join,
+	"pair":      func(a, b any) []any { return []any{a, b} },
+	"contains":  slices.Contains[[]string],
 }
