@@ -54,7 +54,8 @@ func TestNormalizeValue(t *testing.T) {
 	}
 	if _, err := ParseValue("trollfarm"); err == nil || !strings.Contains(err.Error(), "name its kind") {
 		t.Errorf("a bare word: %v", err)
-	} // Every kind a form offers normalises; none is offered that does not.
+	}
+	// Every kind a form offers normalises; none is offered that does not.
 	for _, k := range Kinds {
 		if _, err := NormalizeValue(k, "x"); err != nil && strings.Contains(err.Error(), "not a kind") {
 			t.Errorf("kind %s is offered but not normalised", k)

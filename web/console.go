@@ -485,10 +485,9 @@ var funcs = template.FuncMap{
 		return time.Duration(m * float64(time.Minute)).Round(time.Second).String()
 	},
 	// date writes a day, e.g. 2027-06-30.
-	"date":    func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-	"tlp":     func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
-	"hubPath": hubPath,
-	// correlate is the correlation page's path for a value.
+	"date":      func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+	"tlp":       func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
+	"hubPath":   hubPath,
 	"correlate": correlatePath,
 	"incident":  incidentPath,
 	"rasPath":   rasPath,
