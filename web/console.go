@@ -22,7 +22,12 @@
 // objects page by page and an object with its markings and versions, all
 // read through the hub's one disclosure decision, so audited and redacted
 // as TAXII reads are; the authority that added an object also sees who
-// would receive it. The hub's administrators and supervisors read the
+// would receive it. A value of an object, or one typed in, is correlated
+// with what else the user may receive, through the API's warninglists,
+// with each indicator's decay score. Contact points of the Rapid Alert
+// System raise, acknowledge and close alerts in a collection's room, whose
+// dashboard any reader sees; CSIRTs report cyber incidents and follow
+// their timelines. The hub's administrators and supervisors read the
 // agreements with third countries and what went out under each.
 //
 // It implements, for people at a browser, the user, data-access and input

@@ -127,7 +127,8 @@ func (c *Console) reportForm(w http.ResponseWriter, r *http.Request, s store.Ses
 
 // renderReport shows the report form with status, the values sent (nil
 // for a fresh form) and problem, a refusal the user may correct. Only a
-// writer of the collection is offered it; the store refuses anyone else.
+// writer of the collection is offered it (a reader is refused, audited);
+// the store refuses anyone else who sends it.
 func (c *Console) renderReport(w http.ResponseWriter, r *http.Request, s store.Session, status int, form url.Values, problem string) {
 	decl, ok := c.alertsAllowed(w, r, s, "report an incident")
 	if !ok {
@@ -139,7 +140,7 @@ func (c *Console) renderReport(w http.ResponseWriter, r *http.Request, s store.S
 		return
 	}
 	if !hv.CanWrite {
-		c.fail(w, r, &s, secunion.Errorf(secunion.NotFound, "no collection %q that your authority writes", secunion.Clip(hv.Collection.ID, 40)))
+		c.deny(w, r, s, decl, "report an incident in collection "+hv.Collection.ID, "your authority reads this collection but does not write it")
 		return
 	}
 	d := reportData{View: hv, CSRF: s.CSRF, TLPs: []string{"clear", "green", "amber", "amber+strict", "red"}, Sectors: alerts.NIS2Sectors,

@@ -84,7 +84,8 @@ func rasEnv(t *testing.T) rasHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	narrative := stixObject("campaign", 1, "2026-11-20T10:00:00.000Z", map[string]any{"name": "Rigged ballots", "object_marking_refs": []string{tlpGreen}})
+	narrative := stixObject("campaign", 1, "2026-11-20T10:00:00.000Z", map[string]any{"name": "Rigged ballots",
+		"description": "Ballots are said to be rigged; posts are tagged #PostalVoteHoax.", "object_marking_refs": []string{tlpGreen}})
 	checked := alerts.Checker{Marking: e.db.MarkingHeld(ctx)}.Batch([]json.RawMessage{narrative})
 	if st, err := e.db.AddAlertObjects(ctx, fr, decl, rv, checked.Objects, nil); err != nil || st.FailureCount > 0 {
 		t.Fatalf("narrative: %v %+v", err, st.Failures)
