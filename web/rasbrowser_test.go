@@ -24,7 +24,7 @@ func TestBrowserRASRoom(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
 			chromedp.WaitVisible(chromedp.ID("home-authority")),
 			chromedp.Click(chromedp.CSS(`nav a[href="/alerts/ras"]`)),
-			chromedp.Click(chromedp.CSS(`#rooms a[href="` + h.room() + `"]`)),
+			chromedp.Click(chromedp.CSS(`#rooms a[href="`+h.room()+`"]`)),
 			chromedp.WaitVisible(chromedp.ID("open-alerts")),
 		)
 	}
