@@ -106,11 +106,13 @@ type rasData struct {
 	// Why says why not otherwise.
 	Act bool
 	Why string
-	// Narratives are those of the collection the raise form offers.
-	Narratives []alerts.Narrative
-	Names      map[string]string // narrative names by identifier
-	Threshold  string
-	TLPs       []string
+	// Narratives are those of the collection the raise form offers;
+	// MoreNarratives is set when the collection holds more.
+	Narratives     []alerts.Narrative
+	MoreNarratives bool
+	Names          map[string]string // narrative names by identifier
+	Threshold      string
+	TLPs           []string
 	// Form holds the values sent, shown again after a refusal; Chosen
 	// the narratives ticked.
 	Form   map[string]string
@@ -165,6 +167,10 @@ func (c *Console) renderRAS(w http.ResponseWriter, r *http.Request, s store.Sess
 	}
 	d := rasData{View: hv, Dashboard: dash, Days: days, Windows: []int{1, 7, 30, 90, store.MaxDashboardDays}, CSRF: s.CSRF, Authority: s.Actor.Authority, Names: map[string]string{},
 		Threshold: alerts.Threshold, TLPs: []string{"clear", "green", "amber", "amber+strict"}, Form: map[string]string{"tlp": "amber"}}
+	if !slices.Contains(d.Windows, days) {
+		d.Windows = append(d.Windows, days)
+		slices.Sort(d.Windows)
+	}
 	switch err := access.CanAlertRAS(s.Actor); {
 	case err != nil:
 		d.Why = secunion.MessageOf(err) + "."
@@ -189,6 +195,7 @@ func (c *Console) renderRAS(w http.ResponseWriter, r *http.Request, s store.Sess
 			c.fail(w, r, &s, err)
 			return
 		}
+		d.MoreNarratives = page.More
 		for _, raw := range page.Objects {
 			o, err := alerts.ParseObject(raw)
 			if err != nil {

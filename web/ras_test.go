@@ -145,6 +145,13 @@ func TestRASRoom(t *testing.T) {
 		t.Errorf("an empty room lacks its note, the raise form or the narrative to choose:\n%s", body)
 	}
 
+	// Without the form's token nothing is raised.
+	resp, body = de.post(h.room()+"/alerts", h.raiseForm())
+	wantStatus(t, "raise without the form's token", resp, body, http.StatusForbidden)
+	if !strings.Contains(body, "form has expired") {
+		t.Errorf("a raise without the token does not say the form expired")
+	}
+
 	// Without the threshold stated: refused on the form, values kept.
 	form := h.raiseForm()
 	form.Del("threshold")
@@ -262,6 +269,11 @@ func TestRASRoom(t *testing.T) {
 		t.Errorf("the closed alert is not shown closed with its reason:\n%s", a)
 	}
 
+	resp, body = de.get(h.room() + "?days=14")
+	wantStatus(t, "a window of 14 days", resp, body, http.StatusOK)
+	if !strings.Contains(body, `<option value="14" selected>14 days</option>`) || alertBlock(body, id) == "" {
+		t.Errorf("a window of 14 days is not selected, or lacks the alert")
+	}
 	resp, body = de.get(h.room() + "?days=0")
 	wantStatus(t, "a bad window", resp, body, http.StatusBadRequest)
 
