@@ -165,8 +165,9 @@ func (c *Console) renderRAS(w http.ResponseWriter, r *http.Request, s store.Sess
 		c.fail(w, r, &s, err)
 		return
 	}
-	d := rasData{View: hv, Dashboard: dash, Days: days, Windows: []int{1, 7, 30, 90, store.MaxDashboardDays}, CSRF: s.CSRF, Authority: s.Actor.Authority, Names: map[string]string{},
-		Threshold: alerts.Threshold, TLPs: []string{"clear", "green", "amber", "amber+strict"}, Form: map[string]string{"tlp": "amber"}}
+	d := rasData{View: hv, Dashboard: dash, Days: days, Windows: []int{1, 7, 30, 90, store.MaxDashboardDays},
+		CSRF: s.CSRF, Authority: s.Actor.Authority, Names: map[string]string{}, Threshold: alerts.Threshold,
+		TLPs: []string{"clear", "green", "amber", "amber+strict"}, Form: map[string]string{"tlp": "amber"}}
 	if !slices.Contains(d.Windows, days) {
 		d.Windows = append(d.Windows, days)
 		slices.Sort(d.Windows)
