@@ -55,6 +55,17 @@ func TestNormalizeValue(t *testing.T) {
 	if _, err := ParseValue("trollfarm"); err == nil || !strings.Contains(err.Error(), "name its kind") {
 		t.Errorf("a bare word: %v", err)
 	}
+	// Every kind a form offers normalises; none is offered that does not.
+	for _, k := range Kinds {
+		if _, err := NormalizeValue(k, "x"); err != nil && strings.Contains(err.Error(), "not a kind") {
+			t.Errorf("kind %s is offered but not normalised", k)
+		}
+	}
+	for k := range hashLengths {
+		if !IsKind(k) {
+			t.Errorf("hash kind %s is normalised but not offered", k)
+		}
+	}
 }
 
 func object(t *testing.T, raw string) Object {

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -38,15 +39,12 @@ const (
 // algorithms; ssdeep and TLSH have none.
 var hashLengths = map[string]int{"md5": 32, "sha-1": 40, "sha-256": 64, "sha-512": 128, "sha3-256": 64, "sha3-512": 128}
 
+// Kinds are the kinds of value the hub correlates, as a form offers them.
+var Kinds = []string{KindIPv4, KindIPv6, KindDomain, KindURL, KindEmail, KindMAC, KindAccount, KindHashtag,
+	"md5", "sha-1", "sha-256", "sha-512", "sha3-256", "sha3-512", "ssdeep", "tlsh"}
+
 // IsKind reports whether kind is a kind of value the hub correlates.
-func IsKind(kind string) bool {
-	switch kind {
-	case KindIPv4, KindIPv6, KindDomain, KindURL, KindEmail, KindMAC, KindAccount, KindHashtag, "ssdeep", "tlsh":
-		return true
-	}
-	_, ok := hashLengths[kind]
-	return ok
-}
+func IsKind(kind string) bool { return slices.Contains(Kinds, kind) }
 
 // MaxValue is the longest value the hub correlates, in bytes; a longer
 // one (a URL with a huge query) is not indexed and not looked up.

@@ -45,7 +45,13 @@ func overseesHub(a secunion.Actor) bool {
 func hubLinks(a secunion.Actor) []link {
 	var l []link
 	if mayShareAlerts(a) {
-		l = append(l, link{Path: "/alerts", Label: "Alert hub"})
+		l = append(l, link{Path: "/alerts", Label: "Alert hub"}, link{Path: "/alerts/correlate", Label: "Correlate"})
+	}
+	// The rooms of the Rapid Alert System are one entry, for the people
+	// who act in them; other readers of a room reach it from the
+	// collections page.
+	if mayAlertRAS(a) {
+		l = append(l, link{Path: "/alerts/ras", Label: "Rapid Alert System"})
 	}
 	if overseesHub(a) {
 		l = append(l, link{Path: "/alerts/agreements", Label: "Agreements"})
@@ -89,6 +95,8 @@ func badgeOf(o alerts.Object, c alerts.Collection) tlpBadge {
 // collectionsData is what the collections page shows.
 type collectionsData struct {
 	Views []store.HubView
+	// Rooms are the collections with a room of the Rapid Alert System.
+	Rooms map[string]bool
 }
 
 // collections lists the collections the user may read or write.
@@ -105,8 +113,13 @@ func (c *Console) collections(w http.ResponseWriter, r *http.Request, s store.Se
 		c.fail(w, r, &s, err)
 		return
 	}
+	rooms, err := c.rasRooms(r.Context(), vs)
+	if err != nil {
+		c.fail(w, r, &s, err)
+		return
+	}
 	v := c.view(&s, "Alert hub", "/alerts")
-	v.Data = collectionsData{Views: vs}
+	v.Data = collectionsData{Views: vs, Rooms: rooms}
 	c.render(w, r, http.StatusOK, "alerts", v)
 }
 
@@ -289,6 +302,9 @@ type objectData struct {
 	// Audience is who may see the object: shown to its origin alone (see
 	// objectPage).
 	Audience []reachRow
+	// Values are the observable values of the object as received, each
+	// linked to its correlation.
+	Values []alerts.Value
 }
 
 // objectPage shows one object (the version asked for, else the latest)
@@ -355,6 +371,7 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request, s store.Ses
 		Origin: page.Origins[pick], ShowOrigin: !hv.Recipient.Partner, TLP: badgeOf(o, hv.Collection),
 		Redacted: page.Redacted[pick], MoreVersions: page.More}
 	d.Properties = properties(o, d.Redacted)
+	d.Values = alerts.Values(o)
 	var pretty bytes.Buffer
 	json.Indent(&pretty, page.Objects[pick], "", "  ")
 	d.JSON = pretty.String()

@@ -22,7 +22,12 @@
 // objects page by page and an object with its markings and versions, all
 // read through the hub's one disclosure decision, so audited and redacted
 // as TAXII reads are; the authority that added an object also sees who
-// would receive it. The hub's administrators and supervisors read the
+// would receive it. A value of an object, or one typed in, is correlated
+// with what else the user may receive, through the API's warninglists,
+// with each indicator's decay score. Contact points of the Rapid Alert
+// System raise, acknowledge and close alerts in a collection's room, whose
+// dashboard any reader sees; CSIRTs report cyber incidents and follow
+// their timelines. The hub's administrators and supervisors read the
 // agreements with third countries and what went out under each.
 //
 // It implements, for people at a browser, the user, data-access and input
@@ -82,6 +87,13 @@ type Options struct {
 	// Signals is the node's hash matcher, for the lookup page. Nil: the
 	// page says the node runs none.
 	Signals *signals.Matcher
+	// Warninglists are the values that must not correlate, the API's own;
+	// alerts.DefaultWarninglists if nil.
+	Warninglists alerts.Warninglists
+	// Schemas are the OASIS STIX schemas the objects the console adds to
+	// the hub are checked against, as the API checks its own; nil checks
+	// without them.
+	Schemas *alerts.Validator
 }
 
 // Console serves the operator console. Create it with New.
@@ -93,6 +105,8 @@ type Console struct {
 	version  string
 	portal   *search.Portal
 	signals  *signals.Matcher
+	lists    alerts.Warninglists
+	schemas  *alerts.Validator
 	throttle *access.Throttle
 	hashing  chan struct{} // one slot per password check allowed at once
 	pages    map[string]*template.Template
@@ -120,7 +134,8 @@ const (
 // layout.html.
 var pageNames = []string{"login", "enrol", "home", "authorities", "users", "tokens", "audit", "message", "search", "record", "links", "link",
 	"removal", "removal_new", "removal_order", "removal_exposure", "transparency", "signals", "signals_lookup", "crisis", "crisis_room",
-	"alerts", "alerts_collection", "alerts_object", "agreements", "agreement"}
+	"alerts", "alerts_collection", "alerts_object", "alerts_correlate", "alerts_rooms", "alerts_ras", "alerts_incident", "alerts_report",
+	"agreements", "agreement"}
 
 // New returns a console serving from o.DB. It parses the embedded templates
 // and fails if one is broken.
@@ -131,12 +146,16 @@ func New(o Options) (*Console, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Warninglists == nil {
+		o.Warninglists = alerts.DefaultWarninglists()
+	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	c := &Console{
 		db: o.DB, verifier: o.Verifier, log: o.Logger, secure: o.Secure, version: o.Version, portal: o.Portal, signals: o.Signals,
+		lists: o.Warninglists, schemas: o.Schemas,
 		throttle: access.NewThrottle(),
 		hashing:  make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		pages:    make(map[string]*template.Template, len(pageNames)),
@@ -209,6 +228,16 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /alerts", c.authed(c.collections)},
 		{"GET /alerts/collections/{id}", c.authed(c.collectionPage)},
 		{"GET /alerts/collections/{id}/objects/{object}", c.authed(c.objectPage)},
+		{"GET /alerts/correlate", c.authed(c.correlatePage)},
+		{"GET /alerts/ras", c.authed(c.rasRoomList)},
+		{"GET /alerts/ras/{collection}", c.authed(c.rasRoom)},
+		{"POST /alerts/ras/{collection}/alerts", c.authed(c.raiseRAS)},
+		{"POST /alerts/ras/{collection}/alerts/{id}/acknowledge", c.authed(c.acknowledgeRAS)},
+		{"POST /alerts/ras/{collection}/alerts/{id}/close", c.authed(c.closeRAS)},
+		{"GET /alerts/incidents/{collection}", c.authed(c.reportForm)},
+		{"POST /alerts/incidents/{collection}", c.authed(c.reportIncident)},
+		{"GET /alerts/incidents/{collection}/{id}", c.authed(c.incidentPage)},
+		{"POST /alerts/incidents/{collection}/{id}/updates", c.authed(c.updateIncident)},
 		{"GET /alerts/agreements", c.authed(c.agreements)},
 		{"GET /alerts/agreements/{id}", c.authed(c.agreementPage)},
 		{"GET " + staticPrefix, http.HandlerFunc(c.serveStatic)},
@@ -461,10 +490,13 @@ var funcs = template.FuncMap{
 		return time.Duration(m * float64(time.Minute)).Round(time.Second).String()
 	},
 	// date writes a day, e.g. 2027-06-30.
-	"date":     func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-	"tlp":      func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
-	"hubPath":  hubPath,
-	"join":     strings.Join,
-	"pair":     func(a, b any) []any { return []any{a, b} },
-	"contains": slices.Contains[[]string],
+	"date":      func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+	"tlp":       func(t alerts.TLP) tlpBadge { return tlpBadge{Level: t} },
+	"hubPath":   hubPath,
+	"correlate": correlatePath,
+	"incident":  incidentPath,
+	"rasPath":   rasPath,
+	"join":      strings.Join,
+	"pair":      func(a, b any) []any { return []any{a, b} },
+	"contains":  slices.Contains[[]string],
 }

@@ -101,11 +101,16 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 	defer cancel()
 
 	tls := f.tlsCert != "" || f.tlsKey != ""
-	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version(), Portal: portal, Signals: matcher})
+	schemas, err := loadSchemas(f.stixSchemas, log)
 	if err != nil {
 		return err
 	}
-	schemas, err := loadSchemas(f.stixSchemas, log)
+	lists, err := f.warninglists.load(log)
+	if err != nil {
+		return err
+	}
+	console, err := web.New(web.Options{DB: db, Verifier: keys.Verifier, Logger: log, Secure: tls || f.secureCookies, Version: version(), Portal: portal, Signals: matcher,
+		Warninglists: lists, Schemas: schemas})
 	if err != nil {
 		return err
 	}
@@ -114,10 +119,6 @@ func serve(ctx context.Context, f serveFlags, db *store.DB, keys *store.Keys, lo
 		return err
 	}
 	defer func() { cancel(); taxiiDone() }()
-	lists, err := f.warninglists.load(log)
-	if err != nil {
-		return err
-	}
 	startAlertIndex(ctx, db, log)
 	api := httpapi.New(httpapi.Config{DB: db, Verifier: keys.Verifier, VerifierKey: keys.VerifierKey, Console: console, Portal: portal, Templates: templates, Signals: matcher, OrderIssued: kick, Logger: log, Version: version(), Schemas: schemas, Warninglists: lists})
 	srv := &http.Server{
