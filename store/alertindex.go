@@ -33,6 +33,45 @@ type hubIndex struct {
 	through    int64
 }
 
+// indexed is an object version just stored, with its sequence number.
+type indexed struct {
+	seq int64
+	o   alerts.Object
+}
+
+// feed adds versions just committed to the index when they follow on
+// from what it holds, which spares reading and parsing them again: on
+// one node they always do, from the first version stored in a new
+// database on. Versions that do not follow on (written by another node
+// in between, or an index not built yet) are left to the next catch-up.
+func (x *hubIndex) feed(fresh []indexed) {
+	if len(fresh) == 0 {
+		return
+	}
+	// A catch-up under way takes them itself: a write never waits for it.
+	if !x.mu.TryLock() {
+		return
+	}
+	defer x.mu.Unlock()
+	if x.idx == nil && x.through == 0 && fresh[0].seq == 1 {
+		x.idx, x.words = alerts.NewIndex(0), alerts.NewIndex(wordCap)
+	}
+	for _, f := range fresh {
+		if x.idx == nil || f.seq != x.through+1 {
+			return
+		}
+		ws := alerts.Words(f.o)
+		keys := make([]alerts.Value, len(ws))
+		for i, w := range ws {
+			keys[i] = alerts.WordKey(w)
+		}
+		if errors.Join(x.idx.Add(f.seq, alerts.IndexValues(f.o)), x.words.Add(f.seq, keys)) != nil {
+			return
+		}
+		x.through = f.seq
+	}
+}
+
 // wordCap is how many object versions the text index lists for one word.
 const wordCap = 50_000
 

@@ -349,8 +349,11 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 	if v.Recipient.Partner && v.Recipient.Agreement != nil {
 		onward = v.Recipient.Agreement.Onward
 	}
+	// fresh are the versions stored, for the correlation index once
+	// committed.
+	var fresh []indexed
 	err := db.Write(ctx, func(tx *Tx) error {
-		st.Successes, st.Failures = nil, failures
+		st.Successes, st.Failures, fresh = nil, failures, nil
 		last, err := tx.lastAdded()
 		if err != nil {
 			return err
@@ -374,9 +377,12 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 			}
 			version := o.Version(added)
 			detail := alerts.StatusDetail{ID: o.ID, Version: alerts.FormatTime(version)}
-			msg, err := tx.addAlertObject(v.Collection.ID, o, version, added, actor.Authority, v.Recipient.Partner, onward, held)
+			msg, seq, err := tx.addAlertObject(v.Collection.ID, o, version, added, actor.Authority, v.Recipient.Partner, onward, held)
 			if err != nil {
 				return err
+			}
+			if seq != 0 {
+				fresh = append(fresh, indexed{seq, o})
 			}
 			if msg != "" {
 				detail.Message = msg
@@ -404,6 +410,9 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 		}
 		return tx.Audit(e)
 	})
+	if err == nil {
+		db.hub.feed(fresh)
+	}
 	return st, err
 }
 
@@ -460,8 +469,9 @@ func (t *Tx) heldVersions(collection string, ids []string) (map[string][]heldVer
 
 // addAlertObject stores one object version, or returns why not; held are
 // the versions held of the object, newest first, and the version stored
-// joins them.
-func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added time.Time, origin string, partner, onward bool, held map[string][]heldVersion) (string, error) {
+// joins them. seq is the version's sequence number, 0 when it was held
+// already.
+func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added time.Time, origin string, partner, onward bool, held map[string][]heldVersion) (msg string, seq int64, err error) {
 	versions := held[o.ID]
 	var heldOrigin, same string
 	var newest int64
@@ -479,26 +489,26 @@ func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added t
 	}
 	switch {
 	case heldOrigin != "" && heldOrigin != origin:
-		return "only " + heldOrigin + ", which added this object, adds versions of it", nil
+		return "only " + heldOrigin + ", which added this object, adds versions of it", 0, nil
 	case found && same == string(o.Raw):
-		return "", nil
+		return "", 0, nil
 	case found:
-		return "another object with this id and version is held; a change is a new version (a later modified)", nil
+		return "another object with this id and version is held; a change is a new version (a later modified)", 0, nil
 	}
 	latest := newest == 0 || nanos(version) > newest
 	if latest && newest != 0 {
 		if _, err := t.Exec(`UPDATE alert_objects SET latest = 0 WHERE collection = ? AND id = ? AND version_ns = ?`, collection, o.ID, newest); err != nil {
-			return "", dbError(err, "store object")
+			return "", 0, dbError(err, "store object")
 		}
 	}
-	_, err := t.Exec(`INSERT INTO alert_objects (collection, id, type, version_ns, added_ns, spec_version, origin, from_partner, onward, latest, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		collection, o.ID, o.Type, nanos(version), nanos(added), o.SpecVersion, origin, boolInt(partner), boolInt(onward), boolInt(latest), string(o.Raw))
+	err = t.QueryRow(`INSERT INTO alert_objects (collection, id, type, version_ns, added_ns, spec_version, origin, from_partner, onward, latest, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		collection, o.ID, o.Type, nanos(version), nanos(added), o.SpecVersion, origin, boolInt(partner), boolInt(onward), boolInt(latest), string(o.Raw)).Scan(&seq)
 	if err == nil && o.Type == "marking-definition" {
 		_, err = t.Exec(`INSERT INTO alert_markings (id) VALUES (?) ON CONFLICT (id) DO NOTHING`, o.ID)
 	}
 	if err != nil {
-		return "", dbError(err, "store object")
+		return "", 0, dbError(err, "store object")
 	}
 	h := heldVersion{origin: origin, ns: nanos(version), data: string(o.Raw)}
 	i := 0
@@ -506,7 +516,7 @@ func (t *Tx) addAlertObject(collection string, o alerts.Object, version, added t
 		i++
 	}
 	held[o.ID] = slices.Insert(versions, i, h)
-	return "", nil
+	return "", seq, nil
 }
 
 func boolInt(b bool) int {
