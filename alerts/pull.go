@@ -55,11 +55,15 @@ const (
 
 // Run pulls until ctx ends: pages one after the other while there are
 // more, then every Every.
-func (p *Puller) Run(ctx context.Context) {
+func (p *Puller) Run(ctx context.Context) { poll(ctx, p.Page, p.Every, p.Log, "pull", p.URL) }
+
+// poll calls page until ctx ends: again at once while it says there is
+// more, after every otherwise; a failure is logged and tried again.
+func poll(ctx context.Context, page func(context.Context) (bool, error), every time.Duration, log *slog.Logger, what, url string) {
 	for {
-		caughtUp, err := p.Page(ctx)
+		caughtUp, err := page(ctx)
 		if err != nil && ctx.Err() == nil {
-			p.Log.Warn("alerts: pull failed; retrying", "source", p.URL, "err", err)
+			log.Warn("alerts: "+what+" failed; retrying", "url", url, "err", err)
 		}
 		if err == nil && !caughtUp {
 			continue
@@ -67,7 +71,7 @@ func (p *Puller) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(p.Every):
+		case <-time.After(every):
 		}
 	}
 }

@@ -46,22 +46,7 @@ type Pusher struct {
 
 // Run pushes until ctx ends: pages one after the other while there are
 // more, then every Every.
-func (p *Pusher) Run(ctx context.Context) {
-	for {
-		caughtUp, err := p.Page(ctx)
-		if err != nil && ctx.Err() == nil {
-			p.Log.Warn("alerts: push failed; retrying", "target", p.URL, "err", err)
-		}
-		if err == nil && !caughtUp {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(p.Every):
-		}
-	}
-}
+func (p *Pusher) Run(ctx context.Context) { poll(ctx, p.Page, p.Every, p.Log, "push", p.URL) }
 
 // Page sends one page and reports whether the collection had no more.
 func (p *Pusher) Page(ctx context.Context) (bool, error) {

@@ -46,6 +46,30 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// benchHub returns a SQLite database with a collection that DE-CERT
+// reads and writes, an officer of DE-CERT and its view of it.
+func benchHub(b *testing.B) (*store.DB, secunion.Actor, access.Declaration, store.HubView) {
+	db, _ := benchDB(b, store.SQLite, store.Options{CheckpointEvery: 2 * time.Second})
+	ctx := context.Background()
+	if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "DE-CERT", Name: "CERT-Bund", Country: "DE", Kind: access.KindCSIRT}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.PutAlertGroup(ctx, secunion.LocalOperator, alerts.Group{Name: "cyber", Members: []string{"DE-CERT"}}); err != nil {
+		b.Fatal(err)
+	}
+	c, err := db.PutAlertCollection(ctx, secunion.LocalOperator, alerts.Collection{Title: "Feed", Readers: "cyber", Writers: "cyber"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	actor := secunion.Actor{Login: "analyst", Authority: "DE-CERT", AuthorityKind: string(access.KindCSIRT), Roles: []string{access.RoleOfficer}}
+	decl := access.Declaration{Purpose: secunion.PurposeAlertSharing}
+	v, err := db.AlertView(ctx, actor, decl, c.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, actor, decl, v
+}
+
 // BenchmarkAlertIngest measures objects per second into the hub, in the
 // steps `secunion alerts import` takes, on the synthetic feed of
 // SECUNION_ALERT_N objects (100,000 by default; 1,000,000 for the figure
@@ -125,28 +149,12 @@ func BenchmarkAlertIngest(b *testing.B) {
 		b.Run(name+"/stored", func(b *testing.B) {
 			var elapsed time.Duration
 			for range b.N {
-				db, _ := benchDB(b, store.SQLite, store.Options{CheckpointEvery: 2 * time.Second})
+				db, actor, decl, v := benchHub(b)
 				ctx := context.Background()
-				if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "DE-CERT", Name: "CERT-Bund", Country: "DE", Kind: access.KindCSIRT}); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := db.PutAlertGroup(ctx, secunion.LocalOperator, alerts.Group{Name: "cyber", Members: []string{"DE-CERT"}}); err != nil {
-					b.Fatal(err)
-				}
-				c, err := db.PutAlertCollection(ctx, secunion.LocalOperator, alerts.Collection{Title: "Feed", Readers: "cyber", Writers: "cyber"})
-				if err != nil {
-					b.Fatal(err)
-				}
-				actor := secunion.Actor{Local: true, Login: "local-operator", Authority: "DE-CERT", AuthorityKind: string(access.KindCSIRT)}
-				decl := access.Declaration{Purpose: secunion.PurposeAlertSharing}
-				v, err := db.AlertView(ctx, actor, decl, c.ID)
-				if err != nil {
-					b.Fatal(err)
-				}
 				checker := alerts.Checker{Schemas: schemas, Marking: db.MarkingHeld(ctx)}
 				start := time.Now()
 				count = 0
-				err = db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(st alerts.Status) {
+				err := db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(st alerts.Status) {
 					if st.FailureCount > 0 {
 						b.Errorf("refused: %+v", st.Failures[0])
 					}
@@ -170,34 +178,17 @@ func BenchmarkAlertIngest(b *testing.B) {
 // values checked in what is disclosed, decay for indicators, and the
 // lookup audited, durably. The collection holds SECUNION_CORRELATE_OBJECTS
 // synthetic objects (100,000 by default); the values looked up are drawn
-// from them, so every lookup finds something. The peer in the same run
-// is the index lookup alone.
+// from them, so every lookup finds something.
 //
 //	go test ./store -run '^$' -bench CorrelateAlerts -benchtime 20000x -count 3
 func BenchmarkCorrelateAlerts(b *testing.B) {
 	n := envInt("SECUNION_CORRELATE_OBJECTS", 100_000)
 	data := corpus(b, n)
-	db, _ := benchDB(b, store.SQLite, store.Options{CheckpointEvery: 2 * time.Second})
+	db, actor, decl, v := benchHub(b)
 	ctx := context.Background()
-	if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "DE-CERT", Name: "CERT-Bund", Country: "DE", Kind: access.KindCSIRT}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.PutAlertGroup(ctx, secunion.LocalOperator, alerts.Group{Name: "cyber", Members: []string{"DE-CERT"}}); err != nil {
-		b.Fatal(err)
-	}
-	c, err := db.PutAlertCollection(ctx, secunion.LocalOperator, alerts.Collection{Title: "Feed", Readers: "cyber", Writers: "cyber"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	actor := secunion.Actor{Login: "analyst", Authority: "DE-CERT", AuthorityKind: string(access.KindCSIRT), Roles: []string{access.RoleOfficer}}
-	decl := access.Declaration{Purpose: secunion.PurposeAlertSharing}
-	v, err := db.AlertView(ctx, actor, decl, c.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
 	var values []alerts.Value
 	checker := alerts.Checker{Marking: db.MarkingHeld(ctx)}
-	err = db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(alerts.Status) {})
+	err := db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(alerts.Status) {})
 	if err != nil {
 		b.Fatal(err)
 	}
