@@ -25,6 +25,9 @@ import (
 // objects other nodes commit to a shared PostgreSQL database included.
 // It lives in memory and is rebuilt from the table when a node starts.
 type hubIndex struct {
+	// pending are versions just committed, for the indexer.
+	pending chan []indexed
+
 	mu sync.Mutex // one catch-up at a time
 	// idx holds observable values; words the words of the objects'
 	// text, with a cap high enough that only words that say nothing
@@ -39,19 +42,40 @@ type indexed struct {
 	o   alerts.Object
 }
 
+// offer hands versions just committed to the indexer, without waiting:
+// when it is behind, the next catch-up reads them from the table.
+func (x *hubIndex) offer(fresh []indexed) {
+	if len(fresh) == 0 || x.pending == nil {
+		return
+	}
+	select {
+	case x.pending <- fresh:
+	default:
+	}
+}
+
+// indexer adds the versions offered to the index until the DB closes, off
+// the writers' path.
+func (db *DB) indexer() {
+	defer db.wg.Done()
+	for {
+		select {
+		case fresh := <-db.hub.pending:
+			db.hub.feed(fresh)
+		case <-db.stop:
+			return
+		}
+	}
+}
+
 // feed adds versions just committed to the index when they follow on
 // from what it holds, which spares reading and parsing them again: on
 // one node they always do, from the first version stored in a new
 // database on. Versions that do not follow on (written by another node
-// in between, or an index not built yet) are left to the next catch-up.
+// in between, caught up already, or an index not built yet) are left to
+// the catch-up.
 func (x *hubIndex) feed(fresh []indexed) {
-	if len(fresh) == 0 {
-		return
-	}
-	// A catch-up under way takes them itself: a write never waits for it.
-	if !x.mu.TryLock() {
-		return
-	}
+	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.idx == nil && x.through == 0 && fresh[0].seq == 1 {
 		x.idx, x.words = alerts.NewIndex(0), alerts.NewIndex(wordCap)

@@ -411,7 +411,7 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 		return tx.Audit(e)
 	})
 	if err == nil {
-		db.hub.feed(fresh)
+		db.hub.offer(fresh)
 	}
 	return st, err
 }

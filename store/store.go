@@ -186,9 +186,11 @@ func open(ctx context.Context, sdb *sql.DB, engine Engine, opts Options) (*DB, e
 	}
 	db.writes = make(chan *writeReq, 1024)
 	db.writerDone = make(chan struct{})
-	db.wg.Add(2)
+	db.hub.pending = make(chan []indexed, 64)
+	db.wg.Add(3)
 	go db.writer()
 	go db.checkpointer()
+	go db.indexer()
 	return db, nil
 }
 
