@@ -140,8 +140,8 @@ type Incident struct {
 	Indicators []string `json:"indicators"`
 }
 
-// incidentProps are an incident object's properties, as written.
-type incidentProps struct {
+// sdoProps are the properties every object the hub writes itself has.
+type sdoProps struct {
 	Type        string   `json:"type"`
 	SpecVersion string   `json:"spec_version"`
 	ID          string   `json:"id"`
@@ -150,6 +150,19 @@ type incidentProps struct {
 	Name        string   `json:"name"`
 	Description string   `json:"description,omitempty"`
 	Markings    []string `json:"object_marking_refs"`
+}
+
+// newSDO returns the common properties of a new object of typ made at
+// now, marked with TLP level.
+func newSDO(typ, name, description string, level TLP, now time.Time) sdoProps {
+	ts := FormatTime(now)
+	return sdoProps{Type: typ, SpecVersion: "2.1", ID: typ + "--" + uuid.NewString(), Created: ts, Modified: ts,
+		Name: name, Description: description, Markings: []string{TLPMarkingID(level)}}
+}
+
+// incidentProps are an incident object's properties, as written.
+type incidentProps struct {
+	sdoProps
 	Sectors     []string `json:"x_sectors"`
 	Status      string   `json:"x_status"`
 	ReportedBy  string   `json:"x_reported_by"`
@@ -164,9 +177,7 @@ func NewIncident(in IncidentInput, r Raiser, now time.Time) ([]json.RawMessage, 
 	if err != nil {
 		return nil, invalidf("tlp", "%s", secunion.MessageOf(err))
 	}
-	ts := FormatTime(now)
-	p := incidentProps{Type: "incident", SpecVersion: "2.1", ID: "incident--" + uuid.NewString(), Created: ts, Modified: ts,
-		Name: in.Title, Description: in.Description, Markings: []string{TLPMarkingID(level)}, Sectors: in.Sectors,
+	p := incidentProps{sdoProps: newSDO("incident", in.Title, in.Description, level, now), Sectors: in.Sectors,
 		Status: "open", ReportedBy: r.Authority, MemberState: r.Country}
 	b, err := json.Marshal(p)
 	if err != nil {

@@ -216,14 +216,7 @@ type Alert struct {
 
 // alertProps are an alert object's properties, as written.
 type alertProps struct {
-	Type          string   `json:"type"`
-	SpecVersion   string   `json:"spec_version"`
-	ID            string   `json:"id"`
-	Created       string   `json:"created"`
-	Modified      string   `json:"modified"`
-	Name          string   `json:"name"`
-	Description   string   `json:"description,omitempty"`
-	Markings      []string `json:"object_marking_refs"`
+	sdoProps
 	Threshold     string   `json:"x_threshold"`
 	Justification string   `json:"x_threshold_justification"`
 	DisarmRefs    []string `json:"x_disarm_refs"`
@@ -244,9 +237,7 @@ func NewAlert(in AlertInput, techniques []Technique, r Raiser, now time.Time) (j
 	if err != nil {
 		return nil, err
 	}
-	ts := FormatTime(now)
-	p := alertProps{Type: RASAlertType, SpecVersion: "2.1", ID: RASAlertType + "--" + uuid.NewString(), Created: ts, Modified: ts,
-		Name: in.Title, Description: in.Description, Markings: []string{TLPMarkingID(level)},
+	p := alertProps{sdoProps: newSDO(RASAlertType, in.Title, in.Description, level, now),
 		Threshold: in.Threshold, Justification: in.Justification, Narratives: in.Narratives,
 		RaisedBy: r.Authority, RaisedByUser: r.User, MemberState: r.Country, Status: AlertOpen}
 	for _, t := range techniques {

@@ -46,10 +46,10 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// benchHub returns a SQLite database with a collection that DE-CERT
+// benchHub returns a database of engine with a collection that DE-CERT
 // reads and writes, an officer of DE-CERT and its view of it.
-func benchHub(b *testing.B) (*store.DB, secunion.Actor, access.Declaration, store.HubView) {
-	db, _ := benchDB(b, store.SQLite, store.Options{CheckpointEvery: 2 * time.Second})
+func benchHub(b *testing.B, engine store.Engine) (*store.DB, secunion.Actor, access.Declaration, store.HubView) {
+	db, _ := benchDB(b, engine, store.Options{CheckpointEvery: 2 * time.Second})
 	ctx := context.Background()
 	if _, err := db.CreateAuthority(ctx, secunion.LocalOperator, access.Authority{Code: "DE-CERT", Name: "CERT-Bund", Country: "DE", Kind: access.KindCSIRT}); err != nil {
 		b.Fatal(err)
@@ -80,9 +80,10 @@ func benchHub(b *testing.B) (*store.DB, secunion.Actor, access.Declaration, stor
 //   - checked: read from the bundle, parsed and checked (no schemas);
 //   - schemas: the same with the OASIS schemas (when the shared folder is
 //     present);
-//   - stored: checked (with the schemas when present), then stored in
-//     chunks of 1,000 in SQLite with one audit entry per chunk, durably
-//     (synchronous=FULL), as the import does, and the correlation and
+//   - stored-sqlite, stored-postgres: checked (with the schemas when
+//     present), then stored in chunks of 1,000 with one audit entry per
+//     chunk, durably (SQLite synchronous=FULL; a throwaway PostgreSQL 15
+//     cluster with fsync on), as the import does, and the correlation and
 //     text indexes caught up.
 //
 // The figure in BENCHMARKS.md:
@@ -146,30 +147,32 @@ func BenchmarkAlertIngest(b *testing.B) {
 		if schemas != nil {
 			b.Run(name+"/schemas", func(b *testing.B) { check(b, alerts.Checker{Schemas: schemas}) })
 		}
-		b.Run(name+"/stored", func(b *testing.B) {
-			var elapsed time.Duration
-			for range b.N {
-				db, actor, decl, v := benchHub(b)
-				ctx := context.Background()
-				checker := alerts.Checker{Schemas: schemas, Marking: db.MarkingHeld(ctx)}
-				start := time.Now()
-				count = 0
-				err := db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(st alerts.Status) {
-					if st.FailureCount > 0 {
-						b.Errorf("refused: %+v", st.Failures[0])
+		for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+			b.Run(name+"/stored-"+string(engine), func(b *testing.B) {
+				var elapsed time.Duration
+				for range b.N {
+					db, actor, decl, v := benchHub(b, engine)
+					ctx := context.Background()
+					checker := alerts.Checker{Schemas: schemas, Marking: db.MarkingHeld(ctx)}
+					start := time.Now()
+					count = 0
+					err := db.IngestAlerts(ctx, actor, decl, v, bytes.NewReader(data), checker, func(st alerts.Status) {
+						if st.FailureCount > 0 {
+							b.Errorf("refused: %+v", st.Failures[0])
+						}
+						count += st.SuccessCount
+					})
+					if err != nil {
+						b.Fatal(err)
 					}
-					count += st.SuccessCount
-				})
-				if err != nil {
-					b.Fatal(err)
+					if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
+						b.Fatal(err)
+					}
+					elapsed += time.Since(start)
 				}
-				if err := db.CatchUpAlertIndex(ctx, nil); err != nil {
-					b.Fatal(err)
-				}
-				elapsed += time.Since(start)
-			}
-			b.ReportMetric(float64(count*b.N)/elapsed.Seconds(), "objects/s")
-		})
+				b.ReportMetric(float64(count*b.N)/elapsed.Seconds(), "objects/s")
+			})
+		}
 	}
 }
 
@@ -184,7 +187,7 @@ func BenchmarkAlertIngest(b *testing.B) {
 func BenchmarkCorrelateAlerts(b *testing.B) {
 	n := envInt("SECUNION_CORRELATE_OBJECTS", 100_000)
 	data := corpus(b, n)
-	db, actor, decl, v := benchHub(b)
+	db, actor, decl, v := benchHub(b, store.SQLite)
 	ctx := context.Background()
 	var values []alerts.Value
 	checker := alerts.Checker{Marking: db.MarkingHeld(ctx)}
