@@ -121,7 +121,7 @@ func OpenSQLite(ctx context.Context, dir string, opts Options) (*DB, error) {
 	// disk. BEGIN IMMEDIATE takes the write lock up front so two processes
 	// (a server and an admin command) queue on busy_timeout instead of
 	// failing on lock upgrade.
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	if opts.Inspect {
 		// Inspection must not change the evidence it examines.
 		dsn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
