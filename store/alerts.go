@@ -354,6 +354,15 @@ func (db *DB) addAlerts(ctx context.Context, actor secunion.Actor, decl access.D
 	var fresh []indexed
 	err := db.Write(ctx, func(tx *Tx) error {
 		st.Successes, st.Failures, fresh = nil, failures, nil
+		if tx.db.engine == Postgres {
+			// PostgreSQL keeps a plan of a prepared statement once it has
+			// run a few times, and one planned while the table was small
+			// scans it whole: a collection that grows from empty in one
+			// import would slow down as it grows. Plan each time here.
+			if _, err := tx.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+				return dbError(err, "plan")
+			}
+		}
 		last, err := tx.lastAdded()
 		if err != nil {
 			return err
