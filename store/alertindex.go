@@ -78,22 +78,38 @@ func (x *hubIndex) feed(fresh []indexed) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.idx == nil && x.through == 0 && fresh[0].seq == 1 {
-		x.idx, x.words = alerts.NewIndex(0), alerts.NewIndex(wordCap)
+		x.start()
 	}
 	for _, f := range fresh {
 		if x.idx == nil || f.seq != x.through+1 {
 			return
 		}
-		ws := alerts.Words(f.o)
-		keys := make([]alerts.Value, len(ws))
-		for i, w := range ws {
-			keys[i] = alerts.WordKey(w)
-		}
-		if errors.Join(x.idx.Add(f.seq, alerts.IndexValues(f.o)), x.words.Add(f.seq, keys)) != nil {
+		values, words := indexKeys(f.o)
+		if x.add(f.seq, values, words) != nil {
 			return
 		}
-		x.through = f.seq
 	}
+}
+
+// start makes the empty indexes.
+func (x *hubIndex) start() { x.idx, x.words = alerts.NewIndex(0), alerts.NewIndex(wordCap) }
+
+// indexKeys returns what the indexes keep of o: its values, and its words.
+func indexKeys(o alerts.Object) (values, words []alerts.Value) {
+	for _, w := range alerts.Words(o) {
+		words = append(words, alerts.WordKey(w))
+	}
+	return alerts.IndexValues(o), words
+}
+
+// add adds object version seq to the indexes, which then hold every
+// version up to it.
+func (x *hubIndex) add(seq int64, values, words []alerts.Value) error {
+	if err := errors.Join(x.idx.Add(seq, values), x.words.Add(seq, words)); err != nil {
+		return err
+	}
+	x.through = seq
+	return nil
 }
 
 // wordCap is how many object versions the text index lists for one word.
@@ -109,7 +125,7 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.idx == nil {
-		x.idx, x.words = alerts.NewIndex(0), alerts.NewIndex(wordCap)
+		x.start()
 	}
 	var last int64
 	if progress != nil {
@@ -119,10 +135,10 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 	}
 	const chunk = 10000
 	type entry struct {
-		seq          int64
-		data         []byte
-		values, keys []alerts.Value
-		err          error
+		seq           int64
+		data          []byte
+		values, words []alerts.Value
+		err           error
 	}
 	var done int64
 	for {
@@ -155,19 +171,18 @@ func (db *DB) CatchUpAlertIndex(ctx context.Context, progress func(done, last in
 						e.err = secunion.Wrap(secunion.Internal, err, fmt.Sprintf("object version %d does not parse", e.seq))
 						continue
 					}
-					e.values = alerts.IndexValues(o)
-					for _, w := range alerts.Words(o) {
-						e.keys = append(e.keys, alerts.WordKey(w))
-					}
+					e.values, e.words = indexKeys(o)
 				}
 			})
 		}
 		wg.Wait()
 		for _, e := range batch {
-			if err := errors.Join(e.err, x.idx.Add(e.seq, e.values), x.words.Add(e.seq, e.keys)); err != nil {
+			if e.err != nil {
+				return e.err
+			}
+			if err := x.add(e.seq, e.values, e.words); err != nil {
 				return err
 			}
-			x.through = e.seq
 		}
 		done += int64(len(batch))
 		if progress != nil {
@@ -238,26 +253,29 @@ func (db *DB) CorrelateAlerts(ctx context.Context, actor secunion.Actor, decl ac
 		return c, err
 	}
 	now := db.clock.Now()
-	all, err := db.disclosedMatches(ctx, readable, seqs, now, func(o alerts.Object, m *Match) (bool, error) {
-		if !alerts.HasValue(o, v) {
-			return false, nil
-		}
-		if o.Type == "indicator" {
-			seen, err := db.lastSighting(ctx, readable, o.ID, now)
-			if err != nil {
-				return false, err
-			}
-			if dc, ok := alerts.IndicatorDecay(o, seen, now); ok {
-				m.Decay = &dc
-			}
-		}
-		return true, nil
-	})
+	all, err := db.disclosedMatches(ctx, readable, seqs, now, func(o alerts.Object) bool { return alerts.HasValue(o, v) })
 	if err != nil {
 		return c, err
 	}
 	var versions []string
 	c.Matches, c.More, versions = firstMatches(all, limit)
+	// Decay for the indicators listed only: each needs its sightings.
+	for i, m := range c.Matches {
+		if m.Type != "indicator" {
+			continue
+		}
+		o, err := alerts.ParseObject(m.Object)
+		if err != nil {
+			return c, secunion.Wrap(secunion.Internal, err, "a disclosed object does not parse")
+		}
+		seen, err := db.lastSighting(ctx, readable, o.ID, now)
+		if err != nil {
+			return c, err
+		}
+		if dc, ok := alerts.IndicatorDecay(o, seen, now); ok {
+			c.Matches[i].Decay = &dc
+		}
+	}
 	return c, db.auditLookup(ctx, actor, decl, "correlate a value of kind "+v.Kind, versions, v.Text)
 }
 
@@ -298,14 +316,14 @@ func (db *DB) SearchAlerts(ctx context.Context, actor secunion.Actor, decl acces
 	if err != nil {
 		return s, err
 	}
-	all, err := db.disclosedMatches(ctx, readable, seqs, db.clock.Now(), func(o alerts.Object, _ *Match) (bool, error) {
+	all, err := db.disclosedMatches(ctx, readable, seqs, db.clock.Now(), func(o alerts.Object) bool {
 		ws := alerts.Words(o)
 		for _, t := range terms {
 			if !slices.Contains(ws, t) {
-				return false, nil
+				return false
 			}
 		}
-		return true, nil
+		return true
 	})
 	if err != nil {
 		return s, err
@@ -343,9 +361,8 @@ func (db *DB) readableCollections(ctx context.Context, actor secunion.Actor, dec
 
 // disclosedMatches returns, newest first, the latest version of each
 // object of which seqs name a version, as the caller receives it from
-// the collections readable, where keep (which may fill in the match)
-// holds of the disclosed object.
-func (db *DB) disclosedMatches(ctx context.Context, readable map[string]HubView, seqs []uint32, now time.Time, keep func(alerts.Object, *Match) (bool, error)) ([]Match, error) {
+// the collections readable, where keep holds of the disclosed object.
+func (db *DB) disclosedMatches(ctx context.Context, readable map[string]HubView, seqs []uint32, now time.Time, keep func(alerts.Object) bool) ([]Match, error) {
 	seen := map[[2]string]bool{}
 	type found struct {
 		m     Match
@@ -374,14 +391,11 @@ func (db *DB) disclosedMatches(ctx context.Context, readable map[string]HubView,
 					return nil, secunion.Wrap(secunion.Internal, err, "a disclosed object does not parse")
 				}
 			}
-			m := Match{Collection: hv.Collection.ID, Title: hv.Collection.Title, ID: o.ID, Type: o.Type,
-				Version: alerts.FormatTime(r.version), Added: alerts.FormatTime(r.st.Added), Object: d.Object}
-			if ok, err := keep(o, &m); err != nil || !ok {
-				if err != nil {
-					return nil, err
-				}
+			if !keep(o) {
 				continue
 			}
+			m := Match{Collection: hv.Collection.ID, Title: hv.Collection.Title, ID: o.ID, Type: o.Type,
+				Version: alerts.FormatTime(r.version), Added: alerts.FormatTime(r.st.Added), Object: d.Object}
 			all = append(all, found{m, nanos(r.st.Added)})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,24 @@ func (h hubNode) versions(t *testing.T, reader string) map[string]int {
 	}
 }
 
+// serve serves the node's API over HTTP on loopback and returns it with
+// the token of an officer of authority, the peer's user on this node.
+func (h hubNode) serve(t *testing.T, authority string) (*httptest.Server, string) {
+	t.Helper()
+	ctx := context.Background()
+	login := strings.ToLower(authority)
+	if _, err := h.db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: login, Name: authority, Authority: authority, Roles: []string{access.RoleOfficer}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := h.db.CreateToken(ctx, secunion.LocalOperator, login, "federation", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{DB: h.db, Version: "test"}))
+	t.Cleanup(srv.Close)
+	return srv, token
+}
+
 // crashingTarget fails its n-th Store, as a node that stops before the
 // page's transaction commits.
 type crashingTarget struct {
@@ -119,15 +138,7 @@ func TestTAXIIFederation(t *testing.T) {
 	ctx := context.Background()
 	b := newHubNode(t, "DE-CERT", "NODE-A")
 	a := newHubNode(t, "NODE-B")
-	if _, err := b.db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: "node.a", Name: "Node A", Authority: "NODE-A", Roles: []string{access.RoleOfficer}}, ""); err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := b.db.CreateToken(ctx, secunion.LocalOperator, "node.a", "federation", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{DB: b.db, Version: "test"}))
-	defer srv.Close()
+	srv, token := b.serve(t, "NODE-A")
 	b.share(t, "DE-CERT", 1, 250)
 
 	source := srv.URL + "/taxii2/hub/collections/" + b.collection + "/objects/"
@@ -209,7 +220,7 @@ func (d droppingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // TestTAXIIPush has node A send its collection to node B over HTTP on
-// loopback as B's node user; the answer to one page is lost after B
+// loopback as A's user on B; the answer to one page is lost after B
 // stored it, and a new pusher resumes from the stored cursor: B ends
 // with exactly what A lets a node receive, each version once: nothing
 // above TLP:AMBER.
@@ -217,15 +228,7 @@ func TestTAXIIPush(t *testing.T) {
 	ctx := context.Background()
 	a := newHubNode(t, "DE-CERT", "NODE-B")
 	b := newHubNode(t, "NODE-A")
-	if _, err := b.db.CreateUser(ctx, secunion.LocalOperator, access.User{Login: "node.a", Name: "Node A", Authority: "NODE-A", Roles: []string{access.RoleOfficer}}, ""); err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := b.db.CreateToken(ctx, secunion.LocalOperator, "node.a", "federation", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{DB: b.db, Version: "test"}))
-	defer srv.Close()
+	srv, token := b.serve(t, "NODE-A")
 	a.share(t, "DE-CERT", 1, 250)
 
 	target := srv.URL + "/taxii2/hub/collections/" + b.collection + "/objects/"
